@@ -1,0 +1,13 @@
+"""Text embeddings behind one small interface, shared by the knowledge base and memory."""
+
+from embeddings.base import Embedder, EmbeddingError
+from embeddings.factory import EmbeddingSettings, embedder_from_settings
+from embeddings.hashing import HashingEmbedder
+
+__all__ = [
+    "Embedder",
+    "EmbeddingError",
+    "EmbeddingSettings",
+    "HashingEmbedder",
+    "embedder_from_settings",
+]

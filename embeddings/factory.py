@@ -1,0 +1,59 @@
+"""Pick the embedder named by settings, once, at start-up."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from embeddings.base import Embedder, EmbeddingError
+
+
+class EmbeddingSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_EMBEDDINGS_", extra="ignore")
+
+    model: str = Field(
+        default="wordllama",
+        description="'wordllama' (offline, bundled weights), 'hashing' (tests) or "
+        "'openai:<model>' such as 'openai:text-embedding-3-small'.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SUPPORTDESK_EMBEDDINGS_OPENAI_API_KEY", "OPENAI_API_KEY"),
+        description="API key for OpenAI embeddings (OPENAI_API_KEY is read too).",
+    )
+    openai_base_url: str | None = Field(
+        default=None, description="Alternative OpenAI-compatible endpoint."
+    )
+    dimensions: int | None = Field(
+        default=None, gt=0, description="Vector size to ask OpenAI for (default: the model's)."
+    )
+
+
+def embedder_from_settings(settings: EmbeddingSettings) -> Embedder:
+    if settings.model == "wordllama":
+        from embeddings.wordllama_embedder import WordLlamaEmbedder
+
+        return WordLlamaEmbedder()
+    if settings.model == "hashing":
+        from embeddings.hashing import HashingEmbedder
+
+        return HashingEmbedder()
+    if settings.model.startswith("openai:"):
+        from embeddings.openai_embedder import OpenAIEmbedder
+
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        if not key:
+            raise EmbeddingError(
+                "SUPPORTDESK_EMBEDDINGS_MODEL is an OpenAI model but neither "
+                "SUPPORTDESK_EMBEDDINGS_OPENAI_API_KEY nor OPENAI_API_KEY is set"
+            )
+        return OpenAIEmbedder(
+            settings.model.removeprefix("openai:"),
+            api_key=key,
+            base_url=settings.openai_base_url,
+            dim=settings.dimensions,
+        )
+    raise EmbeddingError(
+        f"SUPPORTDESK_EMBEDDINGS_MODEL={settings.model!r} is not one of "
+        "'wordllama', 'hashing', 'openai:<model>'"
+    )

@@ -1,0 +1,40 @@
+"""The offline default: WordLlama's 256-dim model, whose weights ship inside the wheel."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.base import EmbeddingError, normalise
+
+
+class WordLlamaEmbedder:
+    """Loads lazily (0.2 s) on first use and never touches the network."""
+
+    name = "wordllama-l2_supercat-256"
+    dim = 256
+
+    def __init__(self) -> None:
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                import wordllama
+                from wordllama import WordLlama
+
+                package_dir = Path(wordllama.__file__).parent
+                try:
+                    self._model = WordLlama.load(cache_dir=package_dir, disable_download=True)
+                except Exception as error:  # the package's weights are missing or unreadable
+                    raise EmbeddingError(f"cannot load WordLlama weights: {error}") from error
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._model or self._load()
+        return normalise(model.embed(list(texts), norm=False, return_np=True))

@@ -1,0 +1,97 @@
+"""The ``supportdesk`` command: serve the servers, ingest documents."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from servers.settings import CoreSettings, HttpSettings
+
+logger = logging.getLogger("supportdesk")
+SERVER_CHOICES = ("all", "kb")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="supportdesk", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="Serve one server, or the whole suite.")
+    serve.add_argument("server", nargs="?", default="all", choices=SERVER_CHOICES)
+    serve.add_argument("--transport", choices=("stdio", "http"), default="http")
+    serve.add_argument("--host", help="Bind address (default 127.0.0.1).")
+    serve.add_argument("--port", type=int, help="TCP port (default 8765).")
+
+    ingest = commands.add_parser("ingest", help="Load Markdown/text files into the KB.")
+    ingest.add_argument("path", type=Path, help="A file or a folder of .md/.txt files.")
+    return parser
+
+
+async def _serve(name: str, transport: str, http: HttpSettings, core: CoreSettings) -> None:
+    from servers.http_app import add_health_routes, build_http_app
+    from servers.suite import build
+
+    built = build(name, core)
+    backends = ", ".join(f"{k}={v}" for k, v in built.backends.items())
+    if transport == "stdio":
+        logger.info("serving %s over stdio; backends: %s", name, backends)
+        await built.server.run_stdio_async(show_banner=False)
+        return
+
+    import uvicorn
+
+    add_health_routes(built.server, built.readiness)
+    app = build_http_app(built.server, http)
+    config = uvicorn.Config(
+        app, host=http.host, port=http.port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    logger.info(
+        "serving %s at http://%s:%s/mcp; backends: %s", name, http.host, http.port, backends
+    )
+    await server.serve()
+
+
+async def _ingest(path: Path, core: CoreSettings) -> int:
+    from embeddings import EmbeddingSettings, embedder_from_settings
+    from servers.kb.ingest import ingest_folder
+    from servers.kb.service import KnowledgeBase
+
+    kb = KnowledgeBase(core.data_dir, embedder_from_settings(EmbeddingSettings()))
+    await kb.open()
+    try:
+        report = await ingest_folder(kb, path, progress=True)
+    finally:
+        await kb.close()
+    for error in report.errors:
+        logger.error("skipped %s", error)
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items()))
+    print(
+        f"ingested {sum(report.statuses.values())} documents ({counts or 'none'}); "
+        f"{report.embedded} chunks embedded; {len(report.errors)} skipped",
+        file=sys.stderr,
+    )
+    return 1 if report.errors else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    core = CoreSettings()
+    from servers.logs import configure_logging
+
+    configure_logging(core.log_level)
+    if args.command == "ingest":
+        return asyncio.run(_ingest(args.path, core))
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    http = HttpSettings(**overrides)
+    try:
+        asyncio.run(_serve(args.server, args.transport, http, core))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

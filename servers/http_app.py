@@ -1,0 +1,94 @@
+"""The streamable HTTP app around one MCP server: safe defaults, size limit, health routes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from fastmcp import FastMCP
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from servers.settings import HttpSettings
+
+ReadinessCheck = Callable[[], Awaitable[Mapping[str, bool]]]
+
+MCP_PATH = "/mcp"
+
+
+class BodySizeLimit:
+    """Reject request bodies above ``max_bytes`` with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large(scope, receive, send, self.max_bytes)
+            return
+
+        received = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not response_started:
+                await _too_large(scope, receive, send, self.max_bytes)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    response = PlainTextResponse(f"Request body exceeds {limit} bytes", status_code=413)
+    await response(scope, receive, send)
+
+
+def add_health_routes(server: FastMCP, readiness: ReadinessCheck | None) -> None:
+    """``/healthz`` says the process answers; ``/readyz`` says its backends do."""
+
+    @server.custom_route("/healthz", methods=["GET"])
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    @server.custom_route("/readyz", methods=["GET"])
+    async def readyz(_: Request) -> JSONResponse:
+        checks = dict(await readiness()) if readiness else {}
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+
+def build_http_app(server: FastMCP, settings: HttpSettings) -> ASGIApp:
+    """The MCP endpoint at ``/mcp`` with DNS-rebinding protection and a body-size limit."""
+    return server.http_app(
+        path=MCP_PATH,
+        host_origin_protection=True,
+        allowed_hosts=[settings.host, *settings.allowed_hosts],
+        allowed_origins=settings.allowed_origins,
+        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)],
+    )

@@ -1,0 +1,172 @@
+"""The knowledge base as plain async methods: what the MCP tools, the CLI and the tests call."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import anyio.to_thread
+
+from embeddings import Embedder
+from servers.kb.chunking import chunk_article
+from servers.kb.models import (
+    Article,
+    ArticleInput,
+    ArticleSummary,
+    CategoryArticles,
+    CategoryCount,
+    DeleteOutcome,
+    SearchHit,
+    SearchResult,
+    UpsertOutcome,
+    article_uri,
+)
+from servers.kb.store import ArticleStore, ChunkRow, SearchFilters
+
+logger = logging.getLogger(__name__)
+
+# How many chunk candidates to fetch per requested hit before collapsing to one per article.
+CANDIDATES_PER_HIT = 4
+
+
+class KnowledgeBaseError(Exception):
+    """Base error of the knowledge base; messages are safe to show the caller."""
+
+
+class ArticleNotFound(KnowledgeBaseError):
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"article_id: no article with id {article_id!r}")
+        self.article_id = article_id
+
+
+class KnowledgeBase:
+    def __init__(self, data_dir: Path, embedder: Embedder, *, chunk_chars: int = 900) -> None:
+        self.embedder = embedder
+        self.chunk_chars = chunk_chars
+        self.store = ArticleStore(data_dir / "kb.lance", embedder.dim)
+
+    async def open(self) -> None:
+        await self.store.open()
+        stored = await self.store.stored_dim()
+        if stored != self.embedder.dim:
+            raise KnowledgeBaseError(
+                f"the knowledge base at {self.store.path} holds {stored}-dim vectors but the "
+                f"embedder {self.embedder.name!r} makes {self.embedder.dim}-dim ones; "
+                "use another data directory or re-ingest"
+            )
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    async def _embed(self, texts: list[str]):
+        # Embedding is CPU-bound; keep the event loop free for other requests.
+        return await anyio.to_thread.run_sync(self.embedder.embed, texts)
+
+    async def upsert(self, article: ArticleInput, *, markdown: bool = True) -> UpsertOutcome:
+        """Write an article; unchanged content does nothing, changed chunks alone are embedded."""
+        known = await self.store.content_hashes_for(article.id)
+        if known == (article.digest(), self.embedder.name):
+            chunks = await self.store.count_chunks_of(article.id)
+            return UpsertOutcome(
+                article_id=article.id,
+                status="unchanged",
+                chunks=chunks,
+                embedded=0,
+                uri=article_uri(article.id),
+            )
+        chunks = chunk_article(article.body, markdown=markdown, max_chars=self.chunk_chars)
+        reusable = (
+            await self.store.chunk_vectors(article.id)
+            if known and known[1] == self.embedder.name
+            else {}
+        )
+        fingerprints = [chunk.fingerprint(article.title) for chunk in chunks]
+        missing = [i for i, fp in enumerate(fingerprints) if fp not in reusable]
+        fresh = await self._embed([chunks[i].embedding_text(article.title) for i in missing])
+        vectors = dict(reusable)
+        for row, i in enumerate(missing):
+            vectors[fingerprints[i]] = fresh[row]
+        await self.store.write(
+            article,
+            self.embedder.name,
+            [
+                ChunkRow(
+                    chunk_id=f"{article.id}#{chunk.index}",
+                    chunk_index=chunk.index,
+                    heading=chunk.heading,
+                    text=chunk.text,
+                    fingerprint=fingerprints[chunk.index],
+                    vector=vectors[fingerprints[chunk.index]],
+                )
+                for chunk in chunks
+            ],
+        )
+        return UpsertOutcome(
+            article_id=article.id,
+            status="updated" if known else "created",
+            chunks=len(chunks),
+            embedded=len(missing),
+            uri=article_uri(article.id),
+        )
+
+    async def get(self, article_id: str) -> Article:
+        article = await self.store.get(article_id)
+        if article is None:
+            raise ArticleNotFound(article_id)
+        return article
+
+    async def delete(self, article_id: str) -> DeleteOutcome:
+        if await self.store.get(article_id) is None:
+            return DeleteOutcome(article_id=article_id, deleted=False, chunks_removed=0)
+        removed = await self.store.delete(article_id)
+        return DeleteOutcome(article_id=article_id, deleted=True, chunks_removed=removed)
+
+    async def categories(self) -> list[CategoryCount]:
+        counts = await self.store.categories()
+        return [CategoryCount(category=name, articles=n) for name, n in counts.items()]
+
+    async def list_category(self, category: str) -> CategoryArticles:
+        rows = await self.store.titles_in(category)
+        return CategoryArticles(
+            category=category,
+            articles=[ArticleSummary(id=i, title=t, uri=article_uri(i)) for i, t in rows],
+        )
+
+    async def search(
+        self, query: str, *, filters: SearchFilters | None = None, limit: int = 5
+    ) -> SearchResult:
+        """Hybrid search; the best passage of each of the top ``limit`` articles."""
+        vector = (await self._embed([query]))[0]
+        rows = await self.store.search(
+            query, vector, filters or SearchFilters(), limit * CANDIDATES_PER_HIT
+        )
+        hits: list[SearchHit] = []
+        seen: set[str] = set()
+        for row in rows:
+            if row["article_id"] in seen:
+                continue
+            seen.add(row["article_id"])
+            hits.append(
+                SearchHit(
+                    article_id=row["article_id"],
+                    title=row["title"],
+                    heading=row["heading"],
+                    text=row["text"],
+                    category=row["category"],
+                    score=round(float(row["_relevance_score"]), 6),
+                    uri=article_uri(row["article_id"]),
+                )
+            )
+            if len(hits) == limit:
+                break
+        return SearchResult(query=query, hits=hits)
+
+    async def ready(self) -> bool:
+        try:
+            await self.store.count_articles()
+        except Exception:  # not open, or the store went away: not ready, whatever the cause
+            return False
+        return True
+
+    async def is_empty(self) -> bool:
+        return await self.store.count_articles() == 0

@@ -1,0 +1,64 @@
+"""Which servers exist, how each is built from settings, and the composite that mounts them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from fastmcp import FastMCP
+
+from servers.http_app import ReadinessCheck
+from servers.settings import CoreSettings
+
+
+@dataclass(frozen=True)
+class BuiltServer:
+    server: FastMCP
+    readiness: ReadinessCheck
+    backends: Mapping[str, str]
+    """Which backend serves each concern, for the start-up line on stderr."""
+
+
+def build_kb(core: CoreSettings) -> BuiltServer:
+    from embeddings import EmbeddingSettings, embedder_from_settings
+    from servers.kb.server import build_server
+    from servers.kb.service import KnowledgeBase
+
+    embedder = embedder_from_settings(EmbeddingSettings())
+    kb = KnowledgeBase(core.data_dir, embedder)
+
+    async def readiness() -> dict[str, bool]:
+        return {"kb_store": await kb.ready()}
+
+    return BuiltServer(
+        build_server(kb, load_demo=core.load_demo_data),
+        readiness,
+        {"kb": f"lancedb at {kb.store.path}", "embeddings": embedder.name},
+    )
+
+
+BUILDERS: dict[str, Callable[[CoreSettings], BuiltServer]] = {"kb": build_kb}
+NAMESPACES = {"kb": "kb"}
+
+
+def build_suite(core: CoreSettings, names: tuple[str, ...] = tuple(BUILDERS)) -> BuiltServer:
+    """Every server mounted into one endpoint, each under its namespace prefix."""
+    suite = FastMCP("supportdesk", instructions="supportdesk: customer-support tools.")
+    parts = {name: BUILDERS[name](core) for name in names}
+    for name, part in parts.items():
+        suite.mount(part.server, namespace=NAMESPACES[name])
+
+    async def readiness() -> dict[str, bool]:
+        checks: dict[str, bool] = {}
+        for part in parts.values():
+            checks.update(await part.readiness())
+        return checks
+
+    backends = {k: v for part in parts.values() for k, v in part.backends.items()}
+    return BuiltServer(suite, readiness, backends)
+
+
+def build(name: str, core: CoreSettings) -> BuiltServer:
+    if name == "all":
+        return build_suite(core)
+    return BUILDERS[name](core)

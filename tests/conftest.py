@@ -1,0 +1,44 @@
+"""Fixtures shared by every test: a data directory with the demo knowledge base, eras."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.support.eras import ERAS
+from tests.support.processes import copy_tree
+
+
+@pytest.fixture(params=ERAS)
+def era(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def demo_kb_dir(tmp_path_factory) -> Path:
+    """A data directory whose knowledge base holds the bundled demo articles, built once."""
+    from embeddings.wordllama_embedder import WordLlamaEmbedder
+    from servers.kb.ingest import load_demo_if_empty
+    from servers.kb.service import KnowledgeBase
+
+    path = tmp_path_factory.mktemp("demo-kb")
+
+    async def build() -> None:
+        kb = KnowledgeBase(path, WordLlamaEmbedder())
+        await kb.open()
+        try:
+            await load_demo_if_empty(kb)
+            await kb.store.refresh_indexes()
+        finally:
+            await kb.close()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path, demo_kb_dir) -> Path:
+    """A private copy of the demo data directory: each test may write freely."""
+    return copy_tree(demo_kb_dir, tmp_path / "data")

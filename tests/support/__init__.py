@@ -1,0 +1,1 @@
+"""Test helpers: protocol eras, real server processes, free ports."""

@@ -1,0 +1,99 @@
+"""Real ``supportdesk`` processes for transport tests: started on a free port, stopped by PID."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+SUPPORTDESK = str(Path(sys.executable).with_name("supportdesk"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(data_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORTDESK_")}
+    env.update({"SUPPORTDESK_DATA_DIR": str(data_dir), "SUPPORTDESK_LOG_LEVEL": "WARNING"})
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class RunningServer:
+    process: subprocess.Popen
+    base_url: str
+    log: Path
+
+    @property
+    def mcp_url(self) -> str:
+        return f"{self.base_url}/mcp"
+
+    def stderr(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextmanager
+def http_server(
+    *args: str, data_dir: Path, env: Mapping[str, str] | None = None, timeout: float = 60.0
+) -> Iterator[RunningServer]:
+    """``supportdesk serve ARGS --transport http`` on a free port, ready when /healthz is."""
+    port = free_port()
+    log = data_dir / f"server-{port}.log"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [SUPPORTDESK, "serve", *args, "--transport", "http", "--port", str(port)],
+            env=server_env(data_dir, env),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    running = RunningServer(process, f"http://127.0.0.1:{port}", log)
+    try:
+        _wait_ready(running, timeout)
+        yield running
+    finally:
+        stop(process)
+
+
+def _wait_ready(server: RunningServer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{server.stderr()}")
+        try:
+            if httpx.get(f"{server.base_url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f"server not ready after {timeout}s:\n{server.stderr()}")
+
+
+def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def copy_tree(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    return target
