@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fastmcp import FastMCP
 
+from events import EventPublisher, NullPublisher
 from servers.http_app import ReadinessCheck
 from servers.settings import CoreSettings
 
@@ -19,7 +20,7 @@ class BuiltServer:
     """Which backend serves each concern, for the start-up line on stderr."""
 
 
-def build_kb(core: CoreSettings) -> BuiltServer:
+def build_kb(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     from embeddings import EmbeddingSettings, embedder_from_settings
     from servers.kb.server import build_server
     from servers.kb.service import KnowledgeBase
@@ -37,14 +38,17 @@ def build_kb(core: CoreSettings) -> BuiltServer:
     )
 
 
-BUILDERS: dict[str, Callable[[CoreSettings], BuiltServer]] = {"kb": build_kb}
+Builder = Callable[[CoreSettings, EventPublisher], BuiltServer]
+BUILDERS: dict[str, Builder] = {"kb": build_kb}
 NAMESPACES = {"kb": "kb"}
 
 
-def build_suite(core: CoreSettings, names: tuple[str, ...] = tuple(BUILDERS)) -> BuiltServer:
+def build_suite(
+    core: CoreSettings, publisher: EventPublisher, names: tuple[str, ...] = tuple(BUILDERS)
+) -> BuiltServer:
     """Every server mounted into one endpoint, each under its namespace prefix."""
     suite = FastMCP("supportdesk", instructions="supportdesk: customer-support tools.")
-    parts = {name: BUILDERS[name](core) for name in names}
+    parts = {name: BUILDERS[name](core, publisher) for name in names}
     for name, part in parts.items():
         suite.mount(part.server, namespace=NAMESPACES[name])
 
@@ -58,7 +62,9 @@ def build_suite(core: CoreSettings, names: tuple[str, ...] = tuple(BUILDERS)) ->
     return BuiltServer(suite, readiness, backends)
 
 
-def build(name: str, core: CoreSettings) -> BuiltServer:
+def build(name: str, core: CoreSettings, publisher: EventPublisher | None = None) -> BuiltServer:
+    """One server by name, or ``all`` for the composite; every part shares one publisher."""
+    publisher = publisher or NullPublisher()
     if name == "all":
-        return build_suite(core)
-    return BUILDERS[name](core)
+        return build_suite(core, publisher)
+    return BUILDERS[name](core, publisher)
