@@ -77,23 +77,36 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
 
 
+INGEST_BATCH = 128
+
+
 async def ingest_paths(
     kb: KnowledgeBase, paths: Iterable[Path], root: Path | None = None, *, progress: bool = False
 ) -> IngestReport:
-    """Upsert every document; a bad file is reported and skipped, the rest still load."""
+    """Upsert every document in batches; a bad file is reported and skipped, the rest load."""
     report = IngestReport()
     paths = list(paths)
-    bar = tqdm(paths, desc="ingest", unit="doc", disable=not progress, leave=False)
-    for path in bar:
+    batch: dict[str, tuple[ArticleInput, bool]] = {}
+
+    async def flush() -> None:
+        for outcome in await kb.upsert_many(list(batch.values())):
+            report.statuses[outcome.status] += 1
+            report.embedded += outcome.embedded
+            report.chunks += outcome.chunks
+        batch.clear()
+
+    for path in tqdm(paths, desc="ingest", unit="doc", disable=not progress, leave=False):
         try:
             article = parse_document(path, root)
         except (IngestError, UnicodeDecodeError, OSError) as error:
             report.errors.append(str(error))
             continue
-        outcome = await kb.upsert(article, markdown=SUFFIXES.get(path.suffix.lower(), True))
-        report.statuses[outcome.status] += 1
-        report.embedded += outcome.embedded
-        report.chunks += outcome.chunks
+        if article.id in batch:
+            await flush()
+        batch[article.id] = (article, SUFFIXES.get(path.suffix.lower(), True))
+        if len(batch) >= INGEST_BATCH:
+            await flush()
+    await flush()
     if report.embedded or report.statuses["updated"]:
         await kb.store.refresh_indexes()
     return report

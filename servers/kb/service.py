@@ -64,32 +64,44 @@ class KnowledgeBase:
 
     async def upsert(self, article: ArticleInput, *, markdown: bool = True) -> UpsertOutcome:
         """Write an article; unchanged content does nothing, changed chunks alone are embedded."""
-        known = await self.store.content_hashes_for(article.id)
-        if known == (article.digest(), self.embedder.name):
-            chunks = await self.store.count_chunks_of(article.id)
-            return UpsertOutcome(
-                article_id=article.id,
-                status="unchanged",
-                chunks=chunks,
-                embedded=0,
-                uri=article_uri(article.id),
-            )
-        chunks = chunk_article(article.body, markdown=markdown, max_chars=self.chunk_chars)
-        reusable = (
-            await self.store.chunk_vectors(article.id)
-            if known and known[1] == self.embedder.name
-            else {}
-        )
-        fingerprints = [chunk.fingerprint(article.title) for chunk in chunks]
-        missing = [i for i, fp in enumerate(fingerprints) if fp not in reusable]
-        fresh = await self._embed([chunks[i].embedding_text(article.title) for i in missing])
-        vectors = dict(reusable)
-        for row, i in enumerate(missing):
-            vectors[fingerprints[i]] = fresh[row]
-        await self.store.write(
-            article,
-            self.embedder.name,
-            [
+        return (await self.upsert_many([(article, markdown)]))[0]
+
+    async def upsert_many(self, items: list[tuple[ArticleInput, bool]]) -> list[UpsertOutcome]:
+        """Upsert (article, is_markdown) pairs with one embedding batch and one commit per table.
+
+        Ids must be unique within a batch.
+        """
+        ids = [article.id for article, _ in items]
+        if len(set(ids)) != len(ids):
+            raise KnowledgeBaseError("article_id: the same id appears twice in one batch")
+        known = await self.store.hashes_for(ids)
+        unchanged = {
+            article.id
+            for article, _ in items
+            if known.get(article.id) == (article.digest(), self.embedder.name)
+        }
+        changed = [(a, md) for a, md in items if a.id not in unchanged]
+        same_model = [a.id for a, _ in changed if known.get(a.id, ("", ""))[1] == self.embedder.name]
+        reusable = await self.store.chunk_vectors_for(same_model)
+
+        plans = []
+        to_embed: list[str] = []
+        for article, markdown in changed:
+            chunks = chunk_article(article.body, markdown=markdown, max_chars=self.chunk_chars)
+            old = reusable.get(article.id, {})
+            fingerprints = [chunk.fingerprint(article.title) for chunk in chunks]
+            missing = [i for i, fp in enumerate(fingerprints) if fp not in old]
+            plans.append((article, chunks, fingerprints, missing, len(to_embed)))
+            to_embed.extend(chunks[i].embedding_text(article.title) for i in missing)
+        fresh = await self._embed(to_embed)
+
+        writes = []
+        outcomes: dict[str, UpsertOutcome] = {}
+        for article, chunks, fingerprints, missing, offset in plans:
+            vectors = dict(reusable.get(article.id, {}))
+            for row, i in enumerate(missing):
+                vectors[fingerprints[i]] = fresh[offset + row]
+            rows = [
                 ChunkRow(
                     chunk_id=f"{article.id}#{chunk.index}",
                     chunk_index=chunk.index,
@@ -99,15 +111,27 @@ class KnowledgeBase:
                     vector=vectors[fingerprints[chunk.index]],
                 )
                 for chunk in chunks
-            ],
-        )
-        return UpsertOutcome(
-            article_id=article.id,
-            status="updated" if known else "created",
-            chunks=len(chunks),
-            embedded=len(missing),
-            uri=article_uri(article.id),
-        )
+            ]
+            writes.append((article, rows))
+            outcomes[article.id] = UpsertOutcome(
+                article_id=article.id,
+                status="updated" if article.id in known else "created",
+                chunks=len(chunks),
+                embedded=len(missing),
+                uri=article_uri(article.id),
+            )
+        if writes:
+            await self.store.write_many(writes, self.embedder.name, all_new=not known)
+        counts = await self.store.chunk_counts_for(sorted(unchanged)) if unchanged else {}
+        for article_id in unchanged:
+            outcomes[article_id] = UpsertOutcome(
+                article_id=article_id,
+                status="unchanged",
+                chunks=counts.get(article_id, 0),
+                embedded=0,
+                uri=article_uri(article_id),
+            )
+        return [outcomes[article_id] for article_id in ids]
 
     async def get(self, article_id: str) -> Article:
         article = await self.store.get(article_id)

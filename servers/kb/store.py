@@ -14,8 +14,7 @@ from pathlib import Path
 import lancedb
 import numpy as np
 import pyarrow as pa
-from lancedb.index import FTS, IvfPq
-from lancedb.rerankers import RRFReranker
+from lancedb.index import FTS, Bitmap, IvfPq
 
 from servers.kb.models import Article, ArticleInput, article_uri
 
@@ -28,6 +27,10 @@ VECTOR_INDEX_MIN_ROWS = 20_000
 def _quote(value: str) -> str:
     """A SQL string literal for a LanceDB filter."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def _in_list(values: list[str]) -> str:
+    return ", ".join(map(_quote, values))
 
 
 def _articles_schema() -> pa.Schema:
@@ -62,6 +65,21 @@ def _chunks_schema(dim: int) -> pa.Schema:
             ("vector", pa.list_(pa.float32(), dim)),
         ]
     )
+
+
+RRF_K = 60
+
+
+def reciprocal_rank_fusion(rankings: list[list[dict]], *, key: str, k: int = RRF_K) -> list[dict]:
+    """Merge ranked lists: each row scores sum(1 / (k + rank)) over the lists it appears in."""
+    scores: dict[str, float] = {}
+    rows: dict[str, dict] = {}
+    for ranking in rankings:
+        for rank, row in enumerate(ranking, start=1):
+            scores[row[key]] = scores.get(row[key], 0.0) + 1.0 / (k + rank)
+            rows.setdefault(row[key], row)
+    ordered = sorted(scores, key=lambda item: scores[item], reverse=True)
+    return [{**rows[item], "_relevance_score": scores[item]} for item in ordered]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,34 +182,49 @@ class ArticleStore:
             updated_at=row["updated_at"],
         )
 
-    async def content_hashes_for(self, article_id: str) -> tuple[str, str] | None:
-        """(content hash, embedder name) of a stored article, or None."""
+    async def hashes_for(self, article_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """article id -> (content hash, embedder name) for those of ``article_ids`` stored."""
+        if not article_ids:
+            return {}
         rows = await (
             self.articles.query()
-            .where(f"id = {_quote(article_id)}")
-            .select(["content_hash", "embedder"])
-            .limit(1)
+            .where(f"id IN ({_in_list(article_ids)})")
+            .select(["id", "content_hash", "embedder"])
             .to_list()
         )
-        return (rows[0]["content_hash"], rows[0]["embedder"]) if rows else None
+        return {row["id"]: (row["content_hash"], row["embedder"]) for row in rows}
+
+    async def chunk_counts_for(self, article_ids: list[str]) -> dict[str, int]:
+        rows = await (
+            self.chunks.query()
+            .where(f"article_id IN ({_in_list(article_ids)})")
+            .select(["article_id"])
+            .to_list()
+        )
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row["article_id"]] = counts.get(row["article_id"], 0) + 1
+        return counts
 
     async def count_chunks_of(self, article_id: str) -> int:
         return await self.chunks.count_rows(f"article_id = {_quote(article_id)}")
 
-    async def content_hashes(self) -> dict[str, tuple[str, str]]:
-        """article id -> (content hash, embedder name): what ingestion compares against."""
-        rows = await self.articles.query().select(["id", "content_hash", "embedder"]).to_list()
-        return {row["id"]: (row["content_hash"], row["embedder"]) for row in rows}
-
-    async def chunk_vectors(self, article_id: str) -> dict[str, np.ndarray]:
-        """fingerprint -> vector for the article's current chunks, so unchanged ones are reused."""
-        rows = (
-            await self.chunks.query()
-            .where(f"article_id = {_quote(article_id)}")
-            .select(["fingerprint", "vector"])
+    async def chunk_vectors_for(self, article_ids: list[str]) -> dict[str, dict[str, np.ndarray]]:
+        """article id -> fingerprint -> vector of current chunks, so unchanged ones are reused."""
+        if not article_ids:
+            return {}
+        rows = await (
+            self.chunks.query()
+            .where(f"article_id IN ({_in_list(article_ids)})")
+            .select(["article_id", "fingerprint", "vector"])
             .to_list()
         )
-        return {row["fingerprint"]: np.asarray(row["vector"], np.float32) for row in rows}
+        vectors: dict[str, dict[str, np.ndarray]] = {}
+        for row in rows:
+            vectors.setdefault(row["article_id"], {})[row["fingerprint"]] = np.asarray(
+                row["vector"], np.float32
+            )
+        return vectors
 
     async def categories(self) -> dict[str, int]:
         rows = await self.articles.query().select(["category"]).to_list()
@@ -209,54 +242,63 @@ class ArticleStore:
         )
         return sorted(((row["id"], row["title"]) for row in rows), key=lambda r: r[1])
 
-    async def write(self, article: ArticleInput, embedder: str, chunks: list[ChunkRow]) -> None:
-        """Replace the article and all its chunks: each table changes in one commit."""
+    async def write_many(
+        self,
+        items: list[tuple[ArticleInput, list[ChunkRow]]],
+        embedder: str,
+        *,
+        all_new: bool = False,
+    ) -> None:
+        """Replace the articles and all their chunks: each table changes in one commit.
+
+        ``all_new`` says none of the articles is stored yet: a plain append then does the work
+        of the merge without its join against the whole table.
+        """
         now = datetime.now(UTC)
-        chunk_table = pa.Table.from_pylist(
-            [
-                {
-                    "chunk_id": chunk.chunk_id,
-                    "article_id": article.id,
-                    "chunk_index": chunk.chunk_index,
-                    "title": article.title,
-                    "heading": chunk.heading,
-                    "text": chunk.text,
-                    "category": article.category,
-                    "product": article.product,
-                    "tags": article.tags,
-                    "fingerprint": chunk.fingerprint,
-                    "vector": chunk.vector.astype(np.float32),
-                }
-                for chunk in chunks
-            ],
-            schema=_chunks_schema(self.dim),
-        )
-        article_row = pa.Table.from_pylist(
-            [
-                {
-                    **article.model_dump(),
-                    "content_hash": article.digest(),
-                    "embedder": embedder,
-                    "updated_at": now,
-                }
-            ],
-            schema=_articles_schema(),
-        )
+        chunk_rows = [
+            {
+                "chunk_id": chunk.chunk_id,
+                "article_id": article.id,
+                "chunk_index": chunk.chunk_index,
+                "title": article.title,
+                "heading": chunk.heading,
+                "text": chunk.text,
+                "category": article.category,
+                "product": article.product,
+                "tags": article.tags,
+                "fingerprint": chunk.fingerprint,
+                "vector": chunk.vector.astype(np.float32),
+            }
+            for article, chunks in items
+            for chunk in chunks
+        ]
+        article_rows = [
+            {**article.model_dump(), "content_hash": article.digest(), "embedder": embedder,
+             "updated_at": now}
+            for article, _ in items
+        ]
+        ids = _in_list([article.id for article, _ in items])
+        chunk_table = pa.Table.from_pylist(chunk_rows, schema=_chunks_schema(self.dim))
+        article_table = pa.Table.from_pylist(article_rows, schema=_articles_schema())
         async with self._write_lock:
+            self._fts_dirty = True
+            if all_new:
+                await self.chunks.add(chunk_table)
+                await self.articles.add(article_table)
+                return
             await (
                 self.chunks.merge_insert("chunk_id")
                 .when_matched_update_all()
                 .when_not_matched_insert_all()
-                .when_not_matched_by_source_delete(f"article_id = {_quote(article.id)}")
+                .when_not_matched_by_source_delete(f"article_id IN ({ids})")
                 .execute(chunk_table)
             )
             await (
                 self.articles.merge_insert("id")
                 .when_matched_update_all()
                 .when_not_matched_insert_all()
-                .execute(article_row)
+                .execute(article_table)
             )
-            self._fts_dirty = True
 
     async def delete(self, article_id: str) -> int:
         """Remove the article and every chunk of it; returns the chunks removed."""
@@ -283,6 +325,7 @@ class ArticleStore:
                         num_sub_vectors=self.dim // 8,
                     ),
                 )
+                await self.chunks.create_index("category", config=Bitmap())
             if self._fts_dirty:
                 await self.chunks.optimize()
                 self._fts_dirty = False
@@ -290,19 +333,30 @@ class ArticleStore:
     async def search(
         self, query: str, vector: np.ndarray, filters: SearchFilters, limit: int
     ) -> list[dict]:
-        """Hybrid vector + full-text search, fused by reciprocal rank; chunk rows, best first."""
-        builder = (
+        """Hybrid search: the vector and full-text legs run concurrently, then rank-fuse.
+
+        Fusing here rather than with LanceDB's reranker keeps the legs concurrent and halves
+        the latency (measured in bench/kb_bench.py).
+        """
+        columns = ["chunk_id", "article_id", "title", "heading", "text", "category"]
+        where = filters.sql()
+        vector_leg = (
             self.chunks.query()
             .nearest_to(vector.astype(np.float32))
             .distance_type("cosine")
-            .nearest_to_text(query, columns="text")
-            .rerank(RRFReranker(return_score="relevance"))
+            .select([*columns, "_distance"])
             .limit(limit)
         )
-        where = filters.sql()
+        text_leg = (
+            self.chunks.query()
+            .nearest_to_text(query, columns="text")
+            .select([*columns, "_score"])
+            .limit(limit)
+        )
         if where:
-            builder = builder.where(where)
-        return await builder.to_list()
+            vector_leg, text_leg = vector_leg.where(where), text_leg.where(where)
+        by_vector, by_text = await asyncio.gather(vector_leg.to_list(), text_leg.to_list())
+        return reciprocal_rank_fusion([by_vector, by_text], key="chunk_id")[:limit]
 
     async def text_matches(self, query: str, limit: int = 10) -> list[str]:
         """Article ids whose chunks match ``query`` in the full-text index alone."""

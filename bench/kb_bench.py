@@ -1,0 +1,198 @@
+"""Knowledge-base benchmarks.
+
+    python -m bench.kb_bench http    # search vs a trivial tool over streamable HTTP (ratio)
+    python -m bench.kb_bench scale   # ingestion chunks/s and in-process search at 100k chunks
+
+Targets (issue 2): HTTP search >= 0.6x the trivial tool's calls/s; in-process search p50 <= 10 ms
+at 100k chunks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+from fastmcp import Client
+
+from bench.stats import summary
+
+QUESTIONS = Path(__file__).parent.parent / "tests" / "kb" / "retrieval_questions.json"
+
+
+def _questions() -> list[str]:
+    if QUESTIONS.exists():
+        return [q["question"] for q in json.loads(QUESTIONS.read_text())]
+    return ["how do I get a refund", "reset my password", "export my data", "api rate limit"]
+
+
+async def _drive(url: str, tool: str, make_args, clients: int, calls: int) -> tuple[float, list]:
+    latencies: list[float] = []
+
+    async def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        async with Client(url) as client:
+            for _ in range(calls):
+                started = time.perf_counter()
+                await client.call_tool(tool, make_args(rng))
+                latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(clients)))
+    return clients * calls / (time.perf_counter() - started), latencies
+
+
+async def bench_http(clients: int, calls: int, rounds: int) -> None:
+    from tests.support.processes import free_port, stop
+
+    questions = _questions()
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bench.kb_http_target", "--port", str(port),
+             "--data-dir", data_dir],
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.1)
+            url = f"{base}/mcp"
+            await _drive(url, "echo", lambda rng: {"text": "warm"}, clients, 20)
+            await _drive(url, "search", lambda rng: {"query": rng.choice(questions)}, clients, 20)
+            results: dict[str, list] = {"echo": [0.0, []], "search": [0.0, []]}
+            for _ in range(rounds):  # interleave, so drift hits both alike
+                for tool, make in (
+                    ("echo", lambda rng: {"text": "hello"}),
+                    ("search", lambda rng: {"query": rng.choice(questions), "limit": 5}),
+                ):
+                    rate, lat = await _drive(url, tool, make, clients, calls)
+                    results[tool][0] += rate / rounds
+                    results[tool][1].extend(lat)
+        finally:
+            stop(process)
+    print(f"streamable HTTP, {clients} concurrent clients, {rounds}x{clients * calls} calls each")
+    for tool, (rate, lat) in results.items():
+        stats = summary(lat)
+        print(f"  {tool:7s} {rate:8.1f} calls/s  p50 {stats['p50_ms']:6.2f} ms  "
+              f"p99 {stats['p99_ms']:6.2f} ms")
+    ratio = results["search"][0] / results["echo"][0]
+    print(f"  search/echo throughput ratio: {ratio:.2f} (target >= 0.60)")
+
+
+def _synthetic_articles(count: int, sections: int, seed: int = 7):
+    """Articles built from the demo corpus's sentences, shuffled: realistic words, many rows."""
+    from servers.kb.ingest import DEMO_DIR, parse_document
+    from servers.kb.models import ArticleInput
+
+    rng = random.Random(seed)
+    demo = [parse_document(p) for p in sorted(DEMO_DIR.glob("*.md"))]
+    sentences = [s.strip() for a in demo for s in a.body.replace("\n", " ").split(". ") if len(s) > 30]
+    categories = sorted({a.category for a in demo})
+    for i in range(count):
+        parts = [f"# Synthetic article {i}"]
+        for j in range(sections):
+            body = ". ".join(rng.sample(sentences, 5))
+            parts.append(f"## Section {j} case {rng.randrange(10**6)}\n\n{body}.")
+        yield ArticleInput(
+            id=f"syn-{i:06d}", title=f"Synthetic {i}: {rng.choice(sentences)[:60]}",
+            body="\n\n".join(parts), category=rng.choice(categories),
+            tags=[f"t{rng.randrange(50)}"],
+        )
+
+
+async def bench_scale(chunks: int, queries: int) -> None:
+    from embeddings.wordllama_embedder import WordLlamaEmbedder
+    from servers.kb.service import KnowledgeBase
+    from servers.kb.store import SearchFilters
+
+    sections = 4
+    embedder = WordLlamaEmbedder()
+    with tempfile.TemporaryDirectory() as data_dir:
+        kb = KnowledgeBase(Path(data_dir), embedder)
+        await kb.open()
+        articles = list(_synthetic_articles(int(chunks / 3.2), sections))  # ~3.2 chunks each
+        started = time.perf_counter()
+        for start in range(0, len(articles), 1000):
+            await kb.upsert_many([(a, True) for a in articles[start : start + 1000]])
+        ingest_s = time.perf_counter() - started
+        total = await kb.store.count_chunks()
+        started = time.perf_counter()
+        await kb.store.refresh_indexes()
+        index_s = time.perf_counter() - started
+
+        rng = random.Random(1)
+        questions = [rng.choice(_questions()) for _ in range(queries)]
+        for q in questions[:20]:
+            await kb.search(q)
+        hybrid = []
+        for q in questions:
+            t = time.perf_counter()
+            await kb.search(q, limit=5)
+            hybrid.append(time.perf_counter() - t)
+        filtered = []
+        for q in questions:
+            t = time.perf_counter()
+            await kb.search(q, limit=5, filters=SearchFilters(category="billing"))
+            filtered.append(time.perf_counter() - t)
+
+        # Baseline: exact brute-force top-5 over the same vectors in numpy (embedding included).
+        table = await kb.store.chunks.query().select(["vector"]).to_arrow()
+        matrix = np.stack(table.column("vector").to_numpy(zero_copy_only=False))
+        brute = []
+        for q in questions:
+            t = time.perf_counter()
+            vector = embedder.embed([q])[0]
+            np.argpartition(-(matrix @ vector), 5)[:5]
+            brute.append(time.perf_counter() - t)
+        await kb.close()
+
+    print(f"ingestion: {total} chunks in {ingest_s:.1f} s = {total / ingest_s:,.0f} chunks/s "
+          f"(embedding alone: {_embed_rate(embedder):,.0f} texts/s); index build {index_s:.1f} s")
+    for name, samples in (("hybrid search", hybrid), ("hybrid + category filter", filtered),
+                          ("baseline: numpy brute-force vector top-5", brute)):
+        stats = summary(samples)
+        print(f"  {name:42s} p50 {stats['p50_ms']:6.2f} ms  p99 {stats['p99_ms']:6.2f} ms")
+    ratio = summary(hybrid)["p50_ms"] / summary(brute)["p50_ms"]
+    print(f"  hybrid/brute-force p50 ratio: {ratio:.2f}; target hybrid p50 <= 10 ms")
+
+
+def _embed_rate(embedder) -> float:
+    texts = [f"sample support sentence number {i} about billing" for i in range(20_000)]
+    started = time.perf_counter()
+    embedder.embed(texts)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="what", required=True)
+    http = sub.add_parser("http")
+    http.add_argument("--clients", type=int, default=4)
+    http.add_argument("--calls", type=int, default=100)
+    http.add_argument("--rounds", type=int, default=3)
+    scale = sub.add_parser("scale")
+    scale.add_argument("--chunks", type=int, default=100_000)
+    scale.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    if args.what == "http":
+        asyncio.run(bench_http(args.clients, args.calls, args.rounds))
+    else:
+        asyncio.run(bench_scale(args.chunks, args.queries))
+
+
+if __name__ == "__main__":
+    main()
