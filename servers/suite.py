@@ -38,9 +38,25 @@ def build_kb(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     )
 
 
+def build_memory(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
+    from embeddings import EmbeddingSettings, embedder_from_settings
+    from memory.settings import MemorySettings
+    from servers.memory.server import build_server
+    from servers.memory.service import MemoryService
+
+    service = MemoryService(
+        MemorySettings(), core.data_dir, embedder_from_settings(EmbeddingSettings())
+    )
+    return BuiltServer(
+        build_server(service, default_tenant=core.default_tenant, publisher=publisher),
+        service.readiness,
+        service.backends,
+    )
+
+
 Builder = Callable[[CoreSettings, EventPublisher], BuiltServer]
-BUILDERS: dict[str, Builder] = {"kb": build_kb}
-NAMESPACES = {"kb": "kb"}
+BUILDERS: dict[str, Builder] = {"kb": build_kb, "memory": build_memory}
+NAMESPACES = {"kb": "kb", "memory": "memory"}
 
 
 def build_suite(

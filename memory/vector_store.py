@@ -1,0 +1,184 @@
+"""Long-term memories in one LanceDB table (async API): rows in, rows out, no policy.
+
+A row is addressed by ``uid`` = namespace + NUL + key, so LangGraph ``BaseStore`` namespaces
+and the memory server's ``(tenant, customer_id, "memories")`` share one table. Expiry is an
+epoch-millisecond column so every query can exclude expired rows in its SQL filter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import lancedb
+import numpy as np
+import pyarrow as pa
+from lancedb.index import BTree, IvfPq
+
+TABLE = "memories"
+NAMESPACE_SEPARATOR = "."  # LangGraph forbids '.' inside a namespace label
+# Below this many rows a flat scan beats any vector index.
+VECTOR_INDEX_MIN_ROWS = 20_000
+
+
+def quote(value: str) -> str:
+    """A SQL string literal for a LanceDB filter."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def join_namespace(namespace: tuple[str, ...]) -> str:
+    return NAMESPACE_SEPARATOR.join(namespace)
+
+
+def split_namespace(joined: str) -> tuple[str, ...]:
+    return tuple(joined.split(NAMESPACE_SEPARATOR))
+
+
+def row_uid(namespace: tuple[str, ...], key: str) -> str:
+    return f"{join_namespace(namespace)}\x00{key}"
+
+
+def schema(dim: int) -> pa.Schema:
+    return pa.schema(
+        [
+            ("uid", pa.string()),
+            ("id", pa.string()),
+            ("namespace", pa.string()),
+            ("tenant", pa.string()),
+            ("customer_id", pa.string()),
+            ("kind", pa.string()),
+            ("content", pa.string()),
+            ("value_json", pa.string()),
+            ("source", pa.string()),
+            ("content_hashes", pa.list_(pa.string())),
+            ("created_at", pa.timestamp("us", tz="UTC")),
+            ("updated_at", pa.timestamp("us", tz="UTC")),
+            pa.field("expires_ms", pa.int64(), nullable=True),
+            pa.field("ttl_seconds", pa.float64(), nullable=True),
+            ("mentions", pa.int32()),
+            ("indexed", pa.bool_()),
+            ("vector", pa.list_(pa.float32(), dim)),
+        ]
+    )
+
+
+def live_sql(now_ms: int) -> str:
+    return f"(expires_ms IS NULL OR expires_ms > {now_ms})"
+
+
+class MemoryTable:
+    """Async LanceDB access for long-term memory. Open once, share, close at shutdown."""
+
+    def __init__(self, path: Path, dim: int, *, read_consistency_seconds: float = 0.0) -> None:
+        self.path = path
+        self.dim = dim
+        self.read_consistency = timedelta(seconds=read_consistency_seconds)
+        self._db: lancedb.AsyncConnection | None = None
+        self._table: lancedb.AsyncTable | None = None
+        self.write_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._db = await lancedb.connect_async(
+            self.path, read_consistency_interval=self.read_consistency
+        )
+        # exist_ok: another process may create the table at the same moment.
+        self._table = await self._db.create_table(TABLE, schema=schema(self.dim), exist_ok=True)
+
+    async def close(self) -> None:
+        if self._table is not None:
+            self._table.close()
+        self._table = None
+        self._db = None
+
+    @property
+    def table(self) -> lancedb.AsyncTable:
+        if self._table is None:
+            raise RuntimeError("MemoryTable is not open")
+        return self._table
+
+    async def stored_dim(self) -> int:
+        return (await self.table.schema()).field("vector").type.list_size
+
+    async def count(self, where: str | None = None) -> int:
+        return await self.table.count_rows(where)
+
+    async def rows(
+        self,
+        where: str,
+        *,
+        limit: int | None = None,
+        columns: list[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        query = self.table.query().where(where)
+        if columns:
+            query = query.select(columns)
+        if limit is not None:
+            query = query.limit(limit)
+        return await query.to_list()
+
+    async def nearest(
+        self, vector: np.ndarray, where: str, limit: int, *, exact: bool
+    ) -> list[dict[str, Any]]:
+        """Rows nearest ``vector`` by cosine, filtered before ranking; ``_distance`` = 1 - cos.
+
+        ``exact`` bypasses the vector index: a scope narrowed by a scalar index (one customer)
+        is small, and an approximate index could miss some of its rows.
+        """
+        query = (
+            self.table.query()
+            .nearest_to(vector.astype(np.float32))
+            .distance_type("cosine")
+            .where(where)
+            .limit(limit)
+        )
+        query = query.bypass_vector_index() if exact else query.nprobes(32)
+        return await query.to_list()
+
+    async def upsert(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Insert or replace rows by uid, atomically (one commit)."""
+        batch = pa.Table.from_pylist(list(rows), schema=schema(self.dim))
+        if batch.num_rows == 0:
+            return
+        await (
+            self.table.merge_insert("uid")
+            .when_matched_update_all()
+            .when_not_matched_insert_all()
+            .execute(batch)
+        )
+
+    async def append(self, batch: pa.Table) -> None:
+        """Bulk insert of rows known to be new (imports, benchmarks)."""
+        await self.table.add(batch)
+
+    async def update_sql(self, where: str, expressions: dict[str, str]) -> int:
+        result = await self.table.update(where=where, updates_sql=expressions)
+        return result.rows_updated
+
+    async def delete(self, where: str) -> int:
+        removed = await self.table.count_rows(where)
+        if removed:
+            await self.table.delete(where)
+        return removed
+
+    async def refresh_indexes(self) -> None:
+        """Scalar indexes for the filters every query uses; a vector index once large."""
+        names = {index.name for index in await self.table.list_indices()}
+        for column in ("customer_id", "uid", "tenant"):
+            if f"{column}_idx" not in names:
+                await self.table.create_index(column, config=BTree())
+        rows = await self.table.count_rows()
+        if rows >= VECTOR_INDEX_MIN_ROWS and "vector_idx" not in names:
+            await self.table.create_index(
+                "vector",
+                config=IvfPq(
+                    distance_type="cosine",
+                    num_partitions=max(1, int(rows**0.5 / 2)),
+                    num_sub_vectors=self.dim // 8,
+                ),
+            )
+        elif names:
+            await self.table.optimize()

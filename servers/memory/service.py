@@ -1,0 +1,249 @@
+"""The memory server's operations as plain async methods, scoped by tenant; no MCP here.
+
+Composes the library tiers, turns "nothing there" into ``NotFound`` naming the field, and
+publishes ``memory.written`` for every memory created or merged.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from embeddings import Embedder
+from events import Envelope, EventPublisher, NullPublisher
+from memory.backends import describe_session_cache, session_cache_from_settings
+from memory.context import CHARS_PER_TOKEN, MemoryContext, MemoryManager, Strategy, Unit
+from memory.errors import MemoryTierError, NotFound
+from memory.long_term import LongTermMemory
+from memory.models import MemoryKind, MemoryRecord, Role, SessionSnapshot, Turn, session_uri
+from memory.session_cache import SessionCache
+from memory.session_resilient import ResilientSessionCache
+from memory.settings import MemorySettings
+from memory.summary import render, summarize
+from servers.memory.models import (
+    AppendOutcome,
+    CustomerMemories,
+    ForgetOutcome,
+    MemoryHealth,
+    RecallResult,
+    RememberOutcome,
+    SessionSummary,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class MemoryService:
+    def __init__(
+        self,
+        settings: MemorySettings,
+        data_dir: Path,
+        embedder: Embedder,
+        *,
+        publisher: EventPublisher | None = None,
+        sessions: SessionCache | None = None,
+    ) -> None:
+        self.settings = settings
+        self.publisher = publisher or NullPublisher()
+        self.long_term = LongTermMemory(
+            data_dir,
+            embedder,
+            dedupe_threshold=settings.dedupe_threshold,
+            read_consistency_seconds=settings.read_consistency_seconds,
+        )
+        self.sessions = sessions or session_cache_from_settings(settings)
+        self.manager = MemoryManager(self.sessions, self.long_term)
+        self.backends = {
+            "memory": f"lancedb at {self.long_term.table.path}",
+            "sessions": self.sessions.name
+            if sessions is not None
+            else describe_session_cache(settings),
+            "embeddings": embedder.name,
+        }
+
+    async def open(self) -> None:
+        await self.long_term.open()
+        await self.sessions.open()
+
+    async def close(self) -> None:
+        await self.sessions.close()
+        await self.long_term.close()
+
+    async def remember(
+        self,
+        tenant: str,
+        customer_id: str,
+        content: str,
+        *,
+        kind: MemoryKind = "fact",
+        source: str = "agent",
+        expires_in_seconds: int | None = None,
+    ) -> RememberOutcome:
+        expires_at = (
+            datetime.now(UTC) + timedelta(seconds=expires_in_seconds)
+            if expires_in_seconds
+            else None
+        )
+        record, status = await self.long_term.remember(
+            tenant, customer_id, content, kind=kind, source=source, expires_at=expires_at
+        )
+        if status != "unchanged":
+            await self._published(tenant, record)
+        return RememberOutcome(memory_id=record.id, status=status, memory=record)
+
+    async def _published(self, tenant: str, record: MemoryRecord) -> None:
+        event = Envelope(
+            type="memory.written",
+            tenant=tenant,
+            customer_id=record.customer_id,
+            payload={
+                "memory_id": record.id,
+                "customer_id": record.customer_id,
+                "kind": record.kind,
+                "source": record.source,
+            },
+        )
+        try:
+            await self.publisher.publish(event)
+        except Exception:  # the memory is written; a failing bus must not undo that
+            logger.exception("could not publish memory.written for %s", record.id)
+
+    async def recall(
+        self,
+        tenant: str,
+        query: str,
+        *,
+        customer_id: str | None = None,
+        kinds: list[str] | None = None,
+        source: str | None = None,
+        limit: int = 5,
+        min_score: float = 0.0,
+    ) -> RecallResult:
+        memories = await self.long_term.recall(
+            tenant, query, customer_id=customer_id, kinds=kinds, source=source, limit=limit,
+            min_score=min_score,
+        )
+        return RecallResult(query=query, memories=memories)
+
+    async def get_memory(self, tenant: str, memory_id: str) -> MemoryRecord:
+        return await self.long_term.get(tenant, memory_id)
+
+    async def forget(
+        self, tenant: str, *, memory_id: str | None = None, customer_id: str | None = None
+    ) -> ForgetOutcome:
+        if (memory_id is None) == (customer_id is None):
+            raise MemoryTierError("memory_id: give exactly one of memory_id or customer_id")
+        if memory_id is not None:
+            removed = await self.long_term.forget(tenant, memory_id)
+            if not removed:
+                raise NotFound(f"memory_id: no memory with id {memory_id!r}")
+            return ForgetOutcome(memories_removed=removed, sessions_removed=0)
+        assert customer_id is not None
+        removed = await self.long_term.forget_customer(tenant, customer_id)
+        sessions = await self.sessions.delete_customer(tenant, customer_id)
+        return ForgetOutcome(memories_removed=removed, sessions_removed=sessions)
+
+    async def customer(self, tenant: str, customer_id: str) -> CustomerMemories:
+        memories = await self.long_term.of_customer(tenant, customer_id)
+        return CustomerMemories(customer_id=customer_id, memories=memories)
+
+    async def get_session(
+        self, tenant: str, session_id: str, *, last: int | None = None
+    ) -> SessionSnapshot:
+        snapshot = await self.sessions.get(tenant, session_id, last=last)
+        if snapshot is None:
+            raise NotFound(f"session_id: no session with id {session_id!r}")
+        return snapshot
+
+    async def append_turn(
+        self,
+        tenant: str,
+        session_id: str,
+        role: Role,
+        content: str,
+        *,
+        customer_id: str | None = None,
+    ) -> AppendOutcome:
+        held = await self.sessions.append_turn(
+            tenant, session_id, Turn(role=role, content=content), customer_id=customer_id
+        )
+        return AppendOutcome(session_id=session_id, turns=held, uri=session_uri(session_id))
+
+    async def summarize_session(
+        self,
+        tenant: str,
+        session_id: str,
+        *,
+        max_sentences: int = 5,
+        max_chars: int = 1_000,
+        save: bool = False,
+    ) -> SessionSummary:
+        snapshot = await self.get_session(tenant, session_id)
+        picked = summarize(snapshot.turns, max_sentences=max_sentences, max_chars=max_chars)
+        summary = render(picked)
+        memory_id = None
+        if save:
+            if not snapshot.customer_id:
+                raise MemoryTierError(
+                    f"save: session {session_id!r} has no customer to remember the summary for"
+                )
+            if summary:
+                saved = await self.remember(
+                    tenant, snapshot.customer_id, summary, kind="summary",
+                    source=f"session:{session_id}",
+                )
+                memory_id = saved.memory_id
+        return SessionSummary(
+            session_id=session_id,
+            customer_id=snapshot.customer_id,
+            summary=summary,
+            sentences=[s.text for s in picked],
+            turns_summarized=len(snapshot.turns),
+            method="extractive",
+            memory_id=memory_id,
+        )
+
+    async def context(
+        self,
+        tenant: str,
+        customer_id: str,
+        message: str,
+        *,
+        session_id: str | None = None,
+        strategy: Strategy = "hybrid",
+        budget: int | None = None,
+        unit: Unit = "chars",
+    ) -> MemoryContext:
+        if budget is None:
+            chars = self.settings.context_budget_chars
+            budget = chars if unit == "chars" else chars // CHARS_PER_TOKEN
+        return await self.manager.context_for(
+            tenant, customer_id, message, session_id=session_id, strategy=strategy,
+            budget=budget, unit=unit,
+        )
+
+    async def health(self) -> MemoryHealth:
+        if isinstance(self.sessions, ResilientSessionCache):
+            cache = await self.sessions.health()
+            return MemoryHealth(
+                degraded=cache.degraded,
+                session_cache=cache.backend,
+                detail=cache.detail if cache.degraded else "ok",
+                backends=self.backends,
+            )
+        answering = await self.sessions.ping()
+        return MemoryHealth(
+            degraded=not answering,
+            session_cache=self.sessions.name,
+            detail="ok" if answering else f"{self.sessions.name} session cache not answering",
+            backends=self.backends,
+        )
+
+    async def readiness(self) -> dict[str, bool]:
+        """Each backend answering; a degraded session cache is reported as not ready."""
+        health = await self.health()
+        return {
+            "memory_store": await self.long_term.ready(),
+            "memory_session_cache": not health.degraded,
+        }
