@@ -70,8 +70,11 @@ class ResilientSessionCache:
         return await self.fallback.ping()
 
     async def health(self) -> CacheHealth:
-        """Probes Redis when degraded, so a health check is enough to notice its return."""
-        await self._maybe_recover(force=True)
+        """Probes Redis, so a health check alone notices it leaving and coming back."""
+        if self._degraded:
+            await self._maybe_recover(force=True)
+        elif not await self.primary.ping():
+            self._enter_degraded("redis did not answer a health check")
         if self._degraded:
             return CacheHealth(
                 "in-process", True, "redis unreachable; answering from the in-process cache"
@@ -116,10 +119,17 @@ class ResilientSessionCache:
                 return await getattr(self.primary, method)(*args, **kwargs)
             except BackendUnavailable as error:
                 self._enter_degraded(str(error))
+        if method == "append_turn" and kwargs.get("customer_id") is None:
+            # Redis may come back empty: replay the binding the local tier knows of.
+            snapshot = await self.fallback.get(args[0], args[1], last=0)
+            kwargs = {**kwargs, "customer_id": snapshot.customer_id if snapshot else None}
+        self._journal_write(method, args, kwargs)
+        return local
+
+    def _journal_write(self, method: str, args: tuple, kwargs: dict) -> None:
         if len(self._journal) == self._journal.maxlen:
             self._dropped += 1
         self._journal.append((method, args, kwargs))
-        return local
 
     async def _read(self, method: str, *args: Any, **kwargs: Any) -> Any:
         await self._maybe_recover()
@@ -185,5 +195,5 @@ class ResilientSessionCache:
                 return await getattr(self.primary, method)(*args)
             except BackendUnavailable as error:
                 self._enter_degraded(str(error))
-        self._journal.append((method, args, {}))
+        self._journal_write(method, args, {})
         return None

@@ -40,8 +40,19 @@ def sentences_of(turns: list[Turn]) -> list[Sentence]:
     return found
 
 
+_SUFFIXES = ("ing", "ed", "es", "s", "e")
+
+
+def _stem(word: str) -> str:
+    """Crude suffix stripping, so 'charged' and 'charge' count as one word."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2]
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2]
 
 
 def summarize(turns: list[Turn], *, max_sentences: int = 5, max_chars: int = 1_000) -> list[Sentence]:
@@ -58,11 +69,7 @@ def summarize(turns: list[Turn], *, max_sentences: int = 5, max_chars: int = 1_0
         return sum(frequency[w] for w in words) / len(words) ** 0.5
 
     ranked = sorted(range(len(sentences)), key=lambda i: (-score(sentences[i]), i))
-    anchors = [
-        next((i for i, s in enumerate(sentences) if s.role == "customer"), None),
-        next((i for i in reversed(range(len(sentences))) if sentences[i].role == "agent"), None),
-    ]
-    order = [i for i in anchors if i is not None] + ranked
+    order = [*_anchors(sentences, ranked), *ranked]
     chosen: list[int] = []
     used = 0
     for index in order:
@@ -74,6 +81,21 @@ def summarize(turns: list[Turn], *, max_sentences: int = 5, max_chars: int = 1_0
         chosen.append(index)
         used += cost
     return [sentences[i] for i in sorted(chosen)]
+
+
+def _anchors(sentences: list[Sentence], ranked: list[int]) -> list[int]:
+    """The best sentence of the customer's first turn (the problem) and of the agent's last
+    turn (the outcome), when they carry any content words."""
+    customer_turns = [s.turn for s in sentences if s.role == "customer"]
+    agent_turns = [s.turn for s in sentences if s.role == "agent"]
+    wanted = [t for t in (min(customer_turns, default=None), max(agent_turns, default=None))
+              if t is not None]
+    anchors = []
+    for turn in wanted:
+        best = next((i for i in ranked if sentences[i].turn == turn), None)
+        if best is not None and _words(sentences[best].text):
+            anchors.append(best)
+    return anchors
 
 
 def render(sentences: list[Sentence]) -> str:
