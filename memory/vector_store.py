@@ -16,7 +16,7 @@ from typing import Any
 import lancedb
 import numpy as np
 import pyarrow as pa
-from lancedb.index import BTree, IvfPq
+from lancedb.index import BTree, IvfFlat
 
 TABLE = "memories"
 NAMESPACE_SEPARATOR = "."  # LangGraph forbids '.' inside a namespace label
@@ -172,12 +172,12 @@ class MemoryTable:
                 await self.table.create_index(column, config=BTree())
         rows = await self.table.count_rows()
         if rows >= VECTOR_INDEX_MIN_ROWS and "vector_idx" not in names:
+            # IVF without quantisation: exact distances in the probed partitions, and it
+            # builds in seconds (IVF-PQ took ~10x longer to train at 100k rows, 2 cores).
             await self.table.create_index(
                 "vector",
-                config=IvfPq(
-                    distance_type="cosine",
-                    num_partitions=max(1, int(rows**0.5 / 2)),
-                    num_sub_vectors=self.dim // 8,
+                config=IvfFlat(
+                    distance_type="cosine", num_partitions=max(1, int(rows**0.5 / 2))
                 ),
             )
         elif names:
