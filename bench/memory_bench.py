@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from bench.stats import summary
 from embeddings.wordllama_embedder import WordLlamaEmbedder
 from memory.long_term import LongTermMemory, content_hash, customer_namespace, memory_id_for
 from memory.models import Turn
@@ -78,9 +79,8 @@ async def bulk_load(memory: LongTermMemory, items: list[tuple[str, str]]) -> np.
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return statistics.median(ordered) * 1000, p99 * 1000
+    figures = summary(samples)
+    return figures["p50_ms"], figures["p99_ms"]
 
 
 async def timed(calls: list[Callable[[], Awaitable[object]]]) -> list[float]:
@@ -157,11 +157,13 @@ async def recall_bench(size: int, queries: int, work: Path) -> None:
 
 
 def redis_answers(port: int) -> bool:
+    from redis import Redis
+    from redis.exceptions import RedisError
+
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
+        with Redis(port=port, socket_timeout=0.5, socket_connect_timeout=0.5) as client:
+            return bool(client.ping())
+    except RedisError:
         return False
 
 

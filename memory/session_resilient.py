@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 # Writes kept for replay during one outage; beyond this the oldest are dropped (and logged).
 JOURNAL_LIMIT = 10_000
+MISSED = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,59 +112,54 @@ class ResilientSessionCache:
         logger.warning("session cache recovered: redis answering again%s", lost)
         self._dropped = 0
 
-    async def _write(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        local = await getattr(self.fallback, method)(*args, **kwargs)
+    async def _on_primary(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """The primary's answer, or MISSED when Redis is (or has just gone) away."""
         await self._maybe_recover()
-        if not self._degraded:
-            try:
-                return await getattr(self.primary, method)(*args, **kwargs)
-            except BackendUnavailable as error:
-                self._enter_degraded(str(error))
+        if self._degraded:
+            return MISSED
+        try:
+            return await getattr(self.primary, method)(*args, **kwargs)
+        except BackendUnavailable as error:
+            self._enter_degraded(str(error))
+            return MISSED
+
+    async def _write(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Mirror into the local tier, then Redis; journal the write while Redis is away."""
+        local = await getattr(self.fallback, method)(*args, **kwargs)
+        remote = await self._on_primary(method, *args, **kwargs)
+        if remote is not MISSED:
+            return remote
         if method == "append_turn" and kwargs.get("customer_id") is None:
             # Redis may come back empty: replay the binding the local tier knows of.
             snapshot = await self.fallback.get(args[0], args[1], last=0)
             kwargs = {**kwargs, "customer_id": snapshot.customer_id if snapshot else None}
-        self._journal_write(method, args, kwargs)
-        return local
-
-    def _journal_write(self, method: str, args: tuple, kwargs: dict) -> None:
         if len(self._journal) == self._journal.maxlen:
             self._dropped += 1
         self._journal.append((method, args, kwargs))
+        return local
 
     async def _read(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        await self._maybe_recover()
-        if not self._degraded:
-            try:
-                return await getattr(self.primary, method)(*args, **kwargs)
-            except BackendUnavailable as error:
-                self._enter_degraded(str(error))
+        remote = await self._on_primary(method, *args, **kwargs)
+        if remote is not MISSED:
+            return remote
         return await getattr(self.fallback, method)(*args, **kwargs)
 
     async def append_turn(
         self, tenant: str, session_id: str, turn: Turn, *, customer_id: str | None = None
     ) -> int:
-        if not self._degraded:
-            # Redis is the authority on which customer a session belongs to: ask it first,
-            # so a mismatch is refused before the mirror changes.
-            try:
-                held = await self.primary.append_turn(
-                    tenant, session_id, turn, customer_id=customer_id
-                )
-            except BackendUnavailable as error:
-                self._enter_degraded(str(error))
-            else:
-                await self._mirror(self.fallback.append_turn, tenant, session_id, turn,
-                                   customer_id=customer_id)
-                return held
-        return await self._write("append_turn", tenant, session_id, turn,
-                                 customer_id=customer_id)
-
-    async def _mirror(self, call: Callable[..., Awaitable[Any]], *args, **kwargs) -> None:
+        # Redis is the authority on which customer a session belongs to: ask it first, so a
+        # mismatch is refused before the mirror changes.
+        held = await self._on_primary(
+            "append_turn", tenant, session_id, turn, customer_id=customer_id
+        )
+        if held is MISSED:
+            return await self._write("append_turn", tenant, session_id, turn,
+                                     customer_id=customer_id)
         try:
-            await call(*args, **kwargs)
+            await self.fallback.append_turn(tenant, session_id, turn, customer_id=customer_id)
         except Exception:  # the mirror is best effort: Redis already holds the truth
             logger.debug("in-process mirror diverged from redis", exc_info=True)
+        return held
 
     async def get(
         self, tenant: str, session_id: str, *, last: int | None = None
@@ -179,21 +175,7 @@ class ResilientSessionCache:
         await self._write("set_fact", tenant, session_id, key, value, ttl_seconds)
 
     async def delete_session(self, tenant: str, session_id: str) -> bool:
-        local = await self.fallback.delete_session(tenant, session_id)
-        remote = await self._write_delete("delete_session", tenant, session_id)
-        return bool(local or remote)
+        return await self._write("delete_session", tenant, session_id)
 
     async def delete_customer(self, tenant: str, customer_id: str) -> int:
-        local = await self.fallback.delete_customer(tenant, customer_id)
-        remote = await self._write_delete("delete_customer", tenant, customer_id)
-        return max(local, remote or 0)
-
-    async def _write_delete(self, method: str, *args: Any) -> Any:
-        await self._maybe_recover()
-        if not self._degraded:
-            try:
-                return await getattr(self.primary, method)(*args)
-            except BackendUnavailable as error:
-                self._enter_degraded(str(error))
-        self._journal_write(method, args, {})
-        return None
+        return await self._write("delete_customer", tenant, customer_id)

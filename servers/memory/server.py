@@ -7,7 +7,7 @@ default); the tenant is never an argument and another tenant's ids are simply no
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastmcp import FastMCP
 from mcp.types import ToolAnnotations
@@ -42,6 +42,10 @@ READ_ONLY = ToolAnnotations(
     readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False
 )
 
+IDEMPOTENT_WRITE = ToolAnnotations(
+    readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
+)
+
 
 def build_server(
     service: MemoryService,
@@ -68,11 +72,7 @@ def build_server(
         "supportdesk-memory", instructions=INSTRUCTIONS, lifespan=lifespan, mask_error_details=True
     )
 
-    @mcp.tool(
-        annotations=ToolAnnotations(
-            readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
-        )
-    )
+    @mcp.tool(annotations=IDEMPOTENT_WRITE)
     @caller_errors(MemoryTierError)
     async def remember(
         customer_id: CustomerId,
@@ -175,11 +175,31 @@ def build_server(
             tenant(), session_id, role, content, customer_id=customer_id
         )
 
-    @mcp.tool(
-        annotations=ToolAnnotations(
-            readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
+    @mcp.tool(annotations=IDEMPOTENT_WRITE)
+    @caller_errors(MemoryTierError)
+    async def update_session(
+        session_id: SessionId,
+        context: Annotated[
+            dict[str, Any] | None,
+            Field(max_length=64, description="Context values to merge into the session "
+                  "(e.g. {'plan': 'pro'}); a null value removes that key."),
+        ] = None,
+        facts: Annotated[
+            dict[str, Any] | None,
+            Field(max_length=64, description="Short-lived facts to note (e.g. "
+                  "{'identity_verified': true}); each expires after fact_ttl_seconds."),
+        ] = None,
+        fact_ttl_seconds: Annotated[
+            int | None, Field(ge=1, le=7 * 86_400, description="Lifetime of these facts "
+                              "(default: the configured one).")
+        ] = None,
+    ) -> SessionSnapshot:
+        """Note per-session context and short-lived facts; returns the session."""
+        return await service.update_session(
+            tenant(), session_id, context=context, facts=facts, fact_ttl_seconds=fact_ttl_seconds
         )
-    )
+
+    @mcp.tool(annotations=IDEMPOTENT_WRITE)
     @caller_errors(MemoryTierError)
     async def summarize_session(
         session_id: SessionId,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from embeddings import Embedder
 from events import Envelope, EventPublisher, NullPublisher
@@ -169,6 +170,23 @@ class MemoryService:
             tenant, session_id, Turn(role=role, content=content), customer_id=customer_id
         )
         return AppendOutcome(session_id=session_id, turns=held, uri=session_uri(session_id))
+
+    async def update_session(
+        self,
+        tenant: str,
+        session_id: str,
+        *,
+        context: dict[str, Any] | None = None,
+        facts: dict[str, Any] | None = None,
+        fact_ttl_seconds: float | None = None,
+    ) -> SessionSnapshot:
+        """Merge context values (None removes one) and set short-lived facts."""
+        if context:
+            await self.sessions.set_context(tenant, session_id, context)
+        ttl = fact_ttl_seconds or self.settings.fact_ttl_seconds
+        for key, value in (facts or {}).items():
+            await self.sessions.set_fact(tenant, session_id, key, value, ttl)
+        return await self.get_session(tenant, session_id)
 
     async def summarize_session(
         self,

@@ -15,7 +15,7 @@ from servers.memory.service import MemoryService
 from tests.support.eras import client_for
 
 TOOLS = {"remember", "recall", "forget", "get_session", "append_turn", "summarize_session",
-         "get_context"}
+         "get_context", "update_session"}
 
 
 @pytest.fixture
@@ -171,6 +171,20 @@ async def test_a_session_cannot_change_customer(memory_server, era):
         with pytest.raises(ToolError, match="customer_id: session 's1'"):
             await client.call_tool("append_turn", {"session_id": "s1", "role": "customer",
                                                    "content": "hi", "customer_id": "c2"})
+
+
+async def test_session_context_and_facts_through_tools(memory_server, era):
+    async with client_for(memory_server, era) as client:
+        await client.call_tool("update_session", {
+            "session_id": "s1", "context": {"plan": "pro", "channel": "chat"},
+            "facts": {"identity_verified": True}, "fact_ttl_seconds": 60})
+        updated = (await client.call_tool("update_session", {
+            "session_id": "s1", "context": {"channel": None}})).structured_content
+        context = (await client.call_tool("get_context", {
+            "customer_id": "c1", "message": "hi", "session_id": "s1"})).structured_content
+    assert updated["context"] == {"plan": "pro"}
+    assert updated["facts"] == {"identity_verified": True}
+    assert context["facts"] == {"identity_verified": True}
 
 
 async def test_health_resource(memory_server, era):
