@@ -1,0 +1,280 @@
+"""The durable outbox: an append-only SQLite table that is also the local event log.
+
+Publishing is one INSERT (concurrent publishers share one commit). Rows keep a sequence
+number, so the log can be read back and replayed from any point; the relay marks the rows it
+has handed to Kafka. Any SQLite store can write outbox rows inside its own transaction with
+``append_events`` — the state change and its events then commit together — and the bus's
+relay moves them into the main log (``Outbox.absorb``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from events.envelope import Envelope
+from events.sqlite_worker import SQLiteWorker, Synchronous, transaction
+
+T = TypeVar("T")
+
+OUTBOX_DDL = (
+    """CREATE TABLE IF NOT EXISTS event_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        subject_key TEXT,
+        body TEXT NOT NULL,
+        written_at REAL NOT NULL,
+        relayed_at REAL,
+        relay_error TEXT
+    )""",
+    # Only the rows still to relay are indexed: the relay's scan stays small as the log grows.
+    """CREATE INDEX IF NOT EXISTS event_outbox_unrelayed
+        ON event_outbox(seq) WHERE relayed_at IS NULL""",
+)
+
+_INSERT = (
+    "INSERT OR IGNORE INTO event_outbox"
+    " (event_id, type, tenant, subject_key, body, written_at) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_COLUMNS = "event_id, type, tenant, subject_key, body, written_at"
+
+
+def _run_sql(connection: Any, sql: str, params: Any = ()) -> Any:
+    """Execute on a sqlite3 connection or a SQLAlchemy (sync) Connection alike."""
+    if hasattr(connection, "exec_driver_sql"):
+        return connection.exec_driver_sql(sql, params)
+    return connection.execute(sql, params)
+
+
+def create_outbox_table(connection: Any) -> None:
+    """Create the outbox table in the caller's database (idempotent)."""
+    for statement in OUTBOX_DDL:
+        _run_sql(connection, statement)
+
+
+def outbox_rows(events: Iterable[Envelope]) -> list[tuple[str, str, str, str | None, str, float]]:
+    now = time.time()
+    return [
+        (event.id, event.type, event.tenant, event.key, event.model_dump_json(), now)
+        for event in events
+    ]
+
+
+def append_events(connection: Any, events: Sequence[Envelope]) -> None:
+    """Write outbox rows inside the caller's open transaction; the caller commits.
+
+    ``connection`` is a sqlite3 connection or a SQLAlchemy sync Connection on SQLite (from an
+    AsyncConnection: ``await conn.run_sync(lambda c: append_events(c, events))``). An event
+    id already present is ignored, so re-publishing the same event is harmless.
+    """
+    rows = outbox_rows(events)
+    if hasattr(connection, "exec_driver_sql"):
+        connection.exec_driver_sql(_INSERT, rows)
+    else:
+        connection.executemany(_INSERT, rows)
+
+
+async def wait_for_rows(appended: asyncio.Event, stopping: asyncio.Event, timeout: float) -> None:
+    """Until rows are appended in this process, ``stopping`` is set, or ``timeout`` passes
+    (the poll that finds rows other processes wrote)."""
+    waits = [asyncio.ensure_future(appended.wait()), asyncio.ensure_future(stopping.wait())]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waits:
+            waiter.cancel()
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """One event in the local log, at its sequence number."""
+
+    seq: int
+    event: Envelope
+
+
+def _records(rows: Iterable[tuple[int, str]]) -> list[LogRecord]:
+    return [LogRecord(seq, Envelope.model_validate_json(body)) for seq, body in rows]
+
+
+def _insert(connection: sqlite3.Connection, rows: list[tuple]) -> None:
+    connection.executemany(_INSERT, rows)
+
+
+def _read(connection: sqlite3.Connection, after: int, limit: int) -> list[tuple[int, str]]:
+    return connection.execute(
+        "SELECT seq, body FROM event_outbox WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
+    ).fetchall()
+
+
+def _unrelayed(connection: sqlite3.Connection, limit: int) -> list[tuple[int, str]]:
+    return connection.execute(
+        "SELECT seq, body FROM event_outbox WHERE relayed_at IS NULL ORDER BY seq LIMIT ?",
+        (limit,),
+    ).fetchall()
+
+
+def _mark_relayed(
+    connection: sqlite3.Connection, seqs: Sequence[int], errors: dict[int, str]
+) -> None:
+    now = time.time()
+    connection.executemany(
+        "UPDATE event_outbox SET relayed_at = ?, relay_error = ? WHERE seq = ?",
+        [(now, errors.get(seq), seq) for seq in seqs],
+    )
+
+
+def _absorb(connection: sqlite3.Connection, source: str, limit: int) -> int:
+    """Copy rows of another database's outbox into this log, then delete them there.
+
+    Two commits, copy first: a crash between them copies again, and the unique event id
+    turns the second copy into a no-op.
+    """
+    connection.execute("ATTACH DATABASE ? AS source", (source,))
+    try:
+        has_table = connection.execute(
+            "SELECT 1 FROM source.sqlite_master WHERE type = 'table' AND name = 'event_outbox'"
+        ).fetchone()
+        if not has_table:
+            return 0
+        rows = connection.execute(
+            f"SELECT seq, {_COLUMNS} FROM source.event_outbox ORDER BY seq LIMIT ?", (limit,)
+        ).fetchall()
+        if not rows:
+            return 0
+        transaction(connection, _insert, [row[1:] for row in rows])
+        last = rows[-1][0]
+        transaction(
+            connection,
+            lambda c: c.execute("DELETE FROM source.event_outbox WHERE seq <= ?", (last,)),
+        )
+        return len(rows)
+    finally:
+        connection.execute("DETACH DATABASE source")
+
+
+class Outbox:
+    """The outbox / local log in one SQLite file (WAL), driven from asyncio."""
+
+    def __init__(self, path: Path, *, synchronous: Synchronous = "NORMAL") -> None:
+        self.path = path
+        self._worker = SQLiteWorker(
+            path, setup=create_outbox_table, synchronous=synchronous, name="outbox"
+        )
+        self._pending: list[tuple[list[tuple], asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._listeners: set[asyncio.Event] = set()
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        """Run ``fn(connection, *args)`` on the outbox connection (for the relay's lease,
+        consumer offsets and dead letters, which live in the same file)."""
+        return await self._worker.run(fn, *args)
+
+    async def append(self, events: Sequence[Envelope]) -> None:
+        """Durably append ``events``; returns once they are committed.
+
+        Appends that arrive while a commit is running share the next one, so many concurrent
+        publishers cost one transaction rather than one each.
+        """
+        if not events:
+            return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((outbox_rows(events), done))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="outbox-flush")
+        await done
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            rows = [row for rows, _ in batch for row in rows]
+            try:
+                await self._worker.run(transaction, _insert, rows)
+            except Exception as error:  # every waiter hears of it; the next batch still runs
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            for _, done in batch:
+                if not done.done():
+                    done.set_result(None)
+            self.notify()
+
+    def listen(self) -> asyncio.Event:
+        """An event set whenever rows are appended in this process (clear it after waking)."""
+        listener = asyncio.Event()
+        self._listeners.add(listener)
+        return listener
+
+    def unlisten(self, listener: asyncio.Event) -> None:
+        self._listeners.discard(listener)
+
+    def notify(self) -> None:
+        for listener in self._listeners:
+            listener.set()
+
+    async def read(self, after: int = 0, limit: int = 1000) -> list[LogRecord]:
+        """Records with a sequence number above ``after``, oldest first."""
+        return _records(await self._worker.run(_read, after, limit))
+
+    async def replay(
+        self, after: int = 0, *, types: Collection[str] | None = None, batch: int = 1000
+    ) -> AsyncIterator[LogRecord]:
+        """Every record above ``after`` (optionally of ``types``), oldest first."""
+        while records := await self.read(after, batch):
+            for record in records:
+                if types is None or record.event.type in types:
+                    yield record
+            after = records[-1].seq
+
+    async def unrelayed(self, limit: int) -> list[LogRecord]:
+        return _records(await self._worker.run(_unrelayed, limit))
+
+    async def mark_relayed(self, seqs: Sequence[int], errors: dict[int, str] | None = None) -> None:
+        if seqs:
+            await self._worker.run(transaction, _mark_relayed, seqs, errors or {})
+
+    async def count_unrelayed(self) -> int:
+        return await self._worker.run(
+            lambda c: c.execute(
+                "SELECT count(*) FROM event_outbox WHERE relayed_at IS NULL"
+            ).fetchone()[0]
+        )
+
+    async def last_seq(self) -> int:
+        return await self._worker.run(
+            lambda c: c.execute("SELECT coalesce(max(seq), 0) FROM event_outbox").fetchone()[0]
+        )
+
+    async def prune_relayed(self, older_than: float) -> int:
+        """Delete rows relayed before the epoch time ``older_than``; returns how many."""
+        return await self._worker.run(
+            transaction,
+            lambda c: (
+                c.execute(
+                    "DELETE FROM event_outbox WHERE relayed_at IS NOT NULL AND relayed_at < ?",
+                    (older_than,),
+                ).rowcount
+            ),
+        )
+
+    async def absorb(self, source: Path, limit: int = 1000) -> int:
+        """Move up to ``limit`` rows from the outbox table of another SQLite file into this log."""
+        if not source.exists():
+            return 0
+        moved = await self._worker.run(_absorb, str(source), limit)
+        if moved:
+            self.notify()
+        return moved
+
+    async def close(self) -> None:
+        if self._flusher is not None:
+            await asyncio.shield(self._flusher)
+        await self._worker.close()
