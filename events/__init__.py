@@ -1,6 +1,36 @@
 """Typed, versioned domain events and the bus that carries them."""
 
+from events.bus import EventBus, bus_from_settings
+from events.consumer import DeadLetter, EventConsumer, LocalLogConsumer, consuming
 from events.envelope import Envelope, new_event_id
+from events.errors import BrokerUnavailable, EventBusError
+from events.outbox import LogRecord, Outbox, append_events, create_outbox_table
 from events.publisher import EventPublisher, MemoryPublisher, NullPublisher
+from events.settings import EventSettings
+from events.types import PAYLOAD_TYPES, EventPayload, make_event, parse_payload, payload_as
 
-__all__ = ["Envelope", "EventPublisher", "MemoryPublisher", "NullPublisher", "new_event_id"]
+__all__ = [
+    "PAYLOAD_TYPES",
+    "BrokerUnavailable",
+    "DeadLetter",
+    "Envelope",
+    "EventBus",
+    "EventBusError",
+    "EventConsumer",
+    "EventPayload",
+    "EventPublisher",
+    "EventSettings",
+    "LocalLogConsumer",
+    "LogRecord",
+    "MemoryPublisher",
+    "NullPublisher",
+    "Outbox",
+    "append_events",
+    "bus_from_settings",
+    "consuming",
+    "create_outbox_table",
+    "make_event",
+    "new_event_id",
+    "parse_payload",
+    "payload_as",
+]

