@@ -1,0 +1,223 @@
+"""Request analytics: a projection of the request.* events into a small SQLite table.
+
+Each request gets one row (category, priority, route, status, escalated, received/resolved
+times); a query aggregates the rows of a tenant and time window. The event id is recorded in
+the same transaction as its effect, so a redelivered event changes nothing, and the table
+survives restarts. Events may arrive in any order: a request's row fills in as they come.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from events.envelope import Envelope
+from events.sqlite_worker import SQLiteWorker, transaction
+from events.types import RequestTriaged, parse_payload
+
+FAMILY = "request"
+STATUS_BY_TYPE = {
+    "request.received": "received",
+    "request.triaged": "triaged",
+    "request.researched": "researched",
+    "request.drafted": "drafted",
+    "request.reviewed": "reviewed",
+    "request.escalated": "escalated",
+    "request.resolved": "resolved",
+    "request.failed": "failed",
+}
+
+DDL = (
+    """CREATE TABLE IF NOT EXISTS request_facts (
+        tenant TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        first_seen_at REAL NOT NULL,
+        received_at REAL,
+        category TEXT,
+        priority TEXT,
+        route TEXT,
+        status TEXT NOT NULL,
+        status_at REAL NOT NULL,
+        escalated INTEGER NOT NULL DEFAULT 0,
+        resolved_at REAL,
+        PRIMARY KEY (tenant, request_id)
+    )""",
+    "CREATE TABLE IF NOT EXISTS projected_events (event_id TEXT PRIMARY KEY)",
+)
+
+
+class ResolutionTimes(BaseModel):
+    count: int = Field(description="Resolved requests with a known received time.")
+    mean_seconds: float | None = None
+    p50_seconds: float | None = None
+    p90_seconds: float | None = None
+    max_seconds: float | None = None
+
+
+class RequestAnalytics(BaseModel):
+    """Support-request statistics for one tenant over a window of received times."""
+
+    tenant: str
+    since: datetime | None = Field(description="Window start (inclusive); None = all time.")
+    until: datetime | None = Field(description="Window end (exclusive); None = now.")
+    total: int = Field(description="Requests received in the window.")
+    by_category: dict[str, int] = Field(
+        description="Requests per category ('unknown' when not triaged)."
+    )
+    by_priority: dict[str, int]
+    by_status: dict[str, int] = Field(description="Requests per current status.")
+    by_route: dict[str, int]
+    resolved: int
+    escalated: int
+    failed: int
+    resolution_rate: float = Field(description="Resolved / total (0 when total is 0).")
+    escalation_rate: float = Field(description="Escalated / total (0 when total is 0).")
+    time_to_resolve: ResolutionTimes
+
+
+def _apply(connection: sqlite3.Connection, event: Envelope) -> bool:
+    """Apply one event unless already applied; True if it changed anything."""
+    seen = connection.execute(
+        "INSERT OR IGNORE INTO projected_events (event_id) VALUES (?)", (event.id,)
+    )
+    if seen.rowcount == 0:
+        return False
+    status = STATUS_BY_TYPE.get(event.type)
+    if status is None or event.request_id is None:
+        return False
+    at = event.occurred_at.timestamp()
+    key = (event.tenant, event.request_id)
+    connection.execute(
+        "INSERT INTO request_facts (tenant, request_id, first_seen_at, status, status_at)"
+        " VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT(tenant, request_id) DO UPDATE SET"
+        "  first_seen_at = min(first_seen_at, excluded.first_seen_at)",
+        (*key, at, status, at),
+    )
+    # A later event sets the status, except that nothing moves a request out of an end state
+    # unless it is itself an end state (a retried request may fail, then resolve).
+    connection.execute(
+        "UPDATE request_facts SET status = ?, status_at = ?"
+        " WHERE tenant = ? AND request_id = ? AND status_at <= ?"
+        " AND (status NOT IN ('resolved', 'failed') OR ? IN ('resolved', 'failed'))",
+        (status, at, *key, at, status),
+    )
+    if event.type == "request.received":
+        connection.execute(
+            "UPDATE request_facts SET received_at = ? WHERE tenant = ? AND request_id = ?",
+            (at, *key),
+        )
+    elif event.type == "request.escalated":
+        connection.execute(
+            "UPDATE request_facts SET escalated = 1 WHERE tenant = ? AND request_id = ?", key
+        )
+    elif event.type == "request.resolved":
+        connection.execute(
+            "UPDATE request_facts SET resolved_at = max(coalesce(resolved_at, 0), ?)"
+            " WHERE tenant = ? AND request_id = ?",
+            (at, *key),
+        )
+    elif event.type == "request.triaged":
+        payload = parse_payload(event)
+        fields = payload.model_dump() if isinstance(payload, RequestTriaged) else payload
+        connection.execute(
+            "UPDATE request_facts SET category = coalesce(?, category),"
+            " priority = coalesce(?, priority), route = coalesce(?, route)"
+            " WHERE tenant = ? AND request_id = ?",
+            (fields.get("category"), fields.get("priority"), fields.get("route"), *key),
+        )
+    return True
+
+
+def _setup(connection: sqlite3.Connection) -> None:
+    for statement in DDL:
+        connection.execute(statement)
+
+
+def _rows(
+    connection: sqlite3.Connection, tenant: str, since: float | None, until: float | None
+) -> list[tuple]:
+    return connection.execute(
+        "SELECT category, priority, route, status, escalated, received_at, resolved_at"
+        " FROM request_facts WHERE tenant = ?"
+        " AND (? IS NULL OR coalesce(received_at, first_seen_at) >= ?)"
+        " AND (? IS NULL OR coalesce(received_at, first_seen_at) < ?)",
+        (tenant, since, since, until, until),
+    ).fetchall()
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _summarise(
+    tenant: str, since: datetime | None, until: datetime | None, rows: list[tuple]
+) -> RequestAnalytics:
+    total = len(rows)
+    statuses = Counter(row[3] for row in rows)
+    escalated = sum(row[4] for row in rows)
+    durations = sorted(
+        row[6] - row[5] for row in rows if row[3] == "resolved" and row[5] and row[6]
+    )
+    times = ResolutionTimes(count=len(durations))
+    if durations:
+        times = ResolutionTimes(
+            count=len(durations),
+            mean_seconds=statistics.fmean(durations),
+            p50_seconds=_percentile(durations, 0.5),
+            p90_seconds=_percentile(durations, 0.9),
+            max_seconds=durations[-1],
+        )
+    return RequestAnalytics(
+        tenant=tenant,
+        since=since,
+        until=until,
+        total=total,
+        by_category=dict(Counter(row[0] or "unknown" for row in rows)),
+        by_priority=dict(Counter(row[1] or "unknown" for row in rows)),
+        by_status=dict(statuses),
+        by_route=dict(Counter(row[2] or "unknown" for row in rows)),
+        resolved=statuses["resolved"],
+        escalated=escalated,
+        failed=statuses["failed"],
+        resolution_rate=statuses["resolved"] / total if total else 0.0,
+        escalation_rate=escalated / total if total else 0.0,
+        time_to_resolve=times,
+    )
+
+
+class RequestAnalyticsProjection:
+    """Feed it request.* events (``handle``), ask it for ``analytics``; SQLite at ``path``."""
+
+    families = frozenset({FAMILY})
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._worker = SQLiteWorker(path, setup=_setup, name="analytics")
+
+    async def handle(self, event: Envelope) -> None:
+        """Apply ``event`` once: a duplicate (same event id) is a no-op."""
+        if event.family == FAMILY:
+            await self._worker.run(transaction, _apply, event)
+
+    async def analytics(
+        self, tenant: str, since: datetime | None = None, until: datetime | None = None
+    ) -> RequestAnalytics:
+        """Counts by category/priority/status/route, rates and time to resolve, for requests
+        of ``tenant`` received in [since, until)."""
+        rows = await self._worker.run(
+            _rows,
+            tenant,
+            since.timestamp() if since else None,
+            until.timestamp() if until else None,
+        )
+        return _summarise(tenant, since, until, rows)
+
+    async def close(self) -> None:
+        await self._worker.close()

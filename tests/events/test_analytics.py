@@ -1,0 +1,224 @@
+"""The request-analytics projection: counts, rates, time to resolve; idempotent and durable."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from events import Envelope, make_event
+from events.projection import RequestAnalyticsProjection
+from events.types import (
+    RequestEscalated,
+    RequestFailed,
+    RequestReceived,
+    RequestResolved,
+    RequestTriaged,
+)
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def at(event: Envelope, minutes: float) -> Envelope:
+    return event.model_copy(update={"occurred_at": T0 + timedelta(minutes=minutes)})
+
+
+def story(
+    request_id: str,
+    start: float,
+    *,
+    category: str,
+    priority: str,
+    route: str,
+    end: str | None,
+    after: float = 10,
+    escalate: bool = False,
+    tenant: str = "acme",
+):
+    """The events of one request, starting ``start`` minutes after T0."""
+    events = [
+        at(
+            make_event(
+                RequestReceived(channel="chat", message_chars=80),
+                tenant=tenant,
+                request_id=request_id,
+            ),
+            start,
+        ),
+        at(
+            make_event(
+                RequestTriaged(
+                    category=category,
+                    priority=priority,
+                    sentiment="neutral",
+                    confidence=0.9,
+                    route=route,
+                ),
+                tenant=tenant,
+                request_id=request_id,
+            ),
+            start + 1,
+        ),
+    ]
+    if escalate:
+        events.append(
+            at(
+                make_event(RequestEscalated(reasons=["vip"]), tenant=tenant, request_id=request_id),
+                start + 2,
+            )
+        )
+    if end == "resolved":
+        events.append(
+            at(
+                make_event(
+                    RequestResolved(resolution="answered"), tenant=tenant, request_id=request_id
+                ),
+                start + after,
+            )
+        )
+    elif end == "failed":
+        events.append(
+            at(
+                make_event(
+                    RequestFailed(stage="research", error="Timeout"),
+                    tenant=tenant,
+                    request_id=request_id,
+                ),
+                start + after,
+            )
+        )
+    return events
+
+
+@pytest.fixture
+async def projection(tmp_path):
+    opened = RequestAnalyticsProjection(tmp_path / "analytics.db")
+    yield opened
+    await opened.close()
+
+
+def fleet() -> list[Envelope]:
+    return [
+        *story(
+            "R-1",
+            0,
+            category="billing",
+            priority="high",
+            route="self_service",
+            end="resolved",
+            after=10,
+        ),
+        *story(
+            "R-2",
+            5,
+            category="billing",
+            priority="urgent",
+            route="escalate",
+            end="resolved",
+            after=30,
+            escalate=True,
+        ),
+        *story(
+            "R-3", 10, category="account", priority="normal", route="self_service", end="failed"
+        ),
+        *story(
+            "R-4",
+            60,
+            category="account",
+            priority="normal",
+            route="escalate",
+            end=None,
+            escalate=True,
+        ),
+        *story(
+            "X-1",
+            0,
+            category="billing",
+            priority="low",
+            route="self_service",
+            end="resolved",
+            tenant="other",
+        ),
+    ]
+
+
+async def test_analytics_count_rates_and_time_to_resolve(projection):
+    for event in fleet():
+        await projection.handle(event)
+    stats = await projection.analytics("acme")
+    assert stats.total == 4
+    assert stats.by_category == {"billing": 2, "account": 2}
+    assert stats.by_priority == {"high": 1, "urgent": 1, "normal": 2}
+    assert stats.by_route == {"self_service": 2, "escalate": 2}
+    assert stats.by_status == {"resolved": 2, "failed": 1, "escalated": 1}
+    assert (stats.resolved, stats.escalated, stats.failed) == (2, 2, 1)
+    assert stats.resolution_rate == 0.5 and stats.escalation_rate == 0.5
+    assert stats.time_to_resolve.count == 2
+    assert stats.time_to_resolve.mean_seconds == pytest.approx(20 * 60)
+    assert stats.time_to_resolve.max_seconds == pytest.approx(30 * 60)
+
+
+async def test_the_window_and_tenant_select_requests_by_received_time(projection):
+    for event in fleet():
+        await projection.handle(event)
+    early = await projection.analytics("acme", since=T0, until=T0 + timedelta(minutes=30))
+    late = await projection.analytics("acme", since=T0 + timedelta(minutes=30))
+    other = await projection.analytics("other")
+    nobody = await projection.analytics("nobody")
+    assert (early.total, late.total, other.total) == (3, 1, 1)
+    assert late.by_status == {"escalated": 1}
+    assert nobody.total == 0 and nobody.resolution_rate == 0 and nobody.time_to_resolve.count == 0
+
+
+async def test_duplicates_and_any_order_give_the_same_answer(projection, tmp_path):
+    events = fleet()
+    for event in [*reversed(events), *events, *events[:5]]:
+        await projection.handle(event)
+    in_order = RequestAnalyticsProjection(tmp_path / "in-order.db")
+    for event in events:
+        await in_order.handle(event)
+    try:
+        assert await projection.analytics("acme") == await in_order.analytics("acme")
+    finally:
+        await in_order.close()
+
+
+async def test_the_projection_survives_a_restart(tmp_path):
+    path = tmp_path / "analytics.db"
+    first = RequestAnalyticsProjection(path)
+    events = fleet()
+    for event in events[:6]:
+        await first.handle(event)
+    await first.close()
+    second = RequestAnalyticsProjection(path)
+    try:
+        for event in events:  # redelivered from an older position: applied once
+            await second.handle(event)
+        stats = await second.analytics("acme")
+    finally:
+        await second.close()
+    assert (stats.total, stats.resolved, stats.escalated) == (4, 2, 2)
+
+
+async def test_a_newer_triage_version_still_counts(projection):
+    received = at(
+        make_event(
+            RequestReceived(channel="mcp", message_chars=1), tenant="acme", request_id="R-9"
+        ),
+        0,
+    )
+    newer = Envelope(
+        type="request.triaged",
+        version=2,
+        tenant="acme",
+        request_id="R-9",
+        occurred_at=T0 + timedelta(minutes=1),
+        payload={
+            "category": "billing",
+            "priority": "high",
+            "route": "self_service",
+            "queue": "tier-2",
+        },
+    )
+    await projection.handle(received)
+    await projection.handle(newer)
+    stats = await projection.analytics("acme")
+    assert stats.by_category == {"billing": 1} and stats.by_status == {"triaged": 1}
