@@ -7,8 +7,12 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from servers.settings import CoreSettings, HttpSettings
+
+if TYPE_CHECKING:
+    from events import EventBus
 
 logger = logging.getLogger("supportdesk")
 SERVER_CHOICES = ("all", "kb", "memory")
@@ -30,11 +34,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _serve(name: str, transport: str, http: HttpSettings, core: CoreSettings) -> None:
+    from events import EventSettings, bus_from_settings
+
+    # One bus per process, shared by every server; its relay runs while the process serves.
+    bus = bus_from_settings(EventSettings(), core.data_dir)
+    async with bus:
+        await _serve_with(name, transport, http, core, bus)
+
+
+async def _serve_with(
+    name: str, transport: str, http: HttpSettings, core: CoreSettings, bus: EventBus
+) -> None:
     from servers.http_app import add_health_routes, build_http_app
     from servers.suite import build
 
-    built = build(name, core)
-    backends = ", ".join(f"{k}={v}" for k, v in built.backends.items())
+    built = build(name, core, bus)
+    described = {**built.backends, "events": bus.describe()}
+    backends = ", ".join(f"{k}={v}" for k, v in described.items())
     if transport == "stdio":
         logger.info("serving %s over stdio; backends: %s", name, backends)
         await built.server.run_stdio_async(show_banner=False)

@@ -32,7 +32,12 @@ def build_kb(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
         return {"kb_store": await kb.ready()}
 
     return BuiltServer(
-        build_server(kb, load_demo=core.load_demo_data),
+        build_server(
+            kb,
+            load_demo=core.load_demo_data,
+            publisher=publisher,
+            default_tenant=core.default_tenant,
+        ),
         readiness,
         {"kb": f"lancedb at {kb.store.path}", "embeddings": embedder.name},
     )

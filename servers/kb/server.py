@@ -10,6 +10,7 @@ from mcp.types import ToolAnnotations
 from mcp_types import Completion, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
+from events import EventPublisher
 from servers.errors import caller_errors, resource_errors
 from servers.kb.ingest import load_demo_if_empty
 from servers.kb.models import (
@@ -25,6 +26,7 @@ from servers.kb.models import (
 )
 from servers.kb.service import KnowledgeBase, KnowledgeBaseError
 from servers.kb.store import SearchFilters
+from servers.tool_events import ToolEvents
 
 INSTRUCTIONS = """\
 Help-center knowledge base for the Tasklane product. Use `search` to find passages that
@@ -35,8 +37,17 @@ article with `get_article`. Categories come from `list_categories`.
 READ_ONLY = ToolAnnotations(readOnlyHint=True, idempotentHint=True, openWorldHint=False)
 
 
-def build_server(kb: KnowledgeBase, *, load_demo: bool = True) -> FastMCP:
-    """A FastMCP server over ``kb``; the store opens in the lifespan, not here."""
+def build_server(
+    kb: KnowledgeBase,
+    *,
+    load_demo: bool = True,
+    publisher: EventPublisher | None = None,
+    default_tenant: str = "demo",
+) -> FastMCP:
+    """A FastMCP server over ``kb``; the store opens in the lifespan, not here.
+
+    Every tool call publishes a ``tool.called`` event to ``publisher`` (none when omitted).
+    """
 
     @asynccontextmanager
     async def lifespan(_: FastMCP):
@@ -54,6 +65,8 @@ def build_server(kb: KnowledgeBase, *, load_demo: bool = True) -> FastMCP:
         lifespan=lifespan,
         mask_error_details=True,
     )
+    if publisher is not None:
+        mcp.add_middleware(ToolEvents(publisher, server="kb", default_tenant=default_tenant))
 
     @mcp.tool(annotations=READ_ONLY)
     async def search(
