@@ -60,11 +60,15 @@ class KafkaLogConsumer:
             await dead_letters.start()
             while not self._stopping.is_set():
                 batches = await consumer.getmany(timeout_ms=self.poll_ms, max_records=self.batch)
-                for tp, messages in batches.items():
-                    for message in messages:
-                        if not await self._handle(handler, message, dead_letters):
-                            return  # stopping before the dead letter was stored: not committed
-                    await self._commit(consumer, tp, messages[-1].offset + 1)
+                handled: dict[TopicPartition, int] = {}
+                try:
+                    for tp, messages in batches.items():
+                        for message in messages:
+                            if not await self._handle(handler, message, dead_letters):
+                                return  # stopping before the dead letter was stored
+                            handled[tp] = message.offset + 1
+                finally:
+                    await self._commit(consumer, handled)
         finally:
             await consumer.stop()
             await dead_letters.stop()
@@ -138,9 +142,12 @@ class KafkaLogConsumer:
             delay = min(delay * 2, self.settings.relay_backoff_max_seconds)
         return False
 
-    async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+    async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
+        """Commit what was handled (one request for all partitions of a fetch)."""
+        if not offsets:
+            return
         try:
-            await consumer.commit({tp: offset})
+            await consumer.commit(offsets)
         except KafkaError as error:  # redelivery follows; handlers are idempotent
             logger.warning("consumer %s: commit failed: %r", self.group, error)
 

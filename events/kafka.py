@@ -27,7 +27,7 @@ from aiokafka.errors import (
 from aiokafka.partitioner import murmur2
 
 from events.errors import BrokerUnavailable
-from events.outbox import LogRecord
+from events.outbox import OutboxRow
 from events.relay import SendReport
 from events.settings import EventSettings
 
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 TOPIC_ALREADY_EXISTS = 36
 MAX_BATCH_BYTES = 512 * 1024
-# Errors about the record itself: retrying cannot help, so the record is set aside (it stays
+# Errors about the row itself: retrying cannot help, so the row is set aside (it stays
 # in the local log with the error) instead of blocking its partition forever.
 RECORD_ERRORS = (
     CorruptRecordException,
@@ -65,13 +65,12 @@ def producer_options(settings: EventSettings) -> dict[str, Any]:
     }
 
 
-def event_headers(record: LogRecord) -> list[tuple[str, bytes]]:
-    event = record.event
+def event_headers(row: OutboxRow) -> list[tuple[str, bytes]]:
+    """Routing facts a consumer can filter on without parsing the value."""
     return [
-        ("event-id", event.id.encode()),
-        ("event-type", event.type.encode()),
-        ("event-version", str(event.version).encode()),
-        ("tenant", event.tenant.encode()),
+        ("event-id", row.event_id.encode()),
+        ("event-type", row.type.encode()),
+        ("tenant", row.tenant.encode()),
     ]
 
 
@@ -127,9 +126,9 @@ class KafkaSink:
             self._producer = producer
         return self._producer
 
-    async def send(self, records: Sequence[LogRecord]) -> SendReport:
+    async def send(self, rows: Sequence[OutboxRow]) -> SendReport:
         try:
-            report = await self._send(records)
+            report = await self._send(rows)
         except BrokerUnavailable:
             self._known_topics.clear()
             raise
@@ -139,22 +138,22 @@ class KafkaSink:
             self._known_topics.clear()
         return report
 
-    async def _send(self, records: Sequence[LogRecord]) -> SendReport:
+    async def _send(self, rows: Sequence[OutboxRow]) -> SendReport:
         producer = await self._started()
-        by_topic: dict[str, list[LogRecord]] = defaultdict(list)
-        for record in records:
-            by_topic[self.settings.topic_for(record.event.family)].append(record)
+        by_topic: dict[str, list[OutboxRow]] = defaultdict(list)
+        for row in rows:
+            by_topic[self.settings.topic_for(row.family)].append(row)
         new_topics = [topic for topic in by_topic if topic not in self._known_topics]
         if new_topics:
             await ensure_topics(self.settings, new_topics)
             self._known_topics.update(new_topics)
 
-        by_partition: dict[tuple[str, int], list[LogRecord]] = defaultdict(list)
-        for topic, topic_records in by_topic.items():
+        by_partition: dict[tuple[str, int], list[OutboxRow]] = defaultdict(list)
+        for topic, topic_rows in by_topic.items():
             partitions = sorted(await self._partitions(producer, topic))
-            for record in topic_records:
-                key = (record.event.key or record.event.id).encode()
-                by_partition[(topic, partition_for(key, partitions))].append(record)
+            for row in topic_rows:
+                key = (row.subject_key or row.event_id).encode()
+                by_partition[(topic, partition_for(key, partitions))].append(row)
 
         reports = await asyncio.gather(
             *(self._send_partition(producer, tp, rs) for tp, rs in by_partition.items())
@@ -174,30 +173,30 @@ class KafkaSink:
         return partitions
 
     async def _send_partition(
-        self, producer: AIOKafkaProducer, tp: tuple[str, int], records: list[LogRecord]
+        self, producer: AIOKafkaProducer, tp: tuple[str, int], rows: list[OutboxRow]
     ) -> SendReport:
-        """Ship ``records`` of one partition in order; stop at the first failed batch."""
+        """Ship ``rows`` of one partition in order; stop at the first failed batch."""
         report = SendReport()
-        pending: list[LogRecord] = []
+        pending: list[OutboxRow] = []
         batch = producer.create_batch()
-        for record in records:
-            if not self._append(batch, record):
+        for row in rows:
+            if not self._append(batch, row):
                 if not await self._ship(producer, tp, batch, pending, report):
                     return report
                 batch, pending = producer.create_batch(), []
-                self._append(batch, record)  # an empty batch takes one record of any size
-            pending.append(record)
+                self._append(batch, row)  # an empty batch takes one row of any size
+            pending.append(row)
         if pending:
             await self._ship(producer, tp, batch, pending, report)
         return report
 
     @staticmethod
-    def _append(batch: Any, record: LogRecord) -> bool:
+    def _append(batch: Any, row: OutboxRow) -> bool:
         metadata = batch.append(
-            key=record.event.key.encode() if record.event.key else None,
-            value=record.event.model_dump_json().encode(),
+            key=row.subject_key.encode() if row.subject_key else None,
+            value=row.body.encode(),
             timestamp=None,
-            headers=event_headers(record),
+            headers=event_headers(row),
         )
         return metadata is not None
 
@@ -206,7 +205,7 @@ class KafkaSink:
         producer: AIOKafkaProducer,
         tp: tuple[str, int],
         batch: Any,
-        records: list[LogRecord],
+        rows: list[OutboxRow],
         report: SendReport,
     ) -> bool:
         """Deliver one batch; False when the partition must wait for the next round."""
@@ -217,20 +216,20 @@ class KafkaSink:
             )
             await asyncio.wait_for(delivery, self._timeout)
         except RECORD_ERRORS as error:
-            if len(records) == 1:
-                report.rejected[records[0].seq] = f"{type(error).__name__}: {error}"
+            if len(rows) == 1:
+                report.rejected[rows[0].seq] = f"{type(error).__name__}: {error}"
                 return True
-            # Resend one by one, so only the offending record is set aside.
-            for record in records:
+            # Resend one by one, so only the offending row is set aside.
+            for row in rows:
                 single = producer.create_batch()
-                self._append(single, record)
-                if not await self._ship(producer, tp, single, [record], report):
+                self._append(single, row)
+                if not await self._ship(producer, tp, single, [row], report):
                     return False
             return True
         except (KafkaError, OSError, TimeoutError) as error:
             report.failure = report.failure or f"kafka: {topic}[{partition}]: {error!r}"
             return False
-        report.delivered.extend(r.seq for r in records)
+        report.delivered.extend(r.seq for r in rows)
         return True
 
     async def close(self) -> None:

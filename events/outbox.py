@@ -100,6 +100,22 @@ class LogRecord:
     event: Envelope
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A row as the relay ships it: the stored JSON as is, no parsing on the hot path."""
+
+    seq: int
+    event_id: str
+    type: str
+    tenant: str
+    subject_key: str | None
+    body: str
+
+    @property
+    def family(self) -> str:
+        return self.type.split(".", 1)[0]
+
+
 def _records(rows: Iterable[tuple[int, str]]) -> list[LogRecord]:
     return [LogRecord(seq, Envelope.model_validate_json(body)) for seq, body in rows]
 
@@ -114,11 +130,13 @@ def _read(connection: sqlite3.Connection, after: int, limit: int) -> list[tuple[
     ).fetchall()
 
 
-def _unrelayed(connection: sqlite3.Connection, limit: int) -> list[tuple[int, str]]:
-    return connection.execute(
-        "SELECT seq, body FROM event_outbox WHERE relayed_at IS NULL ORDER BY seq LIMIT ?",
+def _unrelayed(connection: sqlite3.Connection, limit: int) -> list[OutboxRow]:
+    rows = connection.execute(
+        "SELECT seq, event_id, type, tenant, subject_key, body FROM event_outbox"
+        " WHERE relayed_at IS NULL ORDER BY seq LIMIT ?",
         (limit,),
     ).fetchall()
+    return [OutboxRow(*row) for row in rows]
 
 
 def _mark_relayed(
@@ -234,8 +252,9 @@ class Outbox:
                     yield record
             after = records[-1].seq
 
-    async def unrelayed(self, limit: int) -> list[LogRecord]:
-        return _records(await self._worker.run(_unrelayed, limit))
+    async def unrelayed(self, limit: int) -> list[OutboxRow]:
+        """The oldest rows not yet relayed, in sequence order."""
+        return await self._worker.run(_unrelayed, limit)
 
     async def mark_relayed(self, seqs: Sequence[int], errors: dict[int, str] | None = None) -> None:
         if seqs:

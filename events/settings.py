@@ -52,7 +52,7 @@ class EventSettings(BaseSettings):
         "after this.",
     )
     relay_batch_size: int = Field(
-        default=500, ge=1, le=50_000, description="Most outbox rows relayed per round."
+        default=1000, ge=1, le=50_000, description="Most outbox rows relayed per round."
     )
     relay_poll_seconds: float = Field(
         default=0.5,

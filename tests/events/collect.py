@@ -47,8 +47,11 @@ class Collector:
         return ordered
 
 
-async def read_topic(bootstrap: str, topic: str, timeout: float = 20) -> list[ConsumerRecord]:
-    """Every record currently in ``topic`` (all partitions), without joining a group."""
+async def read_topic(
+    bootstrap: str, topic: str, *, at_least: int = 0, timeout: float = 20
+) -> list[ConsumerRecord]:
+    """Every record in ``topic`` (all partitions) without joining a group; with ``at_least``,
+    keeps reading until that many have arrived."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -58,8 +61,12 @@ async def read_topic(bootstrap: str, topic: str, timeout: float = 20) -> list[Co
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         records: list[ConsumerRecord] = []
+
+        async def behind() -> bool:
+            return bool([tp for tp in partitions if await consumer.position(tp) < ends[tp]])
+
         async with asyncio.timeout(timeout):
-            while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            while len(records) < at_least or await behind():
                 batch = await consumer.getmany(timeout_ms=200)
                 for messages in batch.values():
                     records.extend(messages)

@@ -1,32 +1,14 @@
 """Consumer groups over the local log and over Kafka: positions, duplicates, dead letters."""
 
-import asyncio
 import json
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from events import LocalLogConsumer, bus_from_settings, consuming, make_event
+from events import LocalLogConsumer, bus_from_settings, consuming
 from events.consumer_kafka import KafkaLogConsumer
 from events.projection import RequestAnalyticsProjection
-from events.types import RequestReceived, RequestResolved, ToolCalled
 from tests.events.collect import Collector, read_topic
-
-
-def received(request_id: str, n: int = 0):
-    return make_event(
-        RequestReceived(channel="mcp", message_chars=n), tenant="acme", request_id=request_id
-    )
-
-
-def resolved(request_id: str):
-    return make_event(RequestResolved(resolution="answered"), tenant="acme", request_id=request_id)
-
-
-def tool_called():
-    return make_event(
-        ToolCalled(tool="search", server="kb", principal="p", duration_ms=2, outcome="ok"),
-        tenant="acme",
-    )
+from tests.events.samples import received, resolved, tool_called
 
 
 async def test_a_local_group_resumes_where_it_committed(local_settings, tmp_path):
@@ -140,7 +122,9 @@ async def test_a_poison_event_goes_to_the_dead_letter_topic(kafka_settings, tmp_
         await bus.publish(good[0], poison, good[1])
         async with consuming(bus.consumer("fragile", families={"request"}), handler):
             await handler.until(lambda c: len(c.events) == 2)
-            letters = await _dead_letters(kafka_settings, 1)
+            letters = await read_topic(
+                kafka_settings.kafka_bootstrap_servers, kafka_settings.dead_letter_topic, at_least=1
+            )
     assert {e.id for e in handler.events} == {e.id for e in good}
     assert handler.attempts[poison.id] == kafka_settings.consumer_max_attempts
     letter = letters[0]
@@ -164,24 +148,3 @@ async def _committed(settings, group: str, family: str) -> int:
     finally:
         await consumer.stop()
     return sum(offset or 0 for offset in offsets)
-
-
-async def _dead_letters(settings, count: int):
-    """Wait until ``count`` dead letters are on the topic (the handler is still running)."""
-    consumer = AIOKafkaConsumer(
-        settings.dead_letter_topic,
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        letters = []
-        async with asyncio.timeout(20):
-            while len(letters) < count:
-                batch = await consumer.getmany(timeout_ms=200)
-                for messages in batch.values():
-                    letters.extend(messages)
-        return letters
-    finally:
-        await consumer.stop()

@@ -4,16 +4,9 @@ import asyncio
 import json
 from collections import defaultdict
 
-from events import bus_from_settings, make_event
-from events.types import RequestReceived, TicketCreated, ToolCalled
+from events import bus_from_settings
 from tests.events.collect import Collector, read_topic
-
-
-def numbered(request_id: str, n: int):
-    """A request event whose message_chars carries its per-request sequence number."""
-    return make_event(
-        RequestReceived(channel="mcp", message_chars=n), tenant="acme", request_id=request_id
-    )
+from tests.events.samples import received, ticket_created, tool_called
 
 
 def per_key_numbers(events) -> dict[str, list[int]]:
@@ -24,22 +17,8 @@ def per_key_numbers(events) -> dict[str, list[int]]:
 
 
 async def test_events_reach_one_topic_per_family_keyed_by_subject(kafka_settings, tmp_path):
-    requests = [numbered(f"R-{i % 4}", i // 4) for i in range(40)]
-    created = make_event(
-        TicketCreated(
-            ticket_id="T-1",
-            customer_id="C-1",
-            status="open",
-            priority="high",
-            category="billing",
-            channel="email",
-        ),
-        tenant="acme",
-    )
-    tool = make_event(
-        ToolCalled(tool="search", server="kb", principal="p", duration_ms=1.5, outcome="ok"),
-        tenant="acme",
-    )
+    requests = [received(f"R-{i % 4}", i // 4) for i in range(40)]
+    created, tool = ticket_created("T-1"), tool_called()
     async with bus_from_settings(kafka_settings, tmp_path) as bus:
         await bus.publish(*requests[:20])
         await bus.publish(created, tool, *requests[20:])
@@ -74,8 +53,8 @@ async def test_events_reach_one_topic_per_family_keyed_by_subject(kafka_settings
 async def test_a_broker_outage_loses_nothing_and_keeps_per_key_order(
     kafka_settings, broker, tmp_path
 ):
-    before = [numbered(f"R-{i % 5}", i // 5) for i in range(50)]
-    during = [numbered(f"R-{i % 5}", 10 + i // 5) for i in range(50)]
+    before = [received(f"R-{i % 5}", i // 5) for i in range(50)]
+    during = [received(f"R-{i % 5}", 10 + i // 5) for i in range(50)]
     async with bus_from_settings(kafka_settings, tmp_path) as bus:
         seen_before = Collector()
         consumer = bus.consumer("outage-before", families={"request"})
@@ -111,7 +90,7 @@ async def test_a_broker_outage_loses_nothing_and_keeps_per_key_order(
 async def test_two_relays_sharing_an_outbox_send_each_event_once(kafka_settings, tmp_path):
     first = bus_from_settings(kafka_settings, tmp_path)
     second = bus_from_settings(kafka_settings, tmp_path)
-    events = [numbered(f"R-{i % 3}", i // 3) for i in range(90)]
+    events = [received(f"R-{i % 3}", i // 3) for i in range(90)]
     async with first, second:
         for i, event in enumerate(events):
             await (first if i % 2 else second).publish(event)
@@ -126,7 +105,7 @@ async def test_two_relays_sharing_an_outbox_send_each_event_once(kafka_settings,
 
 async def test_a_relay_started_before_the_broker_catches_up(kafka_settings, broker, tmp_path):
     broker.stop()
-    events = [numbered("R-1", i) for i in range(10)]
+    events = [received("R-1", i) for i in range(10)]
     async with bus_from_settings(kafka_settings, tmp_path) as bus:
         await bus.publish(*events)
         await asyncio.wait_for(bus.relay.outage.wait(), 20)

@@ -5,34 +5,8 @@ import sqlite3
 
 import sqlalchemy as sa
 
-from events import (
-    Outbox,
-    append_events,
-    bus_from_settings,
-    create_outbox_table,
-    make_event,
-)
-from events.types import RequestReceived, TicketCreated
-
-
-def received(request_id: str, n: int = 0, tenant: str = "acme"):
-    return make_event(
-        RequestReceived(channel="mcp", message_chars=n), tenant=tenant, request_id=request_id
-    )
-
-
-def ticket(ticket_id: str):
-    return make_event(
-        TicketCreated(
-            ticket_id=ticket_id,
-            customer_id="C-1",
-            status="open",
-            priority="normal",
-            category="billing",
-            channel="email",
-        ),
-        tenant="acme",
-    )
+from events import Outbox, append_events, bus_from_settings, create_outbox_table
+from tests.events.samples import received, ticket_created
 
 
 async def test_published_events_can_be_read_back_in_order(local_settings, tmp_path):
@@ -47,7 +21,7 @@ async def test_published_events_can_be_read_back_in_order(local_settings, tmp_pa
 
 
 async def test_the_log_survives_reopening_and_replays_from_any_point(local_settings, tmp_path):
-    events = [received("R-1", 1), ticket("T-1"), received("R-2", 2), ticket("T-2")]
+    events = [received("R-1", 1), ticket_created("T-1"), received("R-2", 2), ticket_created("T-2")]
     async with bus_from_settings(local_settings, tmp_path) as bus:
         await bus.publish(*events)
     reopened = Outbox(local_settings.outbox_path)
@@ -89,11 +63,11 @@ async def test_a_store_writes_events_in_its_own_transaction(local_settings, tmp_
 
     connection.execute("BEGIN")
     connection.execute("INSERT INTO tickets VALUES ('T-1')")
-    append_events(connection, [ticket("T-1")])
+    append_events(connection, [ticket_created("T-1")])
     connection.execute("ROLLBACK")
     assert connection.execute("SELECT count(*) FROM event_outbox").fetchone() == (0,)
 
-    kept = ticket("T-2")
+    kept = ticket_created("T-2")
     connection.execute("BEGIN")
     connection.execute("INSERT INTO tickets VALUES ('T-2')")
     append_events(connection, [kept])
@@ -113,7 +87,7 @@ async def test_a_store_writes_events_in_its_own_transaction(local_settings, tmp_
 
 def test_a_sqlalchemy_transaction_can_carry_events(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'crm.db'}")
-    event = ticket("T-3")
+    event = ticket_created("T-3")
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE tickets (id TEXT PRIMARY KEY)")
         create_outbox_table(connection)

@@ -11,6 +11,7 @@ from events.types import (
     TicketUpdated,
     ToolCalled,
 )
+from tests.events.samples import ticket_created
 
 REQUIRED_TYPES = {
     "request.received",
@@ -38,19 +39,7 @@ def test_every_required_event_type_has_a_payload_model():
 
 
 def test_a_typed_event_round_trips_through_json():
-    created = make_event(
-        TicketCreated(
-            ticket_id="T-1",
-            customer_id="C-9",
-            status="open",
-            priority="high",
-            category="billing",
-            channel="email",
-        ),
-        tenant="acme",
-        request_id="R-1",
-        correlation_id="run-1",
-    )
+    created = ticket_created("T-1", "C-9", request_id="R-1", correlation_id="run-1")
     again = Envelope.model_validate_json(created.model_dump_json())
     assert again == created
     assert (again.type, again.version, again.tenant) == ("ticket.created", 1, "acme")
