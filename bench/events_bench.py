@@ -28,6 +28,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from bench.stats import percentile
 from events import EventSettings, bus_from_settings, consuming, make_event
 from events.kafka import producer_options
 from events.sqlite_worker import connect
@@ -38,11 +39,6 @@ def sample_event(n: int):
     return make_event(
         RequestReceived(channel="mcp", message_chars=n), tenant="bench", request_id=f"R-{n % 64}"
     )
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
 def row(name: str, value: float, unit: str, baseline_name: str, baseline: float) -> None:

