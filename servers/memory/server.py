@@ -19,6 +19,7 @@ from memory.errors import MemoryTierError
 from memory.models import CustomerId, MemoryKind, Role, SessionId, SessionSnapshot
 from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
+from servers.tool_events import ToolEvents
 from servers.memory.models import (
     AppendOutcome,
     ForgetOutcome,
@@ -71,6 +72,8 @@ def build_server(
     mcp = FastMCP(
         "supportdesk-memory", instructions=INSTRUCTIONS, lifespan=lifespan, mask_error_details=True
     )
+    if publisher is not None:
+        mcp.add_middleware(ToolEvents(publisher, server="memory", default_tenant=default_tenant))
 
     @mcp.tool(annotations=IDEMPOTENT_WRITE)
     @caller_errors(MemoryTierError)
