@@ -11,7 +11,7 @@ from pathlib import Path
 from servers.settings import CoreSettings, HttpSettings
 
 logger = logging.getLogger("supportdesk")
-SERVER_CHOICES = ("all", "kb")
+SERVER_CHOICES = ("all", "kb", "crm")
 
 
 def _parser() -> argparse.ArgumentParser:
