@@ -42,6 +42,16 @@ def make_database(backend, request, tmp_path):
 
 
 @pytest.fixture
+def empty_database(backend, tmp_path):
+    """A database of its own, for tests that need the whole store empty (not yet open)."""
+    if backend == "sqlite":
+        yield CrmDatabase(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+        return
+    with temporary_schema("crm_empty") as schema:
+        yield CrmDatabase(POSTGRES_URL, schema=schema)
+
+
+@pytest.fixture
 def tenant() -> str:
     return f"t-{uuid.uuid4().hex[:10]}"
 

@@ -76,10 +76,8 @@ class CrmDatabase:
     async def open(self) -> None:
         if self._engine is not None:
             return
+        keep_rows_out_of_logs()
         if self.dialect == "sqlite":
-            # aiosqlite's DEBUG records print each call with its SQL parameters (PII).
-            aiosqlite_log = logging.getLogger("aiosqlite")
-            aiosqlite_log.setLevel(max(aiosqlite_log.getEffectiveLevel(), logging.INFO))
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         self._engine = self._create_engine()
@@ -142,6 +140,23 @@ class CrmDatabase:
         async with self.read() as conn:
             await conn.execute(text("SELECT 1"))
         return True
+
+
+class _DropDebug(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+# SQLAlchemy's DEBUG records print result rows, aiosqlite's each call with its parameters:
+# both carry customers' emails and phones, so they never pass, whatever the log level.
+ROW_LEVEL_LOGGERS = ("sqlalchemy.engine.Engine", "aiosqlite")
+
+
+def keep_rows_out_of_logs() -> None:
+    for name in ROW_LEVEL_LOGGERS:
+        log = logging.getLogger(name)
+        if not any(isinstance(f, _DropDebug) for f in log.filters):
+            log.addFilter(_DropDebug())
 
 
 def upgrade_to_head(sync_conn) -> None:
