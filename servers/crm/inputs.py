@@ -11,7 +11,14 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
 from servers.crm.models import IdempotencyKey, Tag
-from servers.crm.vocabulary import AuthorType, Category, Channel, Priority, TicketStatus, Tier
+from servers.crm.vocabulary import (
+    AuthorType,
+    Category,
+    Channel,
+    Priority,
+    TicketStatus,
+    Tier,
+)
 
 MAX_TAGS = 16
 Subject = Annotated[

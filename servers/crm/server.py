@@ -42,7 +42,14 @@ from servers.crm.models import (
     UpdatedTicket,
 )
 from servers.crm.service import CrmService
-from servers.crm.vocabulary import AuthorType, Category, Channel, Priority, TicketStatus, Tier
+from servers.crm.vocabulary import (
+    AuthorType,
+    Category,
+    Channel,
+    Priority,
+    TicketStatus,
+    Tier,
+)
 from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
 

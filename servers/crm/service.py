@@ -11,12 +11,16 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
-
 from events import Envelope, EventPublisher, NullPublisher
 from servers.crm import cursors, writes
 from servers.crm.errors import InvalidInput, NotFound
-from servers.crm.inputs import NewCustomer, NewMessage, NewTicket, TicketChanges, TicketFilters
+from servers.crm.inputs import (
+    NewCustomer,
+    NewMessage,
+    NewTicket,
+    TicketChanges,
+    TicketFilters,
+)
 from servers.crm.models import (
     AddedMessage,
     CreatedTicket,
@@ -31,7 +35,6 @@ from servers.crm.models import (
 )
 from servers.crm.store import audit, conversation, customers, tickets, timeline
 from servers.crm.store.database import CrmDatabase
-from servers.crm.store.tables import customers as customers_table
 from servers.crm.vocabulary import CUSTOMER, TICKET, parse_id
 from servers.crm.writes import number_of
 
@@ -70,9 +73,7 @@ class CrmService:
 
     async def is_empty(self) -> bool:
         async with self.database.read() as conn:
-            return (
-                await conn.execute(select(func.count()).select_from(customers_table))
-            ).scalar_one() == 0
+            return await customers.count_all(conn) == 0
 
     # --- reads -------------------------------------------------------------------------
 

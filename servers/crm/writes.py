@@ -6,17 +6,27 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from events import Envelope
 from servers.crm.errors import CrmError, NotFound, VersionConflict
 from servers.crm.inputs import NewCustomer, NewMessage, NewTicket, TicketChanges
-from servers.crm.models import AddedMessage, CreatedTicket, Customer, Note, UpdatedTicket
+from servers.crm.models import (
+    AddedMessage,
+    CreatedTicket,
+    Customer,
+    Note,
+    UpdatedTicket,
+)
 from servers.crm.store import audit, conversation, customers, tickets
 from servers.crm.store.database import CrmDatabase
-from servers.crm.store.tables import customers as customers_table
-from servers.crm.vocabulary import CUSTOMER, SLA_BY_PRIORITY, TICKET, format_id, parse_id
+from servers.crm.vocabulary import (
+    CUSTOMER,
+    SLA_BY_PRIORITY,
+    TICKET,
+    format_id,
+    parse_id,
+)
 
 Written = tuple[Any, list[Envelope]]
 
@@ -49,20 +59,18 @@ async def create_customer(
 ) -> Written:
     try:
         async with db.write() as conn:
-            query = insert(customers_table).values(
-                tenant=tenant, created_at=now, **new.model_dump()
+            row = await customers.insert_customer(
+                conn, {"tenant": tenant, "created_at": now, **new.model_dump()}
             )
-            number = (await conn.execute(query.returning(customers_table.c.id))).scalar_one()
             await audit.record(
                 conn,
                 tenant=tenant,
                 actor=actor,
                 action="customer.created",
                 at=now,
-                customer_number=number,
+                customer_number=row.id,
                 after={"tier": new.tier},
             )
-            row = await customers.customer_row(conn, tenant, number)
     except IntegrityError:
         raise CrmError("email: a customer with this email already exists") from None
     customer: Customer = customers.to_customer(row)

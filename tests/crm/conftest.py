@@ -86,6 +86,16 @@ async def crm(make_database, publisher, clock):
 
 
 @pytest.fixture
+async def frozen_crm(make_database):
+    """A CRM whose clock never moves: every row gets the same timestamp (ties everywhere)."""
+    instant = datetime(2026, 1, 1, tzinfo=UTC)
+    service = CrmService(make_database(), clock=lambda: instant)
+    await service.open()
+    yield service
+    await service.close()
+
+
+@pytest.fixture
 async def customer(crm, tenant):
     return await crm.create_customer(
         tenant,

@@ -56,6 +56,13 @@ async def test_demo_data_loads_once_into_an_empty_store(empty_database, tenant):
         assert [(c.id, c.tier, c.vip) for c in ada] == [("C-000001", "enterprise", True)]
         bob = await crm.get_customer(tenant, "C-000002")
         assert (bob.customer.email, bob.customer.tier) == ("bob@example.com", "free")
+        carmen = await crm.get_customer(tenant, "C-000003")
+        assert [s.status for s in carmen.subscriptions][0] == "past_due"
+        for number, email in enumerate(("dev@example.com", "grace@example.org"), start=4):
+            profile = await crm.get_customer(tenant, f"C-{number:06d}")
+            assert profile.customer.email == email
+            ticket = await crm.get_ticket(tenant, f"T-{number:06d}")
+            assert ticket.ticket.customer_id == profile.customer.id
         first = await crm.get_ticket(tenant, "T-000001")
         assert (first.ticket.customer_id, first.ticket.priority) == ("C-000001", "urgent")
         assert first.history[0].action == "ticket.created" and first.messages and first.notes

@@ -7,7 +7,6 @@ import pytest
 
 from servers.crm.errors import InvalidInput
 from servers.crm.inputs import NewCustomer, NewTicket, TicketChanges, TicketFilters
-from servers.crm.service import CrmService
 
 CATEGORIES = ("billing", "bugs", "outages")
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -55,18 +54,16 @@ async def test_a_ticket_opened_between_pages_is_neither_skipped_nor_repeated(
     assert ids == [t.id for t in reversed(tickets)]
 
 
-async def test_tickets_opened_in_the_same_instant_page_by_id(make_database, tenant):
-    instant = datetime(2026, 1, 1, tzinfo=UTC)
-    crm = CrmService(make_database(), clock=lambda: instant)
-    await crm.open()
-    try:
-        owner = await crm.create_customer(tenant, "t", NewCustomer(name="T", email="t@example.org"))
-        made = [(await crm.create_ticket(tenant, "a", NewTicket(
+async def test_tickets_opened_in_the_same_instant_page_by_id(frozen_crm, tenant):
+    owner = await frozen_crm.create_customer(
+        tenant, "t", NewCustomer(name="T", email="t@example.org")
+    )
+    made = [
+        (await frozen_crm.create_ticket(tenant, "a", NewTicket(
             customer_id=owner.id, subject=str(n), body="b", category="bugs"))).ticket.id
-            for n in range(9)]
-        assert [t.id for t in await all_pages(crm, tenant, limit=2)] == made[::-1]
-    finally:
-        await crm.close()
+        for n in range(9)
+    ]
+    assert [t.id for t in await all_pages(frozen_crm, tenant, limit=2)] == made[::-1]
 
 
 @pytest.mark.parametrize(

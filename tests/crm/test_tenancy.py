@@ -3,7 +3,13 @@
 import pytest
 
 from servers.crm.errors import NotFound
-from servers.crm.inputs import NewCustomer, NewMessage, NewTicket, TicketChanges, TicketFilters
+from servers.crm.inputs import (
+    NewCustomer,
+    NewMessage,
+    NewTicket,
+    TicketChanges,
+    TicketFilters,
+)
 
 
 @pytest.fixture

@@ -156,3 +156,17 @@ async def test_a_failed_update_keeps_the_ticket_as_it_was(crm, tenant, customer,
     monkeypatch.undo()
     again = (await crm.get_ticket(tenant, ticket.id)).ticket
     assert (again.status, again.version) == ("new", 1)
+
+
+async def test_a_publisher_failure_does_not_undo_the_committed_ticket(
+    crm, tenant, customer, caplog
+):
+    class DownPublisher:
+        async def publish(self, *events):
+            raise ConnectionError("bus unreachable")
+
+    crm.publisher = DownPublisher()
+    created = await crm.create_ticket(tenant, "a", new_ticket(customer.id))
+    assert (await crm.get_ticket(tenant, created.ticket.id)).ticket == created.ticket
+    [record] = [r for r in caplog.records if "publishing" in r.getMessage()]
+    assert f"ticket.created {created.ticket.id}" in record.getMessage()

@@ -1,11 +1,8 @@
 """A customer's timeline: every kind of event, newest first, pages that join up exactly."""
 
-from datetime import UTC, datetime
-
 import pytest
 
-from servers.crm.inputs import NewMessage, NewTicket, TicketChanges
-from servers.crm.service import CrmService
+from servers.crm.inputs import NewCustomer, NewMessage, NewTicket, TicketChanges
 
 
 async def build_history(crm, tenant, customer) -> None:
@@ -16,6 +13,15 @@ async def build_history(crm, tenant, customer) -> None:
                               NewMessage(author_type="agent", body=f"Reply {n} " + "x" * 300))
         await crm.add_note(tenant, "maya", ticket.id, f"Note {n}")
         await crm.update_ticket(tenant, "maya", ticket.id, 1, TicketChanges(status="resolved"))
+
+
+async def all_entries(crm, tenant, customer_id: str, limit: int) -> list:
+    entries, cursor = [], None
+    while True:
+        page = await crm.customer_timeline(tenant, customer_id, cursor=cursor, limit=limit)
+        entries.extend(page.entries)
+        if (cursor := page.next_cursor) is None:
+            return entries
 
 
 async def test_the_timeline_tells_the_story_newest_first(crm, tenant, customer):
@@ -38,32 +44,14 @@ async def test_the_timeline_tells_the_story_newest_first(crm, tenant, customer):
 async def test_timeline_pages_join_up_exactly(crm, tenant, customer, limit):
     await build_history(crm, tenant, customer)
     everything = (await crm.customer_timeline(tenant, customer.id, limit=100)).entries
-    paged, cursor = [], None
-    while True:
-        page = await crm.customer_timeline(tenant, customer.id, cursor=cursor, limit=limit)
-        paged.extend(page.entries)
-        cursor = page.next_cursor
-        if cursor is None:
-            break
-    assert paged == everything
+    assert await all_entries(crm, tenant, customer.id, limit=limit) == everything
 
 
-async def test_entries_in_the_same_instant_still_page_exactly(make_database, tenant):
-    from servers.crm.inputs import NewCustomer
-
-    instant = datetime(2026, 1, 1, tzinfo=UTC)
-    crm = CrmService(make_database(), clock=lambda: instant)
-    await crm.open()
-    try:
-        owner = await crm.create_customer(tenant, "t", NewCustomer(name="T", email="t@example.org"))
-        await build_history(crm, tenant, owner)
-        everything = (await crm.customer_timeline(tenant, owner.id, limit=100)).entries
-        paged, cursor = [], None
-        while True:
-            page = await crm.customer_timeline(tenant, owner.id, cursor=cursor, limit=2)
-            paged.extend(page.entries)
-            if (cursor := page.next_cursor) is None:
-                break
-        assert paged == everything and len(paged) == 13
-    finally:
-        await crm.close()
+async def test_entries_in_the_same_instant_still_page_exactly(frozen_crm, tenant):
+    owner = await frozen_crm.create_customer(
+        tenant, "t", NewCustomer(name="T", email="t@example.org")
+    )
+    await build_history(frozen_crm, tenant, owner)
+    everything = (await frozen_crm.customer_timeline(tenant, owner.id, limit=100)).entries
+    assert len(everything) == 13
+    assert await all_entries(frozen_crm, tenant, owner.id, limit=2) == everything

@@ -18,7 +18,11 @@ from servers.crm.demo.scenarios_commercial import ACCOUNT, BILLING, PLANS
 from servers.crm.demo.scenarios_platform import INTEGRATIONS, OUTAGES, SECURITY
 from servers.crm.demo.scenarios_product import BUGS, DATA_EXPORT, FEATURE_REQUESTS
 from servers.crm.demo.slots import Slots, factories
-from servers.crm.demo.well_known import WELL_KNOWN_CUSTOMERS, WELL_KNOWN_TICKETS, KnownTicket
+from servers.crm.demo.well_known import (
+    WELL_KNOWN_CUSTOMERS,
+    WELL_KNOWN_TICKETS,
+    KnownTicket,
+)
 from servers.crm.vocabulary import PRIORITIES, SLA_BY_PRIORITY
 
 DEFAULT_SEED = 20261120
@@ -45,6 +49,7 @@ CATEGORY_WEIGHTS = {
     "feature-requests": 11,
 }
 TICKETS_PER_TIER = {"free": 1, "pro": 2, "enterprise": 4}
+MEAN_AGE_MINUTES = 40 * 24 * 60
 
 
 @dataclass
@@ -82,16 +87,17 @@ class _Builder:
 
     # --- customers ----------------------------------------------------------------------
 
-    def add_customer(self, customer: dict[str, Any], plan: str, seats: int) -> None:
+    def add_customer(
+        self, customer: dict[str, Any], plan: str, seats: int, status: str | None = None
+    ) -> None:
         self.data.customers.append(customer)
         index = len(self.data.customers) - 1
         currency = people.CURRENCY_OF_LOCALE.get(customer["locale"], "USD")
         annual = plan == "Enterprise"
         amount = people.SEAT_PRICE_MINOR[currency][plan] * seats * (12 if annual else 1)
         started = customer["created_at"] + timedelta(days=self.rng.randint(0, 20))
-        status = self.rng.choices(("active", "trialing", "past_due"), (88, 6, 6))[0]
-        if plan == "Free":
-            status = "active"
+        drawn = self.rng.choices(("active", "trialing", "past_due"), (88, 6, 6))[0]
+        status = status or ("active" if plan == "Free" else drawn)
         period = 365 if annual else 30
         renews = self.now.date() + timedelta(days=self.rng.randint(1, period))
         subscription = {
@@ -161,44 +167,14 @@ class _Builder:
 
     # --- tickets ------------------------------------------------------------------------
 
-    def add_ticket(
-        self,
-        customer_index: int,
-        category: str,
-        *,
-        scenario: Scenario | None = None,
-        priority: str | None = None,
-        status: str | None = None,
-        age: timedelta | None = None,
-    ) -> None:
+    def add_ticket(self, customer_index: int, category: str, age: timedelta) -> None:
+        """A ticket opened ``age`` ago, its conversation so far, and maybe a note."""
         rng = self.rng
-        customer = self.data.customers[customer_index]
-        plan = self.plans[customer_index]
-        scenario = scenario or rng.choice(SCENARIOS[category])
-        priority = priority or rng.choices(PRIORITIES, scenario.priorities)[0]
-        if age is None:
-            oldest = self.now - customer["created_at"]
-            age = min(timedelta(minutes=rng.expovariate(1 / (40 * 24 * 60))), oldest)
+        scenario = rng.choice(SCENARIOS[category])
+        priority = rng.choices(PRIORITIES, scenario.priorities)[0]
         created = self.now - age
-        status = status or self._status_for(age)
-        first, name = customer["name"].split(" ")[0], customer["name"]
-        slots = Slots(
-            rng,
-            {
-                "first": first,
-                "name": name,
-                "company": customer["company"] or "",
-                "company_line": customer["company"] or "",
-                "workspace": customer["company"] or f"{first}'s workspace",
-                "plan": plan["plan"],
-                "next_plan": people.UPGRADE[plan["plan"]],
-                "amount": plan["amount"],
-                "seats": str(plan["seats"]),
-                "currency": plan["currency"],
-            },
-            factories(created),
-        )
-        subject = rng.choice(scenario.subjects).format_map(slots)
+        status = self._status_for(age)
+        slots = self._slots(customer_index, created)
         body = "\n\n".join(
             part
             for part in (
@@ -210,67 +186,59 @@ class _Builder:
             if part
         )
         agent = rng.choice(people.AGENTS)
-        assignee = (
-            None
-            if status == "new"
-            else (people.TEAM_OF_CATEGORY.get(category) if rng.random() < 0.3 else None) or agent
+        team = people.TEAM_OF_CATEGORY.get(category) if rng.random() < 0.3 else None
+        index = self._ticket(
+            customer=customer_index,
+            subject=rng.choice(scenario.subjects).format_map(slots),
+            body=body,
+            channel=rng.choice(scenario.channels),
+            status=status,
+            priority=priority,
+            category=category,
+            assignee=None if status == "new" else team or agent,
+            tags=list(dict.fromkeys((*scenario.tags, category))),
+            created_at=created,
         )
-        self.data.tickets.append(
-            {
-                "customer": customer_index,
-                "subject": subject,
-                "body": body,
-                "channel": rng.choice(scenario.channels),
-                "status": status,
-                "priority": priority,
-                "category": category,
-                "assignee": assignee,
-                "tags": list(dict.fromkeys((*scenario.tags, category))),
-                "sla_due_at": created + SLA_BY_PRIORITY[priority],
-                "created_at": created,
-                "updated_at": created,
-                "version": 1,
-            }
-        )
-        self._conversation(len(self.data.tickets) - 1, scenario, slots, agent)
+        self._conversation(index, scenario, slots, agent)
 
     def add_known_ticket(self, known: KnownTicket) -> None:
         created = self.now - known.age
-        self.data.tickets.append(
-            {
-                "customer": known.customer,
-                "subject": known.subject,
-                "body": known.body,
-                "channel": known.channel,
-                "status": known.status,
-                "priority": known.priority,
-                "category": known.category,
-                "assignee": known.assignee,
-                "tags": list(known.tags),
-                "sla_due_at": created + SLA_BY_PRIORITY[known.priority],
-                "created_at": created,
-                "updated_at": created,
-                "version": 1,
-            }
+        index = self._ticket(
+            customer=known.customer,
+            subject=known.subject,
+            body=known.body,
+            channel=known.channel,
+            status=known.status,
+            priority=known.priority,
+            category=known.category,
+            assignee=known.assignee,
+            tags=list(known.tags),
+            created_at=created,
         )
-        index, at = len(self.data.tickets) - 1, created
+        at = created
         for author_type, author, body in known.messages:
             at += timedelta(minutes=20)
-            self.data.messages.append(
-                {
-                    "ticket": index,
-                    "author_type": author_type,
-                    "author": author,
-                    "body": body,
-                    "created_at": at,
-                }
-            )
+            self._message(index, author_type, author, body, at)
         for author, body in known.notes:
             at += timedelta(minutes=5)
-            self.data.notes.append(
-                {"ticket": index, "author": author, "body": body, "created_at": at}
-            )
-        self.data.tickets[index]["updated_at"] = at
+            self._note(index, author, body, at)
+
+    def _slots(self, customer_index: int, created: datetime) -> Slots:
+        customer, plan = self.data.customers[customer_index], self.plans[customer_index]
+        first = customer["name"].split(" ")[0]
+        fixed = {
+            "first": first,
+            "name": customer["name"],
+            "company": customer["company"] or "",
+            "company_line": customer["company"] or "",
+            "workspace": customer["company"] or f"{first}'s workspace",
+            "plan": plan["plan"],
+            "next_plan": people.UPGRADE[plan["plan"]],
+            "amount": plan["amount"],
+            "seats": str(plan["seats"]),
+            "currency": plan["currency"],
+        }
+        return Slots(self.rng, fixed, factories(created))
 
     def _status_for(self, age: timedelta) -> str:
         if age < timedelta(days=1):
@@ -280,51 +248,61 @@ class _Builder:
         return self.rng.choices(("pending", "resolved", "closed"), (1, 12, 7))[0]
 
     def _conversation(self, index: int, scenario: Scenario, slots: Slots, agent: str) -> None:
+        """What was said after the customer wrote in, as far as the ticket's status goes."""
         rng, ticket = self.rng, self.data.tickets[index]
         status, at = ticket["status"], ticket["created_at"]
-        agent_name = agent.split(".")[0].capitalize()
+        signature = f"\n\n{agent.split('.')[0].capitalize()}, Tasklane Support"
 
-        def say(author_type: str, author: str, body: str) -> None:
-            nonlocal at
-            at = min(at + timedelta(minutes=rng.randint(5, 600)), self.now)
-            self.data.messages.append(
-                {
-                    "ticket": index,
-                    "author_type": author_type,
-                    "author": author,
-                    "body": body,
-                    "created_at": at,
-                }
-            )
+        def later() -> datetime:
+            return min(at + timedelta(minutes=rng.randint(5, 600)), self.now)
 
         if status == "new" or (status == "open" and rng.random() < 0.5):
             return
         if status == "pending":
-            say(
-                "agent",
-                agent,
-                f"Thanks for reaching out, {slots['first']}. "
-                f"{rng.choice(people.PENDING_ASKS)}\n\n{agent_name}, Tasklane Support",
-            )
+            ask = f"Thanks for reaching out, {slots['first']}. {rng.choice(people.PENDING_ASKS)}"
+            at = self._message(index, "agent", agent, ask + signature, later())
         else:
             reply = rng.choice(scenario.replies).format_map(slots)
-            say("agent", agent, f"{reply}\n\n{agent_name}, Tasklane Support")
+            at = self._message(index, "agent", agent, reply + signature, later())
             if status in ("resolved", "closed") and rng.random() < 0.6:
-                say(
-                    "customer",
-                    self.data.customers[ticket["customer"]]["name"],
-                    rng.choice(people.FOLLOW_UPS),
+                customer = self.data.customers[ticket["customer"]]["name"]
+                at = self._message(
+                    index, "customer", customer, rng.choice(people.FOLLOW_UPS), later()
                 )
         if scenario.notes and rng.random() < 0.4:
-            self.data.notes.append(
-                {
-                    "ticket": index,
-                    "author": agent,
-                    "created_at": at,
-                    "body": rng.choice(scenario.notes).format_map(slots),
-                }
-            )
-        ticket["updated_at"] = at
+            self._note(index, agent, rng.choice(scenario.notes).format_map(slots), at)
+
+    def _ticket(self, *, priority: str, created_at: datetime, **fields: Any) -> int:
+        self.data.tickets.append(
+            {
+                **fields,
+                "priority": priority,
+                "sla_due_at": created_at + SLA_BY_PRIORITY[priority],
+                "created_at": created_at,
+                "updated_at": created_at,
+                "version": 1,
+            }
+        )
+        return len(self.data.tickets) - 1
+
+    def _message(
+        self, ticket: int, author_type: str, author: str, body: str, at: datetime
+    ) -> datetime:
+        self.data.messages.append(
+            {
+                "ticket": ticket,
+                "author_type": author_type,
+                "author": author,
+                "body": body,
+                "created_at": at,
+            }
+        )
+        self.data.tickets[ticket]["updated_at"] = at
+        return at
+
+    def _note(self, ticket: int, author: str, body: str, at: datetime) -> None:
+        self.data.notes.append({"ticket": ticket, "author": author, "body": body, "created_at": at})
+        self.data.tickets[ticket]["updated_at"] = at
 
 
 def generate(
@@ -337,16 +315,26 @@ def generate(
             {**known.row, "created_at": now - known.customer_for},
             plan=known.plan,
             seats=known.seats,
+            status=known.subscription,
         )
     for number in range(len(WELL_KNOWN_CUSTOMERS), customers):
         builder.random_customer(number)
     for known in WELL_KNOWN_TICKETS:
         builder.add_known_ticket(known)
-    weights = [TICKETS_PER_TIER[c["tier"]] for c in builder.data.customers]
-    categories = list(CATEGORY_WEIGHTS)
+    rng, people_so_far = builder.rng, builder.data.customers
     remaining = max(0, tickets - len(WELL_KNOWN_TICKETS))
-    owners = builder.rng.choices(range(len(builder.data.customers)), weights, k=remaining)
-    kinds = builder.rng.choices(categories, list(CATEGORY_WEIGHTS.values()), k=remaining)
-    for owner, category in zip(owners, kinds, strict=True):
-        builder.add_ticket(owner, category)
+    weights = [TICKETS_PER_TIER[c["tier"]] for c in people_so_far]
+    owners = rng.choices(range(len(people_so_far)), weights, k=remaining)
+    kinds = rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()), k=remaining)
+    # Ages skew recent (mean 40 days), never before the customer signed up.
+    ages = [
+        min(
+            timedelta(minutes=rng.expovariate(1 / MEAN_AGE_MINUTES)),
+            now - people_so_far[owner]["created_at"],
+        )
+        for owner in owners
+    ]
+    # Oldest first, so ids grow with time as in a real help desk.
+    for age, owner, category in sorted(zip(ages, owners, kinds, strict=True), reverse=True):
+        builder.add_ticket(owner, category, age)
     return builder.data

@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
-
 from servers.crm.demo.generator import DEFAULT_SEED, generate
 from servers.crm.store.bulk import insert_seed
+from servers.crm.store.customers import count_all
 from servers.crm.store.database import CrmDatabase
-from servers.crm.store.tables import customers as customers_table
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +28,7 @@ async def load_demo_if_empty(
     """Seed ``tenant`` when the store holds no customers at all; True if it did."""
     async with database.write() as conn:
         await database.setup_lock(conn)
-        count = select(func.count()).select_from(customers_table)
-        if (await conn.execute(count)).scalar_one():
+        if await count_all(conn):
             return False
         data = generate(
             customers=customers, tickets=tickets, seed=seed, now=now or datetime.now(UTC)

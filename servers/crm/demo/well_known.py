@@ -14,6 +14,7 @@ class KnownCustomer:
     plan: str
     seats: int
     customer_for: timedelta
+    subscription: str = "active"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ WELL_KNOWN_CUSTOMERS = (
         "Pro",
         8,
         timedelta(days=400),
+        subscription="past_due",
     ),
     # C-000004: an enterprise customer (not VIP) with an SSO problem.
     KnownCustomer(

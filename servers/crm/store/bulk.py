@@ -1,7 +1,9 @@
-"""Bulk insertion for seeding: thousands of rows per statement, ids handed back in order.
+"""Bulk insertion for seeding: thousands of rows per statement.
 
-Rows arrive linked by list index (``customer`` / ``ticket``); each batch insert returns the
-new ids in parameter order, which turns those indexes into foreign keys.
+Rows arrive linked by list index (``customer`` / ``ticket``). Ids are reserved up front (from
+the sequence on PostgreSQL; past the largest id on SQLite, whose write transaction excludes
+every other writer), so the rows go in as plain executemany batches, which is several times
+faster than asking each batch to return its ids.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servers.crm.store.tables import (
@@ -33,17 +35,27 @@ class Seed(Protocol):
     notes: list[dict[str, Any]]
 
 
+async def _reserve_ids(conn: AsyncConnection, table: Table, count: int) -> list[int]:
+    if count == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        query = text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+        )
+        return list((await conn.execute(query, {"table": table.name, "n": count})).scalars())
+    largest = (await conn.execute(select(func.coalesce(func.max(table.c.id), 0)))).scalar_one()
+    return list(range(largest + 1, largest + 1 + count))
+
+
 async def _insert(
     conn: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]], *, ids: bool = False
 ) -> list[int]:
-    new_ids: list[int] = []
+    """Insert ``rows``; with ``ids``, give them fresh ids and return those, in row order."""
+    new_ids = await _reserve_ids(conn, table, len(rows)) if ids else []
+    if ids:
+        rows = [{**row, "id": row_id} for row, row_id in zip(rows, new_ids, strict=True)]
     for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        if ids:
-            query = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            new_ids.extend((await conn.execute(query, batch)).scalars())
-        else:
-            await conn.execute(insert(table), batch)
+        await conn.execute(insert(table), rows[start : start + BATCH])
     return new_ids
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servers.crm.models import Customer, CustomerSummary, Subscription, customer_uri
@@ -40,6 +40,16 @@ def to_customer(row: Row) -> Customer:
 
 def to_summary(row: Row) -> CustomerSummary:
     return CustomerSummary(**_fields(row))
+
+
+async def insert_customer(conn: AsyncConnection, values: dict[str, Any]) -> Row:
+    inserted = await conn.execute(insert(customers).values(**values).returning(*customers.c))
+    return inserted.one()
+
+
+async def count_all(conn: AsyncConnection) -> int:
+    """Customers of every tenant: zero means a store nobody has used yet."""
+    return int((await conn.execute(select(func.count()).select_from(customers))).scalar_one())
 
 
 async def customer_row(conn: AsyncConnection, tenant: str, number: int) -> Row | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from servers.crm.settings import CrmSettings
@@ -25,6 +25,17 @@ VERSION_TABLE = "crm_alembic_version"
 # Any fixed 64-bit number: replicas starting together take turns migrating and seeding.
 SETUP_LOCK_KEY = 0x5D_C4_11
 _WRITE = "crm_write"
+
+
+ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
+
+
+def with_async_driver(url: URL) -> URL:
+    """'postgresql://...' means asyncpg and 'sqlite:///...' aiosqlite: the drivers installed."""
+    backend = "postgresql" if url.drivername == "postgres" else url.get_backend_name()
+    if backend in ASYNC_DRIVERS and url.drivername in (backend, "postgres"):
+        return url.set(drivername=f"{backend}+{ASYNC_DRIVERS[backend]}")
+    return url
 
 
 class CrmDatabase:
@@ -38,7 +49,7 @@ class CrmDatabase:
         pool_timeout: float = 10.0,
         sqlite_busy_timeout_ms: int = 10_000,
     ) -> None:
-        self.url = make_url(url)
+        self.url = with_async_driver(make_url(url))
         self.schema = schema
         self._pool = {
             "pool_size": pool_size,
@@ -77,9 +88,8 @@ class CrmDatabase:
         if self._engine is not None:
             return
         keep_rows_out_of_logs()
-        if self.dialect == "sqlite":
-            if self.url.database and self.url.database != ":memory:":
-                Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:"):
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         self._engine = self._create_engine()
         try:
             await self._migrate()

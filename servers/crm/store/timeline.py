@@ -7,7 +7,7 @@ import heapq
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, Select, and_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servers.crm.models import TimelineEntry
@@ -139,7 +139,7 @@ def _older_than(query: Select, rank: int, before: TimelineKey) -> Select:
         condition = tuple_(at_column, id_column) < tuple_(at, row_id)
     else:
         condition = at_column < at
-    return query.where(and_(condition))
+    return query.where(condition)
 
 
 async def entries(
