@@ -4,11 +4,15 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 
+import pytest
+
 from servers.crm.demo import load_demo_if_empty
 from servers.crm.demo.generator import generate
 from servers.crm.inputs import TicketFilters
+from servers.crm.server import build_server
 from servers.crm.service import CrmService
 from servers.crm.vocabulary import CATEGORIES
+from tests.support.eras import MODERN, client_for
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -70,3 +74,14 @@ async def test_demo_data_loads_once_into_an_empty_store(empty_database, tenant):
         assert len(urgent.tickets) >= 10
     finally:
         await crm.close()
+
+
+@pytest.mark.parametrize("load_demo", [True, False])
+async def test_the_server_seeds_an_empty_store_on_start_only_when_asked(
+    empty_database, tenant, load_demo
+):
+    server = build_server(CrmService(empty_database), default_tenant=tenant, load_demo=load_demo)
+    async with client_for(server, MODERN) as client:
+        found = await client.call_tool("find_customers", {"email": "ada@example.com"})
+    ids = [customer["id"] for customer in found.structured_content["customers"]]
+    assert ids == (["C-000001"] if load_demo else [])
