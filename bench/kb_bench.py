@@ -13,16 +13,13 @@ import argparse
 import asyncio
 import json
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
 import numpy as np
-from fastmcp import Client
 
+from bench.drive import drive, target
 from bench.stats import summary
 
 QUESTIONS = Path(__file__).parent.parent / "tests" / "kb" / "retrieval_questions.json"
@@ -34,56 +31,23 @@ def _questions() -> list[str]:
     return ["how do I get a refund", "reset my password", "export my data", "api rate limit"]
 
 
-async def _drive(url: str, tool: str, make_args, clients: int, calls: int) -> tuple[float, list]:
-    latencies: list[float] = []
-
-    async def worker(seed: int) -> None:
-        rng = random.Random(seed)
-        async with Client(url) as client:
-            for _ in range(calls):
-                started = time.perf_counter()
-                await client.call_tool(tool, make_args(rng))
-                latencies.append(time.perf_counter() - started)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker(i) for i in range(clients)))
-    return clients * calls / (time.perf_counter() - started), latencies
-
-
 async def bench_http(clients: int, calls: int, rounds: int) -> None:
-    from tests.support.processes import free_port, stop
-
     questions = _questions()
-    with tempfile.TemporaryDirectory() as data_dir:
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bench.kb_http_target", "--port", str(port),
-             "--data-dir", data_dir],
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.1)
-            url = f"{base}/mcp"
-            await _drive(url, "echo", lambda rng: {"text": "warm"}, clients, 20)
-            await _drive(url, "search", lambda rng: {"query": rng.choice(questions)}, clients, 20)
-            results: dict[str, list] = {"echo": [0.0, []], "search": [0.0, []]}
-            for _ in range(rounds):  # interleave, so drift hits both alike
-                for tool, make in (
-                    ("echo", lambda rng: {"text": "hello"}),
-                    ("search", lambda rng: {"query": rng.choice(questions), "limit": 5}),
-                ):
-                    rate, lat = await _drive(url, tool, make, clients, calls)
-                    results[tool][0] += rate / rounds
-                    results[tool][1].extend(lat)
-        finally:
-            stop(process)
+    with (
+        tempfile.TemporaryDirectory() as data_dir,
+        target("bench.kb_http_target", "--data-dir", data_dir) as url,
+    ):
+        await drive(url, "echo", lambda rng: {"text": "warm"}, clients, 20)
+        await drive(url, "search", lambda rng: {"query": rng.choice(questions)}, clients, 20)
+        results: dict[str, list] = {"echo": [0.0, []], "search": [0.0, []]}
+        for _ in range(rounds):  # interleave, so drift hits both alike
+            for tool, make in (
+                ("echo", lambda rng: {"text": "hello"}),
+                ("search", lambda rng: {"query": rng.choice(questions), "limit": 5}),
+            ):
+                rate, lat = await drive(url, tool, make, clients, calls)
+                results[tool][0] += rate / rounds
+                results[tool][1].extend(lat)
     print(f"streamable HTTP, {clients} concurrent clients, {rounds}x{clients * calls} calls each")
     for tool, (rate, lat) in results.items():
         stats = summary(lat)

@@ -1,14 +1,51 @@
-"""Logging for every process: stderr only, since stdout carries the stdio protocol."""
+"""Logging for every process: stderr only, since stdout carries the stdio protocol.
+
+Our own code logs ids, never emails or phone numbers. Third-party DEBUG logs may (fastmcp
+logs tool arguments, drivers their parameters), so every handler also scrubs them.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# International (+44 20 7946 0001) and North American ((555) 010-0199, 555-010-0199) styles.
+_PHONE = re.compile(
+    r"\+\d{1,3}(?:[\s.-]?\(?\d+\)?){2,6}"
+    r"|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b"
+)
+
+
+def redact(text: str) -> str:
+    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
+
+
+class RedactPii(logging.Filter):
+    """Replace email addresses and phone numbers in a record's message before it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
 
 
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactPii())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # fastmcp sets up its own handlers when imported and does not propagate: scrub those too.
+    import fastmcp  # noqa: F401
+
+    for fastmcp_handler in logging.getLogger("fastmcp").handlers:
+        fastmcp_handler.addFilter(RedactPii())

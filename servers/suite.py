@@ -59,9 +59,33 @@ def build_memory(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     )
 
 
+def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
+    from servers.crm.server import build_server
+    from servers.crm.service import CrmService
+    from servers.crm.settings import CrmSettings
+    from servers.crm.store.database import CrmDatabase
+
+    database = CrmDatabase.from_settings(CrmSettings(), core.data_dir)
+    crm = CrmService(database)
+
+    async def readiness() -> dict[str, bool]:
+        return {"crm_store": await crm.ready()}
+
+    return BuiltServer(
+        build_server(
+            crm,
+            publisher=publisher,
+            default_tenant=core.default_tenant,
+            load_demo=core.load_demo_data,
+        ),
+        readiness,
+        {"crm": database.describe()},
+    )
+
+
 Builder = Callable[[CoreSettings, EventPublisher], BuiltServer]
-BUILDERS: dict[str, Builder] = {"kb": build_kb, "memory": build_memory}
-NAMESPACES = {"kb": "kb", "memory": "memory"}
+BUILDERS: dict[str, Builder] = {"kb": build_kb, "crm": build_crm, "memory": build_memory}
+NAMESPACES = {"kb": "kb", "crm": "crm", "memory": "memory"}
 
 
 def build_suite(

@@ -1,0 +1,28 @@
+"""The CRM's errors. Each message starts with the field at fault and is safe to show a caller."""
+
+from __future__ import annotations
+
+
+class CrmError(Exception):
+    """Base error of the CRM; the caller can read and act on the message."""
+
+
+class NotFound(CrmError):
+    """No such row for this tenant: another tenant's id is reported exactly like a missing one."""
+
+    def __init__(self, field: str, kind: str, value: str) -> None:
+        super().__init__(f"{field}: no {kind} {value!r}")
+
+
+class VersionConflict(CrmError):
+    def __init__(self, ticket_id: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"expected_version: ticket {ticket_id} is at version {current}, not {expected}; "
+            "someone changed it since you read it. Read it again with get_ticket, then retry "
+            "with the new version if your change still applies."
+        )
+        self.current = current
+
+
+class InvalidInput(CrmError):
+    pass

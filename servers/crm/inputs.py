@@ -1,0 +1,111 @@
+"""What callers hand the CRM: a new ticket, changes to one, filters for listing them.
+
+The ``Annotated`` field types here are shared with the MCP tool signatures, so a value the
+tool accepts is always a value these models accept.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
+
+from servers.crm.models import IdempotencyKey, Tag
+from servers.crm.vocabulary import (
+    AuthorType,
+    Category,
+    Channel,
+    Priority,
+    TicketStatus,
+    Tier,
+)
+
+MAX_TAGS = 16
+Subject = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=300, strip_whitespace=True),
+    Field(description="One-line summary of the problem."),
+]
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=20_000, strip_whitespace=True),
+    Field(description="Plain text, up to 20,000 characters."),
+]
+Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS, description="Labels, at most 16.")]
+Assignee = Annotated[
+    str,
+    StringConstraints(max_length=120, strip_whitespace=True),
+    Field(description="Agent or team, e.g. 'maya.chen' or 'team-billing'; '' for nobody."),
+]
+RequestId = Annotated[
+    IdempotencyKey,
+    Field(description="Support request id: repeating a call with it returns the first result."),
+]
+
+
+def _unique(tags: list[str] | None) -> list[str] | None:
+    return None if tags is None else list(dict.fromkeys(tags))
+
+
+class NewTicket(BaseModel):
+    customer_id: str
+    subject: Subject
+    body: Text
+    category: Category
+    priority: Priority = "normal"
+    channel: Channel = "web"
+    tags: Tags = Field(default_factory=list)
+    assignee: Assignee | None = None
+    request_id: RequestId | None = None
+
+    _unique_tags = field_validator("tags")(_unique)
+
+
+class TicketChanges(BaseModel):
+    """Fields to change; None leaves a field as it is, an empty assignee unassigns."""
+
+    status: TicketStatus | None = None
+    priority: Priority | None = None
+    category: Category | None = None
+    assignee: Assignee | None = None
+    tags: Tags | None = None
+
+    _unique_tags = field_validator("tags")(_unique)
+
+    def requested(self) -> dict[str, object]:
+        wanted = self.model_dump(exclude_none=True)
+        if wanted.get("assignee") == "":
+            wanted["assignee"] = None
+        return wanted
+
+
+class NewMessage(BaseModel):
+    author_type: AuthorType
+    body: Text
+    author: str | None = Field(default=None, max_length=200)
+    idempotency_key: IdempotencyKey | None = None
+
+
+class TicketFilters(BaseModel):
+    status: list[TicketStatus] | None = None
+    priority: list[Priority] | None = None
+    category: Category | None = None
+    customer_id: str | None = None
+    assignee: Assignee | None = None
+    created_after: AwareDatetime | None = None
+    created_before: AwareDatetime | None = None
+
+
+class NewCustomer(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(default=None, max_length=40)
+    company: str | None = Field(default=None, max_length=200)
+    tier: Tier = "free"
+    vip: bool = False
+    locale: str = Field(default="en-US", max_length=16)
+
+    @field_validator("email")
+    @classmethod
+    def _case_folded(cls, email: str) -> str:
+        return email.lower()

@@ -1,0 +1,269 @@
+"""The CRM as plain async methods: what the MCP tools, the demo loader and the tests call.
+
+Every method takes the tenant explicitly and touches only that tenant's rows; another tenant's
+id is reported as not found. Writes run in one transaction each (the change and its audit
+entry commit together or not at all) and publish their events once committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from events import Envelope, EventPublisher, NullPublisher
+from servers.crm import cursors, writes
+from servers.crm.errors import InvalidInput, NotFound
+from servers.crm.inputs import (
+    NewCustomer,
+    NewMessage,
+    NewTicket,
+    TicketChanges,
+    TicketFilters,
+)
+from servers.crm.models import (
+    AddedMessage,
+    CreatedTicket,
+    Customer,
+    CustomerPage,
+    CustomerProfile,
+    Note,
+    TicketDetail,
+    TicketPage,
+    Timeline,
+    UpdatedTicket,
+)
+from servers.crm.store import audit, conversation, customers, tickets, timeline
+from servers.crm.store.database import CrmDatabase
+from servers.crm.vocabulary import CUSTOMER, TICKET, parse_id
+from servers.crm.writes import number_of
+
+logger = logging.getLogger(__name__)
+
+RECENT_TICKETS = 10
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CrmService:
+    def __init__(
+        self,
+        database: CrmDatabase,
+        *,
+        publisher: EventPublisher | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.database = database
+        self.publisher: EventPublisher = publisher or NullPublisher()
+        self.clock = clock
+
+    async def open(self) -> None:
+        await self.database.open()
+
+    async def close(self) -> None:
+        await self.database.close()
+
+    async def ready(self) -> bool:
+        try:
+            return await self.database.ping()
+        except Exception:  # not open, or the database went away: not ready, whatever the cause
+            return False
+
+    async def is_empty(self) -> bool:
+        async with self.database.read() as conn:
+            return await customers.count_all(conn) == 0
+
+    # --- reads -------------------------------------------------------------------------
+
+    async def find_customers(
+        self,
+        tenant: str,
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        company: str | None = None,
+        tier: str | None = None,
+        vip: bool | None = None,
+        cursor: str | None = None,
+        limit: int = 20,
+    ) -> CustomerPage:
+        after = cursors.decode("find_customers", cursor, (int,))[0] if cursor else None
+        async with self.database.read() as conn:
+            rows = await customers.find(
+                conn,
+                tenant,
+                email=email,
+                name=name,
+                company=company,
+                tier=tier,
+                vip=vip,
+                after=after,
+                limit=limit + 1,
+            )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return CustomerPage(
+            customers=[customers.to_summary(row) for row in rows],
+            next_cursor=cursors.encode("find_customers", rows[-1].id) if more else None,
+        )
+
+    async def get_customer(self, tenant: str, customer_id: str) -> CustomerProfile:
+        number = number_of(CUSTOMER, "customer_id", "customer", customer_id)
+        async with self.database.read() as conn:
+            row = await customers.customer_row(conn, tenant, number)
+            if row is None:
+                raise NotFound("customer_id", "customer", customer_id)
+            recent = await tickets.page(
+                conn,
+                tenant,
+                TicketFilters(),
+                customer_number=number,
+                after=None,
+                limit=RECENT_TICKETS,
+            )
+            return CustomerProfile(
+                customer=customers.to_customer(row),
+                subscriptions=await customers.subscriptions_of(conn, tenant, number),
+                open_tickets=await tickets.count_open(conn, tenant, number),
+                recent_tickets=[tickets.to_summary(ticket) for ticket in recent],
+            )
+
+    async def list_tickets(
+        self,
+        tenant: str,
+        filters: TicketFilters | None = None,
+        *,
+        cursor: str | None = None,
+        limit: int = 20,
+    ) -> TicketPage:
+        filters = filters or TicketFilters()
+        if (
+            filters.created_after is not None
+            and filters.created_before is not None
+            and filters.created_after >= filters.created_before
+        ):
+            raise InvalidInput("created_before: must be later than created_after")
+        customer_number = None
+        if filters.customer_id is not None:
+            customer_number = parse_id(CUSTOMER, filters.customer_id)
+            if customer_number is None:
+                raise InvalidInput(f"customer_id: {filters.customer_id!r} is not a customer id")
+        after = None
+        if cursor:
+            at, number = cursors.decode("list_tickets", cursor, (str, int))
+            after = (cursors.decode_time("list_tickets", at), number)
+        async with self.database.read() as conn:
+            rows = await tickets.page(
+                conn,
+                tenant,
+                filters,
+                customer_number=customer_number,
+                after=after,
+                limit=limit + 1,
+            )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = None
+        if more:
+            last = rows[-1]
+            next_cursor = cursors.encode(
+                "list_tickets", cursors.encode_time(last.created_at), last.id
+            )
+        return TicketPage(
+            tickets=[tickets.to_summary(row) for row in rows], next_cursor=next_cursor
+        )
+
+    async def get_ticket(self, tenant: str, ticket_id: str) -> TicketDetail:
+        number = number_of(TICKET, "ticket_id", "ticket", ticket_id)
+        async with self.database.read() as conn:
+            row = await tickets.ticket_row(conn, tenant, number)
+            if row is None:
+                raise NotFound("ticket_id", "ticket", ticket_id)
+            return TicketDetail(
+                ticket=tickets.to_ticket(row),
+                messages=await conversation.messages_of(conn, tenant, number),
+                notes=await conversation.notes_of(conn, tenant, number),
+                history=await audit.history_of_ticket(conn, tenant, number),
+            )
+
+    async def customer_timeline(
+        self, tenant: str, customer_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Timeline:
+        number = number_of(CUSTOMER, "customer_id", "customer", customer_id)
+        before = None
+        if cursor:
+            at, rank, row_id = cursors.decode("customer_timeline", cursor, (str, int, int))
+            before = (cursors.decode_time("customer_timeline", at), rank, row_id)
+        async with self.database.read() as conn:
+            if await customers.customer_row(conn, tenant, number) is None:
+                raise NotFound("customer_id", "customer", customer_id)
+            entries, last = await timeline.entries(conn, tenant, number, before=before, limit=limit)
+        next_cursor = None
+        if last is not None:
+            next_cursor = cursors.encode(
+                "customer_timeline", cursors.encode_time(last[0]), last[1], last[2]
+            )
+        return Timeline(customer_id=customer_id, entries=entries, next_cursor=next_cursor)
+
+    # --- writes --------------------------------------------------------------------------
+
+    async def create_customer(self, tenant: str, actor: str, new: NewCustomer) -> Customer:
+        return await self._committed(
+            writes.create_customer(self.database, self.clock(), tenant, actor, new)
+        )
+
+    async def create_ticket(self, tenant: str, actor: str, new: NewTicket) -> CreatedTicket:
+        """Open a ticket; with a ``request_id`` seen before, return that ticket instead."""
+        return await self._committed(
+            writes.create_ticket(self.database, self.clock(), tenant, actor, new)
+        )
+
+    async def update_ticket(
+        self,
+        tenant: str,
+        actor: str,
+        ticket_id: str,
+        expected_version: int,
+        changes: TicketChanges,
+    ) -> UpdatedTicket:
+        """Change fields if the ticket is still at ``expected_version``, else VersionConflict."""
+        return await self._committed(
+            writes.update_ticket(
+                self.database, self.clock(), tenant, actor, ticket_id, expected_version, changes
+            )
+        )
+
+    async def add_message(
+        self, tenant: str, actor: str, ticket_id: str, new: NewMessage
+    ) -> AddedMessage:
+        return await self._committed(
+            writes.add_message(self.database, self.clock(), tenant, actor, ticket_id, new)
+        )
+
+    async def add_note(self, tenant: str, actor: str, ticket_id: str, body: str) -> Note:
+        return await self._committed(
+            writes.add_note(self.database, self.clock(), tenant, actor, ticket_id, body)
+        )
+
+    async def _committed(self, write):
+        """Run one write transaction, then publish its events: the one place events leave.
+
+        The transactional outbox will move the append inside the transaction; until then an
+        event whose publishing fails is logged (ids only) and the committed write stands.
+        """
+        outcome, events = await write
+        await self._publish(events)
+        return outcome
+
+    async def _publish(self, events: list[Envelope]) -> None:
+        if not events:
+            return
+        try:
+            await self.publisher.publish(*events)
+        except Exception:
+            logger.exception(
+                "publishing %s failed after commit",
+                ", ".join(f"{event.type} {event.ticket_id}" for event in events),
+            )

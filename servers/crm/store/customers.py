@@ -1,0 +1,121 @@
+"""Customer rows and their subscriptions: lookups always scoped to one tenant."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from servers.crm.models import Customer, CustomerSummary, Subscription, customer_uri
+from servers.crm.store.tables import customers, subscriptions
+from servers.crm.vocabulary import CURRENCY_EXPONENT, CUSTOMER, SUBSCRIPTION, format_id
+
+
+def like_pattern(text: str) -> str:
+    """A case-folded LIKE pattern matching ``text`` anywhere, wildcards in it taken literally."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _fields(row: Row) -> dict[str, Any]:
+    customer_id = format_id(CUSTOMER, row.id)
+    return {
+        "id": customer_id,
+        "name": row.name,
+        "email": row.email,
+        "company": row.company,
+        "tier": row.tier,
+        "vip": row.vip,
+        "locale": row.locale,
+        "created_at": row.created_at,
+        "uri": customer_uri(customer_id),
+    }
+
+
+def to_customer(row: Row) -> Customer:
+    return Customer(**_fields(row), phone=row.phone)
+
+
+def to_summary(row: Row) -> CustomerSummary:
+    return CustomerSummary(**_fields(row))
+
+
+async def insert_customer(conn: AsyncConnection, values: dict[str, Any]) -> Row:
+    inserted = await conn.execute(insert(customers).values(**values).returning(*customers.c))
+    return inserted.one()
+
+
+async def count_all(conn: AsyncConnection) -> int:
+    """Customers of every tenant: zero means a store nobody has used yet."""
+    return int((await conn.execute(select(func.count()).select_from(customers))).scalar_one())
+
+
+async def customer_row(conn: AsyncConnection, tenant: str, number: int) -> Row | None:
+    query = select(customers).where(customers.c.tenant == tenant, customers.c.id == number)
+    return (await conn.execute(query)).first()
+
+
+async def find(
+    conn: AsyncConnection,
+    tenant: str,
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    company: str | None = None,
+    tier: str | None = None,
+    vip: bool | None = None,
+    after: int | None = None,
+    limit: int = 20,
+) -> list[Row]:
+    """Matching customers by id, from just after ``after``; substring matches ignore case."""
+    query = select(customers).where(customers.c.tenant == tenant)
+    if email:
+        query = query.where(customers.c.email.like(like_pattern(email), escape="\\"))
+    if name:
+        query = query.where(func.lower(customers.c.name).like(like_pattern(name), escape="\\"))
+    if company:
+        query = query.where(
+            func.lower(customers.c.company).like(like_pattern(company), escape="\\")
+        )
+    if tier:
+        query = query.where(customers.c.tier == tier)
+    if vip is not None:
+        query = query.where(customers.c.vip == vip)
+    if after is not None:
+        query = query.where(customers.c.id > after)
+    return list((await conn.execute(query.order_by(customers.c.id).limit(limit))).all())
+
+
+def to_amount(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-CURRENCY_EXPONENT.get(currency, 2))
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    scaled = amount.scaleb(CURRENCY_EXPONENT.get(currency, 2))
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"amount: {amount} has more decimals than {currency} allows")
+    return int(scaled)
+
+
+async def subscriptions_of(
+    conn: AsyncConnection, tenant: str, customer_number: int
+) -> list[Subscription]:
+    query = (
+        select(subscriptions)
+        .where(subscriptions.c.tenant == tenant, subscriptions.c.customer_id == customer_number)
+        .order_by(subscriptions.c.started_at.desc(), subscriptions.c.id.desc())
+    )
+    return [
+        Subscription(
+            id=format_id(SUBSCRIPTION, row.id),
+            plan=row.plan,
+            amount=to_amount(row.amount_minor, row.currency),
+            currency=row.currency,
+            status=row.status,
+            renews_on=row.renews_on,
+            started_at=row.started_at,
+        )
+        for row in (await conn.execute(query)).all()
+    ]

@@ -1,0 +1,202 @@
+"""The CRM database: one async engine, migrated on open, with read and write transactions.
+
+SQLite (the default) and PostgreSQL behave alike here: a write transaction sees the latest
+committed rows and holds its locks until commit. On SQLite that takes ``BEGIN IMMEDIATE``
+(the write lock is taken up front, so two writers queue instead of failing mid-transaction);
+on PostgreSQL row locks and ``WHERE version = ...`` guards do the same job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from servers.crm.settings import CrmSettings
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+VERSION_TABLE = "crm_alembic_version"
+# Any fixed 64-bit number: replicas starting together take turns migrating and seeding.
+SETUP_LOCK_KEY = 0x5D_C4_11
+_WRITE = "crm_write"
+
+
+ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
+
+
+def with_async_driver(url: URL) -> URL:
+    """'postgresql://...' means asyncpg and 'sqlite:///...' aiosqlite: the drivers installed."""
+    backend = "postgresql" if url.drivername == "postgres" else url.get_backend_name()
+    if backend in ASYNC_DRIVERS and url.drivername in (backend, "postgres"):
+        return url.set(drivername=f"{backend}+{ASYNC_DRIVERS[backend]}")
+    return url
+
+
+class CrmDatabase:
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str | None = None,
+        pool_size: int = 5,
+        max_overflow: int = 10,
+        pool_timeout: float = 10.0,
+        sqlite_busy_timeout_ms: int = 10_000,
+    ) -> None:
+        self.url = with_async_driver(make_url(url))
+        self.schema = schema
+        self._pool = {
+            "pool_size": pool_size,
+            "max_overflow": max_overflow,
+            "pool_timeout": pool_timeout,
+        }
+        self._busy_timeout_ms = sqlite_busy_timeout_ms
+        self._engine: AsyncEngine | None = None
+
+    @classmethod
+    def from_settings(cls, settings: CrmSettings, data_dir: Path) -> CrmDatabase:
+        return cls(
+            settings.url_for(data_dir),
+            schema=settings.database_schema,
+            pool_size=settings.pool_size,
+            max_overflow=settings.max_overflow,
+            pool_timeout=settings.pool_timeout,
+            sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.url.get_backend_name()
+
+    def describe(self) -> str:
+        """The URL with any password hidden: safe for the start-up line."""
+        return self.url.render_as_string(hide_password=True)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            raise RuntimeError("the CRM database is not open")
+        return self._engine
+
+    async def open(self) -> None:
+        if self._engine is not None:
+            return
+        keep_rows_out_of_logs()
+        if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:"):
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        self._engine = self._create_engine()
+        try:
+            await self._migrate()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            engine, self._engine = self._engine, None
+            await engine.dispose()
+
+    def _create_engine(self) -> AsyncEngine:
+        connect_args: dict[str, Any] = {}
+        if self.dialect == "postgresql" and self.schema:
+            connect_args["server_settings"] = {"search_path": self.schema}
+        engine = create_async_engine(
+            self.url,
+            # Statements may be logged at DEBUG; their parameters (emails, phones) never are.
+            hide_parameters=True,
+            pool_pre_ping=self.dialect == "postgresql",
+            connect_args=connect_args,
+            **self._pool,
+        )
+        if self.dialect == "sqlite":
+            _take_over_sqlite_transactions(engine, self._busy_timeout_ms)
+        return engine
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection whose statements share one consistent snapshot."""
+        async with self.engine.connect() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """One atomic write: everything commits together or nothing does."""
+        async with self.engine.connect() as conn:
+            await conn.execution_options(**{_WRITE: True})
+            async with conn.begin():
+                yield conn
+
+    async def setup_lock(self, conn: AsyncConnection) -> None:
+        """Serialise start-up work (migrations, demo data) across processes sharing the store."""
+        if self.dialect == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK_KEY})
+
+    async def _migrate(self) -> None:
+        if self.dialect == "postgresql" and self.schema:
+            async with self.write() as conn:
+                await self.setup_lock(conn)
+                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+        async with self.write() as conn:
+            await self.setup_lock(conn)
+            await conn.run_sync(upgrade_to_head)
+
+    async def ping(self) -> bool:
+        async with self.read() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+
+
+class _DropDebug(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+# SQLAlchemy's DEBUG records print result rows, aiosqlite's each call with its parameters:
+# both carry customers' emails and phones, so they never pass, whatever the log level.
+ROW_LEVEL_LOGGERS = ("sqlalchemy.engine.Engine", "aiosqlite")
+
+
+def keep_rows_out_of_logs() -> None:
+    for name in ROW_LEVEL_LOGGERS:
+        log = logging.getLogger(name)
+        if not any(isinstance(f, _DropDebug) for f in log.filters):
+            log.addFilter(_DropDebug())
+
+
+def upgrade_to_head(sync_conn) -> None:
+    """Alembic, driven from code on the caller's connection (and inside its transaction)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = sync_conn
+    command.upgrade(config, "head")
+
+
+def _take_over_sqlite_transactions(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, say when transactions begin, and how."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "foreign_keys=ON",
+            f"busy_timeout={int(busy_timeout_ms)}",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(conn) -> None:
+        writing = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

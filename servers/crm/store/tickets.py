@@ -1,0 +1,126 @@
+"""Ticket rows: insert, read, guarded update, and keyset-paginated listing, per tenant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, func, insert, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from servers.crm.inputs import TicketFilters
+from servers.crm.models import Ticket, TicketSummary, ticket_uri
+from servers.crm.store.tables import tickets
+from servers.crm.vocabulary import CUSTOMER, OPEN_STATUSES, TICKET, format_id
+
+
+def _fields(row: Row) -> dict[str, Any]:
+    ticket_id = format_id(TICKET, row.id)
+    return {
+        "id": ticket_id,
+        "customer_id": format_id(CUSTOMER, row.customer_id),
+        "subject": row.subject,
+        "channel": row.channel,
+        "status": row.status,
+        "priority": row.priority,
+        "category": row.category,
+        "assignee": row.assignee,
+        "tags": list(row.tags),
+        "sla_due_at": row.sla_due_at,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "version": row.version,
+        "uri": ticket_uri(ticket_id),
+    }
+
+
+def to_ticket(row: Row) -> Ticket:
+    return Ticket(**_fields(row), body=row.body, request_id=row.request_id)
+
+
+def to_summary(row: Row) -> TicketSummary:
+    return TicketSummary(**_fields(row))
+
+
+# Listing pages leave the (possibly long) body out.
+_SUMMARY_COLUMNS = [c for c in tickets.c if c.name not in ("body", "request_id")]
+
+
+async def ticket_row(conn: AsyncConnection, tenant: str, number: int) -> Row | None:
+    query = select(tickets).where(tickets.c.tenant == tenant, tickets.c.id == number)
+    return (await conn.execute(query)).first()
+
+
+async def ticket_for_request(conn: AsyncConnection, tenant: str, request_id: str) -> Row | None:
+    query = select(tickets).where(tickets.c.tenant == tenant, tickets.c.request_id == request_id)
+    return (await conn.execute(query)).first()
+
+
+async def insert_ticket(conn: AsyncConnection, values: dict[str, Any]) -> Row:
+    inserted = await conn.execute(insert(tickets).values(**values).returning(*tickets.c))
+    return inserted.one()
+
+
+async def update_if_version(
+    conn: AsyncConnection, tenant: str, number: int, version: int, values: dict[str, Any]
+) -> Row | None:
+    """Apply ``values`` and bump the version, only if the ticket is still at ``version``.
+
+    Under concurrent writers exactly one update per version matches; the others get None.
+    """
+    query = (
+        update(tickets)
+        .where(tickets.c.tenant == tenant, tickets.c.id == number, tickets.c.version == version)
+        .values(**values, version=tickets.c.version + 1)
+        .returning(*tickets.c)
+    )
+    return (await conn.execute(query)).first()
+
+
+async def touch(conn: AsyncConnection, tenant: str, number: int, now: datetime) -> None:
+    query = (
+        update(tickets)
+        .where(tickets.c.tenant == tenant, tickets.c.id == number)
+        .values(updated_at=now)
+    )
+    await conn.execute(query)
+
+
+async def page(
+    conn: AsyncConnection,
+    tenant: str,
+    filters: TicketFilters,
+    *,
+    customer_number: int | None,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> list[Row]:
+    """Tickets newest first, starting strictly after the ``(created_at, id)`` key ``after``."""
+    query = select(*_SUMMARY_COLUMNS).where(tickets.c.tenant == tenant)
+    if filters.status:
+        query = query.where(tickets.c.status.in_(filters.status))
+    if filters.priority:
+        query = query.where(tickets.c.priority.in_(filters.priority))
+    if filters.category:
+        query = query.where(tickets.c.category == filters.category)
+    if customer_number is not None:
+        query = query.where(tickets.c.customer_id == customer_number)
+    if filters.assignee is not None:
+        query = query.where(tickets.c.assignee == (filters.assignee or None))
+    if filters.created_after is not None:
+        query = query.where(tickets.c.created_at >= filters.created_after)
+    if filters.created_before is not None:
+        query = query.where(tickets.c.created_at < filters.created_before)
+    if after is not None:
+        query = query.where(tuple_(tickets.c.created_at, tickets.c.id) < tuple_(*after))
+    query = query.order_by(tickets.c.created_at.desc(), tickets.c.id.desc()).limit(limit)
+    return list((await conn.execute(query)).all())
+
+
+async def count_open(conn: AsyncConnection, tenant: str, customer_number: int) -> int:
+    query = select(func.count()).where(
+        tickets.c.tenant == tenant,
+        tickets.c.customer_id == customer_number,
+        tickets.c.status.in_(OPEN_STATUSES),
+    )
+    return int((await conn.execute(query)).scalar_one())

@@ -1,0 +1,297 @@
+"""The CRM's writes, each one transaction: the change, its audit entry, and the events it
+will publish once committed. ``CrmService`` calls these and publishes in one place."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from events import Envelope
+from servers.crm.errors import CrmError, NotFound, VersionConflict
+from servers.crm.inputs import NewCustomer, NewMessage, NewTicket, TicketChanges
+from servers.crm.models import (
+    AddedMessage,
+    CreatedTicket,
+    Customer,
+    Note,
+    UpdatedTicket,
+)
+from servers.crm.store import audit, conversation, customers, tickets
+from servers.crm.store.database import CrmDatabase
+from servers.crm.vocabulary import (
+    CUSTOMER,
+    SLA_BY_PRIORITY,
+    TICKET,
+    format_id,
+    parse_id,
+)
+
+Written = tuple[Any, list[Envelope]]
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def number_of(prefix: str, field: str, kind: str, value: str) -> int:
+    """The row number behind a readable id; a malformed id is as unknown as a missing one."""
+    number = parse_id(prefix, value)
+    if number is None:
+        raise NotFound(field, kind, value)
+    return number
+
+
+def _ticket_event(kind: str, tenant: str, row, payload: dict[str, Any]) -> Envelope:
+    return Envelope(
+        type=kind,
+        tenant=tenant,
+        request_id=row.request_id,
+        ticket_id=format_id(TICKET, row.id),
+        customer_id=format_id(CUSTOMER, row.customer_id),
+        payload=payload,
+    )
+
+
+async def create_customer(
+    db: CrmDatabase, now: datetime, tenant: str, actor: str, new: NewCustomer
+) -> Written:
+    try:
+        async with db.write() as conn:
+            row = await customers.insert_customer(
+                conn, {"tenant": tenant, "created_at": now, **new.model_dump()}
+            )
+            await audit.record(
+                conn,
+                tenant=tenant,
+                actor=actor,
+                action="customer.created",
+                at=now,
+                customer_number=row.id,
+                after={"tier": new.tier},
+            )
+    except IntegrityError:
+        raise CrmError("email: a customer with this email already exists") from None
+    customer: Customer = customers.to_customer(row)
+    return customer, []
+
+
+async def create_ticket(
+    db: CrmDatabase, now: datetime, tenant: str, actor: str, new: NewTicket
+) -> Written:
+    customer_number = number_of(CUSTOMER, "customer_id", "customer", new.customer_id)
+    try:
+        async with db.write() as conn:
+            if new.request_id is not None:
+                existing = await tickets.ticket_for_request(conn, tenant, new.request_id)
+                if existing is not None:
+                    return _repeated(existing, customer_number, new.request_id), []
+            if await customers.customer_row(conn, tenant, customer_number) is None:
+                raise NotFound("customer_id", "customer", new.customer_id)
+            row = await tickets.insert_ticket(
+                conn,
+                {
+                    "tenant": tenant,
+                    "customer_id": customer_number,
+                    "request_id": new.request_id,
+                    "subject": new.subject,
+                    "body": new.body,
+                    "channel": new.channel,
+                    "status": "new",
+                    "priority": new.priority,
+                    "category": new.category,
+                    "assignee": new.assignee or None,
+                    "tags": new.tags,
+                    "sla_due_at": now + SLA_BY_PRIORITY[new.priority],
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                },
+            )
+            fields = {
+                "status": row.status,
+                "priority": row.priority,
+                "category": row.category,
+                "channel": row.channel,
+            }
+            await audit.record(
+                conn,
+                tenant=tenant,
+                actor=actor,
+                action="ticket.created",
+                at=now,
+                customer_number=customer_number,
+                ticket_number=row.id,
+                after=fields,
+            )
+    except IntegrityError:
+        # A concurrent call with the same request_id committed first: theirs is the ticket.
+        async with db.read() as conn:
+            existing = await tickets.ticket_for_request(conn, tenant, new.request_id or "")
+        if new.request_id is None or existing is None:
+            raise
+        return _repeated(existing, customer_number, new.request_id), []
+    payload = {"ticket_id": format_id(TICKET, row.id), "customer_id": new.customer_id, **fields}
+    event = _ticket_event("ticket.created", tenant, row, payload)
+    return CreatedTicket(ticket=tickets.to_ticket(row), created=True), [event]
+
+
+def _repeated(existing, customer_number: int, request_id: str) -> CreatedTicket:
+    if existing.customer_id != customer_number:
+        raise CrmError(
+            f"request_id: {request_id!r} already created ticket "
+            f"{format_id(TICKET, existing.id)} for another customer"
+        )
+    return CreatedTicket(ticket=tickets.to_ticket(existing), created=False)
+
+
+async def update_ticket(
+    db: CrmDatabase,
+    now: datetime,
+    tenant: str,
+    actor: str,
+    ticket_id: str,
+    expected_version: int,
+    changes: TicketChanges,
+) -> Written:
+    number = number_of(TICKET, "ticket_id", "ticket", ticket_id)
+    wanted = changes.requested()
+    if not wanted:
+        raise CrmError("changes: give at least one of status, priority, category, assignee, tags")
+    async with db.write() as conn:
+        row = await tickets.ticket_row(conn, tenant, number)
+        if row is None:
+            raise NotFound("ticket_id", "ticket", ticket_id)
+        if row.version != expected_version:
+            raise VersionConflict(ticket_id, expected_version, row.version)
+        values = {field: value for field, value in wanted.items() if row._mapping[field] != value}
+        if not values:
+            return UpdatedTicket(ticket=tickets.to_ticket(row), changes={}), []
+        if "priority" in values:
+            values["sla_due_at"] = row.created_at + SLA_BY_PRIORITY[values["priority"]]
+        before = {field: _jsonable(row._mapping[field]) for field in values}
+        after = {field: _jsonable(value) for field, value in values.items()}
+        updated = await tickets.update_if_version(
+            conn, tenant, number, expected_version, {**values, "updated_at": now}
+        )
+        if updated is None:
+            # Another writer bumped the version between our read and our write.
+            current = await tickets.ticket_row(conn, tenant, number)
+            raise VersionConflict(ticket_id, expected_version, current.version if current else -1)
+        await audit.record(
+            conn,
+            tenant=tenant,
+            actor=actor,
+            action="ticket.updated",
+            at=now,
+            customer_number=row.customer_id,
+            ticket_number=number,
+            before=before,
+            after=after,
+        )
+    diff = {field: [before[field], after[field]] for field in after}
+    event = _ticket_event(
+        "ticket.updated",
+        tenant,
+        updated,
+        {"ticket_id": ticket_id, "version": updated.version, "changes": diff},
+    )
+    return UpdatedTicket(ticket=tickets.to_ticket(updated), changes=diff), [event]
+
+
+async def add_message(
+    db: CrmDatabase, now: datetime, tenant: str, actor: str, ticket_id: str, new: NewMessage
+) -> Written:
+    number = number_of(TICKET, "ticket_id", "ticket", ticket_id)
+    try:
+        async with db.write() as conn:
+            if new.idempotency_key is not None:
+                existing = await conversation.message_for_key(conn, tenant, new.idempotency_key)
+                if existing is not None:
+                    return _repeated_message(existing, number, new.idempotency_key), []
+            ticket = await tickets.ticket_row(conn, tenant, number)
+            if ticket is None:
+                raise NotFound("ticket_id", "ticket", ticket_id)
+            author = new.author
+            if not author:
+                if new.author_type == "agent":
+                    author = actor
+                else:
+                    owner = await customers.customer_row(conn, tenant, ticket.customer_id)
+                    author = owner.name if owner else "customer"
+            row = await conversation.insert_message(
+                conn,
+                {
+                    "tenant": tenant,
+                    "ticket_id": number,
+                    "author_type": new.author_type,
+                    "author": author,
+                    "body": new.body,
+                    "idempotency_key": new.idempotency_key,
+                    "created_at": now,
+                },
+            )
+            await tickets.touch(conn, tenant, number, now)
+            await audit.record(
+                conn,
+                tenant=tenant,
+                actor=actor,
+                action="message.added",
+                at=now,
+                customer_number=ticket.customer_id,
+                ticket_number=number,
+                after={
+                    "message_id": conversation.to_message(row).id,
+                    "author_type": new.author_type,
+                },
+            )
+    except IntegrityError:
+        async with db.read() as conn:
+            existing = await conversation.message_for_key(conn, tenant, new.idempotency_key or "")
+        if new.idempotency_key is None or existing is None:
+            raise
+        return _repeated_message(existing, number, new.idempotency_key), []
+    return AddedMessage(message=conversation.to_message(row), created=True), []
+
+
+def _repeated_message(existing, ticket_number: int, key: str) -> AddedMessage:
+    if existing.ticket_id != ticket_number:
+        raise CrmError(
+            f"idempotency_key: {key!r} was already used for a message on ticket "
+            f"{format_id(TICKET, existing.ticket_id)}"
+        )
+    return AddedMessage(message=conversation.to_message(existing), created=False)
+
+
+async def add_note(
+    db: CrmDatabase, now: datetime, tenant: str, actor: str, ticket_id: str, body: str
+) -> Written:
+    number = number_of(TICKET, "ticket_id", "ticket", ticket_id)
+    async with db.write() as conn:
+        ticket = await tickets.ticket_row(conn, tenant, number)
+        if ticket is None:
+            raise NotFound("ticket_id", "ticket", ticket_id)
+        row = await conversation.insert_note(
+            conn,
+            {
+                "tenant": tenant,
+                "ticket_id": number,
+                "author": actor,
+                "body": body,
+                "created_at": now,
+            },
+        )
+        await tickets.touch(conn, tenant, number, now)
+        note: Note = conversation.to_note(row)
+        await audit.record(
+            conn,
+            tenant=tenant,
+            actor=actor,
+            action="note.added",
+            at=now,
+            customer_number=ticket.customer_id,
+            ticket_number=number,
+            after={"note_id": note.id},
+        )
+    return note, []
