@@ -1,0 +1,195 @@
+"""An extractive reply: the help center's own sentences, numbered, each cited.
+
+The composer reads the passages of the best few articles (one or several passages each), scores
+every sentence against the customer's message (embedding similarity plus shared content words),
+picks the article that answers best — and a second one when it is nearly as good — and lifts
+2-4 sentences from them in reading order. Nothing is paraphrased, so every step is grounded in
+the passage it cites. Deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from embeddings import Embedder
+from orchestrator.citations import citation_for, render_sources
+from orchestrator.engines.base import Claim, Draft, DraftRequest, Passage
+from orchestrator.engines.offline.sentences import content_words, sentences
+from orchestrator.quality import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
+
+ARTICLES_READ = 4
+MAX_SOURCES = 2
+MIN_STEPS = 2
+MAX_STEPS = 4
+OVERLAP_WEIGHT = 0.35
+# Shared words count against at least this many message words: a two-word message
+# shouldn't make every sentence containing one of them look like the answer.
+OVERLAP_FLOOR = 4
+# Sentences that point to another article make weak steps.
+POINTER_PENALTY = 0.15
+# Retrieval order, the triaged category and the title's fit all count towards an article.
+RANK_PRIOR = 0.2
+CATEGORY_BONUS = 0.1
+TITLE_WEIGHT = 0.5
+SECOND_SOURCE_MARGIN = 0.2
+# Below this best-sentence score nothing retrieved speaks to the message: say so instead.
+MIN_RELEVANCE = 0.3
+
+TOPICS = {
+    "billing": "your billing question",
+    "account": "your account",
+    "bugs": "the problem you ran into",
+    "integrations": "your integration",
+    "outages": "the availability problem you're seeing",
+    "security": "your security question",
+    "plans": "your plan",
+    "data-export": "exporting your data",
+    "feature-requests": "your feature request",
+}
+CLOSING = "If this doesn't fully solve it, just reply to this message and we'll take it from there."
+SIGN_OFF = "Best regards,\nTasklane Support"
+_POINTER = re.compile(r"\bsee [A-Z]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    passage: int
+    position: int
+    text: str
+    score: float
+
+
+@dataclass(slots=True)
+class _Article:
+    rank: int
+    passage: Passage
+    sentences: list[_Sentence]
+    title_similarity: float = 0.0
+
+    @property
+    def best(self) -> float:
+        return max((s.score for s in self.sentences), default=0.0)
+
+
+class ExtractiveComposer:
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def compose(self, req: DraftRequest) -> Draft:
+        max_steps, max_sources = _limits(req.feedback)
+        articles = self._score(req.message, req.passages)
+        steps = _choose(articles, req.triage.category, max_steps, max_sources)
+        if not steps:
+            return _holding_reply(req)
+        draft = _render(req, steps, articles)
+        while len(draft.reply) > MAX_REPLY_CHARS and len(steps) > 1:
+            weakest = min(steps, key=lambda s: s.score)
+            steps = [s for s in steps if s is not weakest]
+            draft = _render(req, steps, articles)
+        return draft
+
+    def _score(self, message: str, passages: list[Passage]) -> dict[str, _Article]:
+        """The first ``ARTICLES_READ`` articles, with every sentence of their passages scored."""
+        uris = list(dict.fromkeys(p.uri for p in passages))[:ARTICLES_READ]
+        read = [(i, p) for i, p in enumerate(passages) if p.uri in uris]
+        texts = [sentences(p.text) for _, p in read]
+        titles = [f"{p.title} — {p.heading}" if p.heading else p.title for _, p in read]
+        flat = [t for group in texts for t in group]
+        vectors = self.embedder.embed([message, *titles, *flat])
+        query, title_vectors = vectors[0], vectors[1 : 1 + len(read)]
+        sentence_vectors = vectors[1 + len(read) :]
+        wanted = content_words(message)
+        articles: dict[str, _Article] = {}
+        offset = 0
+        for (index, passage), group, title_vector in zip(read, texts, title_vectors, strict=True):
+            article = articles.setdefault(
+                passage.uri, _Article(rank=uris.index(passage.uri), passage=passage, sentences=[])
+            )
+            article.title_similarity = max(article.title_similarity, float(title_vector @ query))
+            for position, text in enumerate(group):
+                similarity = float(sentence_vectors[offset + position] @ query)
+                overlap = len(content_words(text) & wanted) / max(len(wanted), OVERLAP_FLOOR)
+                score = similarity + OVERLAP_WEIGHT * min(overlap, 1.0)
+                if _POINTER.search(text):
+                    score -= POINTER_PENALTY
+                article.sentences.append(_Sentence(index, position, text, score))
+            offset += len(group)
+        return articles
+
+
+def _choose(
+    articles: dict[str, _Article], category: str, max_steps: int, max_sources: int
+) -> list[_Sentence]:
+    """The best sentences of the best article, plus one of a close runner-up."""
+    ranking = []
+    for article in articles.values():
+        if not article.sentences:
+            continue
+        prior = RANK_PRIOR * (len(articles) - article.rank) / len(articles)
+        bonus = CATEGORY_BONUS if article.passage.category == category else 0.0
+        value = article.best + TITLE_WEIGHT * article.title_similarity + prior + bonus
+        ranking.append((value, article))
+    ranking.sort(key=lambda pair: -pair[0])
+    if not ranking or max(article.best for _, article in ranking) < MIN_RELEVANCE:
+        return []
+    top = ranking[0][0]
+    sources = [a for value, a in ranking[:max_sources] if value >= top - SECOND_SOURCE_MARGIN]
+    chosen: list[_Sentence] = []
+    for rank, article in enumerate(sources):
+        take = max_steps - (len(sources) - 1) if rank == 0 else 1
+        chosen.extend(sorted(article.sentences, key=lambda s: -s.score)[:take])
+    return chosen[:max_steps]
+
+
+def _render(req: DraftRequest, steps: list[_Sentence], articles: dict[str, _Article]) -> Draft:
+    uri_of = {s.passage: req.passages[s.passage].uri for s in steps}
+    order = list(dict.fromkeys(uri_of[s.passage] for s in steps))
+    steps = sorted(steps, key=lambda s: (order.index(uri_of[s.passage]), s.passage, s.position))
+    citations = [citation_for(articles[uri].passage) for uri in order]
+    claims = [Claim(text=s.text, uri=uri_of[s.passage]) for s in steps]
+    lines = [
+        f"{n}. {s.text} [{order.index(uri_of[s.passage]) + 1}]"
+        for n, s in enumerate(steps, start=1)
+    ]
+    parts = [_greeting(req), _opening(req), "\n".join(lines), CLOSING, SIGN_OFF]
+    reply = "\n\n".join([*parts, render_sources(citations)])
+    return Draft(reply=reply, citations=citations, claims=claims)
+
+
+def _holding_reply(req: DraftRequest) -> Draft:
+    """Nothing retrieved answers the message: say so rather than cite something beside it."""
+    reply = "\n\n".join(
+        [
+            _greeting(req),
+            "Thanks for your message. I couldn't find an article in our help center that "
+            "answers this, so I've passed it to a specialist on our team who will get back "
+            "to you.",
+            SIGN_OFF,
+        ]
+    )
+    return Draft(reply=reply, citations=[], claims=[])
+
+
+def _limits(feedback: list[str]) -> tuple[int, int]:
+    """How many steps and sources to use, given a failed review's feedback."""
+    if any(item.startswith(TOO_LONG) for item in feedback):
+        return MIN_STEPS, 1
+    if any(item.startswith(TOO_SHORT) for item in feedback):
+        return MAX_STEPS + 1, MAX_SOURCES + 1
+    return MAX_STEPS, MAX_SOURCES
+
+
+def _greeting(req: DraftRequest) -> str:
+    name = req.customer.first_name if req.customer else ""
+    return f"Hi {name}," if name else "Hi there,"
+
+
+def _opening(req: DraftRequest) -> str:
+    topic = TOPICS.get(req.triage.category, "your question")
+    if req.triage.sentiment == "negative":
+        return (
+            f"I'm sorry for the trouble with {topic}, and thank you for your patience. "
+            "Here is what should help:"
+        )
+    return f"Thanks for getting in touch about {topic}. Here is what should help:"

@@ -1,0 +1,88 @@
+"""The offline engine: deterministic, no network — the default (``SUPPORTDESK_LLM=offline``)."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+
+from embeddings import Embedder
+from orchestrator.engines.base import (
+    Draft,
+    DraftRequest,
+    PiiFinding,
+    Review,
+    ReviewRequest,
+    Triage,
+    TriageRequest,
+)
+from orchestrator.engines.offline import priority, reviewer, sentiment
+from orchestrator.engines.offline.classifier import CentroidClassifier
+from orchestrator.engines.offline.composer import ExtractiveComposer
+from orchestrator.engines.offline.sentences import content_words
+from orchestrator.pii import find_pii, redact
+from orchestrator.signals import find_signals
+
+# Messages with fewer content words than this borrow the previous message for their category.
+TERSE_WORDS = 4
+
+
+class OfflineEngine:
+    """Embedding classifier and rules for triage, an extractive composer, a rule reviewer.
+
+    The embedder is injected (WordLlama in production; tests may pass any ``Embedder``).
+    Embedding is CPU work, so each call runs in a worker thread.
+    """
+
+    name = "offline"
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.classifier = CentroidClassifier(embedder)
+        self.composer = ExtractiveComposer(embedder)
+
+    async def triage(self, req: TriageRequest) -> Triage:
+        return await anyio.to_thread.run_sync(self.triage_now, req)
+
+    async def draft(self, req: DraftRequest) -> Draft:
+        return await anyio.to_thread.run_sync(self.composer.compose, req)
+
+    async def review(self, req: ReviewRequest) -> Review:
+        return reviewer.review(req)
+
+    async def aclose(self) -> None:
+        """Nothing to release; here so every engine can be closed the same way."""
+
+    def triage_now(self, req: TriageRequest) -> Triage:
+        spans = find_pii(req.message)
+        redacted = redact(req.message, spans)
+        text = "\n".join(part for part in (redact(req.subject), redacted) if part.strip())
+        # A terse follow-up ("still broken") is classified with the message it follows.
+        earlier = redact(req.history[-1]) if req.history else ""
+        short = bool(earlier) and len(content_words(text)) < TERSE_WORDS
+        classification = self.classifier.classify(f"{earlier}\n{text}" if short else text)
+        feeling = sentiment.analyse(text)
+        signals = find_signals(text)
+        level, priority_reasons = priority.assess(
+            text, classification.category, signals, req.customer, feeling.label
+        )
+        keywords = classification.keywords.get(classification.category, [])
+        reasons = [
+            f"category {classification.category} (confidence {classification.confidence:.2f}"
+            + (f"; keywords: {', '.join(keywords)})" if keywords else ")"),
+            *(f"priority {reason}" for reason in priority_reasons),
+            f"sentiment {feeling.label} ({feeling.score:+.2f})"
+            + (f": {', '.join(feeling.cues[:5])}" if feeling.cues else ""),
+        ]
+        if spans:
+            kinds = sorted({span.kind for span in spans})
+            reasons.append(f"personal data redacted: {', '.join(kinds)}")
+        return Triage(
+            category=classification.category,
+            priority=level,
+            sentiment=feeling.label,
+            sentiment_score=feeling.score,
+            pii=[PiiFinding(kind=s.kind, start=s.start, end=s.end) for s in spans],
+            redacted_message=redacted,
+            confidence=classification.confidence,
+            signals=signals,
+            reasons=reasons,
+        )

@@ -1,0 +1,89 @@
+"""Help-center Markdown as plain sentences, and the content words used to compare texts."""
+
+from __future__ import annotations
+
+import re
+
+_STOPWORD_TEXT = """
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it
+its itself just let me more most my myself no nor not now of off on once only or other our
+ours ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up us very was we
+were what when where which while who whom why will with would you your yours yourself
+yourselves i'm it's don't can't we're you're isn't there's that's what's i've we've i'd
+we'd get got go going want need like one two also still even just really please hi hello
+thanks thank tasklane
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*])")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MARKDOWN = re.compile(
+    r"(\*\*|__|`|(?<!\w)_(?=\w)|(?<=\w)_(?!\w)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))"
+)
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+
+_EMPHASIS = re.compile(r"(?<!\*)\*(?!\*)[^*\n]+?\*(?!\*)")
+_END_MARKS = str.maketrans({".": "\x00", "!": "\x01", "?": "\x02"})
+_END_MARKS_BACK = str.maketrans({"\x00": ".", "\x01": "!", "\x02": "?"})
+# About the article itself, or only a pointer to another one: not a step a customer can use.
+_META = re.compile(
+    r"^(?:this (?:article|page|guide|section) (?:explains|describes|shows|covers|lists)|see\b)",
+    re.IGNORECASE,
+)
+
+MIN_SENTENCE_CHARS = 15
+MAX_SENTENCE_CHARS = 320
+
+
+def stem(word: str) -> str:
+    """A light plural fold: 'invoices' matches 'invoice', 'policies' matches 'policy'."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased, stemmed words that carry meaning (no stopwords, no one-letter tokens)."""
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    return {stem(word.strip("'-")) for word in words if word not in STOPWORDS and len(word) > 1}
+
+
+def clean_markdown(line: str) -> str:
+    line = _LINK.sub(r"\1", line)
+    line = _LIST_MARKER.sub("", line)
+    line = _MARKDOWN.sub("", line)
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """Readable sentences of a Markdown passage: list items and prose split at full stops.
+
+    Headings, table rows, lead-ins that end with a colon and sentences about the article
+    itself are left out: they don't stand alone as a step in a reply.
+    """
+    found: list[str] = []
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if not stripped or stripped.startswith(("#", "|", "```", "~~~", ">")):
+            continue
+        # Titles quoted in italics ("see *Why was I charged mid-cycle? ...*") hold
+        # punctuation that must not end a sentence.
+        line = _EMPHASIS.sub(lambda m: m.group().translate(_END_MARKS), stripped)
+        line = clean_markdown(line)
+        for part in _SENTENCE_END.split(line):
+            part = part.strip().translate(_END_MARKS_BACK)
+            if part.endswith(":") or not MIN_SENTENCE_CHARS <= len(part) <= MAX_SENTENCE_CHARS:
+                continue
+            if _META.match(part):
+                continue
+            if part[-1] not in ".!?)":
+                part = part.rstrip(",;") + "."
+            found.append(part[0].upper() + part[1:])
+    return found

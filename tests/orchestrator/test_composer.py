@@ -1,0 +1,77 @@
+import re
+
+from orchestrator.citations import split_sources
+from orchestrator.engines.base import DraftRequest
+from orchestrator.quality import MAX_REPLY_CHARS, MIN_REPLY_CHARS, TOO_LONG
+from tests.orchestrator.conftest import CARD_PASSAGE, REFUND_PASSAGE, make_triage
+
+MESSAGE = "How do I request a refund for last month's invoice?"
+
+
+def draft_for(engine, customer, message=MESSAGE, passages=(REFUND_PASSAGE, CARD_PASSAGE), **kw):
+    request = DraftRequest(
+        message=message, customer=customer, triage=make_triage(**kw), passages=list(passages)
+    )
+    return engine.composer.compose(request)
+
+
+def test_reply_greets_by_first_name_and_numbers_cited_steps(offline_engine, customer):
+    draft = draft_for(offline_engine, customer)
+    assert draft.reply.startswith("Hi Priya,")
+    steps = re.findall(r"^(\d+)\. (.+) \[(\d+)\]$", draft.reply, re.MULTILINE)
+    assert 2 <= len(steps) <= 4
+    assert [int(n) for n, _, _ in steps] == list(range(1, len(steps) + 1))
+    assert [text for _, text, _ in steps] == [claim.text for claim in draft.claims]
+
+
+def test_every_marker_has_a_source_line_and_every_source_is_cited(offline_engine, customer):
+    draft = draft_for(offline_engine, customer)
+    body, sources = split_sources(draft.reply)
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
+    assert markers == set(range(1, len(draft.citations) + 1))
+    lines = sources.splitlines()
+    assert lines[0] == "Sources:"
+    for number, citation in enumerate(draft.citations, start=1):
+        assert lines[number] == f"[{number}] {citation.title} — {citation.uri}"
+    assert draft.citations[0].article_id == "billing-refund-policy"
+
+
+def test_each_claim_is_a_sentence_of_the_passage_it_cites(offline_engine, customer):
+    draft = draft_for(offline_engine, customer)
+    texts = {p.uri: p.text.replace("**", "") for p in (REFUND_PASSAGE, CARD_PASSAGE)}
+    for claim in draft.claims:
+        assert claim.text.rstrip(".") in texts[claim.uri]
+
+
+def test_the_same_request_gives_the_same_reply(offline_engine, customer):
+    assert draft_for(offline_engine, customer) == draft_for(offline_engine, customer)
+
+
+def test_length_stays_within_bounds(offline_engine, customer):
+    reply = draft_for(offline_engine, customer).reply
+    assert MIN_REPLY_CHARS <= len(reply) <= MAX_REPLY_CHARS
+
+
+def test_too_long_feedback_gives_a_shorter_reply(offline_engine, customer):
+    first = draft_for(offline_engine, customer)
+    request = DraftRequest(
+        message=MESSAGE,
+        customer=customer,
+        triage=make_triage(),
+        passages=[REFUND_PASSAGE, CARD_PASSAGE],
+        feedback=[TOO_LONG],
+    )
+    second = offline_engine.composer.compose(request)
+    assert len(second.claims) < len(first.claims)
+
+
+def test_an_upset_customer_gets_an_apology(offline_engine, customer):
+    reply = draft_for(offline_engine, customer, sentiment="negative").reply
+    assert "I'm sorry" in reply
+
+
+def test_without_relevant_passages_the_reply_hands_over_without_citing(offline_engine):
+    draft = draft_for(offline_engine, None, message="What is the capital of France?")
+    assert draft.citations == [] and draft.claims == []
+    assert draft.reply.startswith("Hi there,") and "specialist" in draft.reply
+    assert draft_for(offline_engine, None, passages=()).citations == []

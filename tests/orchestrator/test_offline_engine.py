@@ -1,0 +1,74 @@
+from embeddings import HashingEmbedder
+from orchestrator.engines.base import (
+    Customer,
+    DraftRequest,
+    LLMEngine,
+    ReviewRequest,
+    TriageRequest,
+)
+from orchestrator.engines.offline import OfflineEngine
+from tests.orchestrator.conftest import CARD_PASSAGE, REFUND_PASSAGE
+
+MESSAGE = (
+    "Hi, you charged us twice this month!! I'm really annoyed. Please refund one of them to "
+    "card 4242 4242 4242 4242 and confirm to ann.lee@acme.example or call me on (415) 555-0132."
+)
+
+
+def test_the_offline_engine_is_an_llm_engine(offline_engine):
+    assert isinstance(offline_engine, LLMEngine) and offline_engine.name == "offline"
+
+
+async def test_triage_finds_and_redacts_personal_data_without_keeping_it(offline_engine):
+    triage = await offline_engine.triage(TriageRequest(subject="Double charge", message=MESSAGE))
+    assert [finding.kind for finding in triage.pii] == ["card", "email", "phone"]
+    for finding in triage.pii:
+        assert MESSAGE[finding.start : finding.end] not in triage.model_dump_json()
+    assert "[card]" in triage.redacted_message and "[email]" in triage.redacted_message
+    assert any("personal data redacted" in reason for reason in triage.reasons)
+
+
+async def test_triage_gives_category_priority_sentiment_signals_and_confidence(offline_engine):
+    vip = Customer(id="C-9", name="Ann Lee", tier="pro", vip=True)
+    triage = await offline_engine.triage(
+        TriageRequest(subject="Double charge", message=MESSAGE, customer=vip)
+    )
+    assert triage.category == "billing"
+    assert triage.sentiment == "negative" and triage.sentiment_score < 0
+    assert "refund" in triage.signals
+    assert triage.priority == "high"  # a problem, one step up for the VIP
+    assert 0.5 <= triage.confidence <= 1
+    assert triage.reasons[0].startswith("category billing")
+
+
+async def test_draft_and_review_round_trip(offline_engine, customer):
+    triage = await offline_engine.triage(
+        TriageRequest(message="How do I request a refund for an invoice?", customer=customer)
+    )
+    passages = [REFUND_PASSAGE, CARD_PASSAGE]
+    draft = await offline_engine.draft(
+        DraftRequest(
+            message=triage.redacted_message, customer=customer, triage=triage, passages=passages
+        )
+    )
+    review = await offline_engine.review(
+        ReviewRequest(draft=draft, passages=passages, customer=customer, triage=triage)
+    )
+    assert review.passed, review.issues
+
+
+async def test_any_embedder_can_be_injected():
+    engine = OfflineEngine(HashingEmbedder())
+    triage = await engine.triage(TriageRequest(message="the invoice charge looks wrong"))
+    assert triage.category in {"billing", "plans"}
+
+
+async def test_a_terse_follow_up_is_classified_with_the_message_before_it(offline_engine):
+    request = TriageRequest(
+        message="still not working!",
+        history=["My password reset link says it has expired, I can't log in"],
+    )
+    assert (await offline_engine.triage(request)).category == "account"
+    assert (await offline_engine.triage(request.model_copy(update={"history": []}))).confidence < (
+        await offline_engine.triage(request)
+    ).confidence
