@@ -83,6 +83,80 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     )
 
 
+def build_orchestrator(
+    core: CoreSettings,
+    publisher: EventPublisher,
+    co_located: Mapping[str, BuiltServer] | None = None,
+    engine=None,
+) -> BuiltServer:
+    """The orchestrator, reaching kb/crm/memory in memory unless their URLs are configured."""
+    from contextlib import AsyncExitStack, asynccontextmanager
+
+    from fastmcp import Client
+
+    from embeddings import EmbeddingSettings, embedder_from_settings
+    from memory.checkpoints import describe_checkpointer, open_checkpointer
+    from memory.settings import MemorySettings
+    from orchestrator.engines.factory import engine_from_settings
+    from orchestrator.engines.settings import LLMSettings
+    from orchestrator.records import Records
+    from orchestrator.runner import Orchestrator
+    from orchestrator.server import build_server
+    from orchestrator.settings import OrchestratorSettings
+    from orchestrator.support_tools import Target
+
+    settings, memory_settings = OrchestratorSettings(), MemorySettings()
+    token = settings.remote_token.get_secret_value() if settings.remote_token else None
+    urls = {"kb": settings.kb_url, "crm": settings.crm_url, "memory": settings.memory_url}
+    local = {
+        name: (co_located or {}).get(name) or BUILDERS[name](core, publisher)
+        for name, url in urls.items()
+        if not url
+    }
+    targets = {
+        name: Target(url=url, token=token) if url else Target(server=local[name].server)
+        for name, url in urls.items()
+    }
+    orchestrator = Orchestrator(
+        engine or engine_from_settings(LLMSettings(), embedder_from_settings(EmbeddingSettings())),
+        publisher,
+        Records(settings.runs_url(core.data_dir)),
+        targets,
+        checkpointer=lambda: open_checkpointer(memory_settings, core.data_dir),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_):
+        async with AsyncExitStack() as stack:
+            # Hold the in-process servers open for the whole life of the orchestrator, so a
+            # run's short-lived clients never reopen their stores.
+            for part in local.values():
+                await stack.enter_async_context(Client(part.server))
+            await orchestrator.open()
+            stack.push_async_callback(orchestrator.close)
+            yield {"orchestrator": orchestrator}
+
+    async def readiness() -> dict[str, bool]:
+        checks = {"orchestrator": orchestrator.ready()}
+        for part in local.values():
+            checks.update(await part.readiness())
+        return checks
+
+    server = build_server(
+        orchestrator,
+        default_tenant=core.default_tenant,
+        request_state_keys=settings.sealing_keys(),
+        request_state_ttl=settings.request_state_ttl_seconds,
+        lifespan=lifespan,
+    )
+    backends = {
+        "checkpoints": describe_checkpointer(memory_settings, core.data_dir),
+        "llm": LLMSettings().llm,
+        **{name: url for name, url in urls.items() if url},
+    }
+    return BuiltServer(server, readiness, backends)
+
+
 Builder = Callable[[CoreSettings, EventPublisher], BuiltServer]
 BUILDERS: dict[str, Builder] = {"kb": build_kb, "crm": build_crm, "memory": build_memory}
 NAMESPACES = {"kb": "kb", "crm": "crm", "memory": "memory"}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from embeddings.wordllama_embedder import WordLlamaEmbedder
@@ -65,3 +67,28 @@ CARD_PASSAGE = Passage(
     score=0.5,
     category="billing",
 )
+
+
+@dataclass
+class Rig:
+    server: object
+    publisher: object
+    crm: object
+    """The CRM server instance the orchestrator writes to, for reading tickets back."""
+
+
+@pytest.fixture
+def resolve_server(data_dir):
+    """A factory: the orchestrator over in-process kb/crm/memory on a private data dir."""
+    from events import MemoryPublisher
+    from servers.settings import CoreSettings
+    from servers.suite import BUILDERS, build_orchestrator
+
+    def build(engine=None) -> Rig:
+        publisher = MemoryPublisher()
+        core = CoreSettings(data_dir=data_dir, default_tenant="demo")
+        crm = BUILDERS["crm"](core, publisher)
+        built = build_orchestrator(core, publisher, co_located={"crm": crm}, engine=engine)
+        return Rig(built.server, publisher, crm.server)
+
+    return build

@@ -1,0 +1,17 @@
+"""What the graph's agents work with, handed in per run (never checkpointed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from events import EventPublisher
+from orchestrator.engines.base import LLMEngine
+from orchestrator.support_tools import SupportTools
+
+
+@dataclass(frozen=True)
+class Deps:
+    tools: SupportTools
+    """The knowledge-base, CRM and memory servers, reached as an MCP client."""
+    engine: LLMEngine
+    publisher: EventPublisher

@@ -1,0 +1,61 @@
+"""The supervisor graph. Read the builder at the bottom as the diagram:
+
+    START -> supervisor -(next_step)-> triage | research | solution | quality | escalation
+                 ^                      | finalize | END
+                 +---- every agent returns to the supervisor ----+
+
+Agents that do I/O retry on transport errors and time out; any agent that still fails ends
+the run through ``failed``, which records a "request failed" event.
+"""
+
+from __future__ import annotations
+
+import httpx
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import RetryPolicy, TimeoutPolicy
+
+from orchestrator.deps import Deps
+from orchestrator.nodes.escalation import escalation
+from orchestrator.nodes.failure import failed
+from orchestrator.nodes.finalize import finalize
+from orchestrator.nodes.quality import quality
+from orchestrator.nodes.research import research
+from orchestrator.nodes.solution import solution
+from orchestrator.nodes.supervisor import supervisor
+from orchestrator.nodes.triage import triage
+from orchestrator.routing import next_step
+from orchestrator.state import SupportState
+
+AGENTS = {
+    "triage": triage,
+    "research": research,
+    "solution": solution,
+    "quality": quality,
+    "escalation": escalation,
+    "finalize": finalize,
+}
+
+# Transient failures of the servers or providers are worth another try; bad data is not.
+IO_RETRY = RetryPolicy(
+    max_attempts=3,
+    initial_interval=0.2,
+    max_interval=2.0,
+    retry_on=(httpx.TransportError, ConnectionError, TimeoutError),
+)
+NODE_TIMEOUT = TimeoutPolicy(run_timeout=60.0)
+
+
+def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
+    builder = StateGraph(SupportState, context_schema=Deps)
+    builder.set_node_defaults(retry_policy=IO_RETRY, error_handler=failed, timeout=NODE_TIMEOUT)
+    builder.add_node("supervisor", supervisor)
+    for name, agent in AGENTS.items():
+        builder.add_node(name, agent)
+        builder.add_edge(name, "supervisor")
+    builder.add_edge(START, "supervisor")
+    builder.add_conditional_edges(
+        "supervisor", next_step, {**{name: name for name in AGENTS}, "done": END}
+    )
+    return builder.compile(checkpointer=checkpointer, name="supportdesk")

@@ -1,0 +1,67 @@
+"""What a support run takes, what it returns, and the approval it may wait for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+RunStatus = Literal["resolved", "pending_approval", "escalated", "rejected", "failed"]
+DecisionType = Literal["approve", "edit", "reject"]
+Priority = Literal["low", "normal", "high", "urgent"]
+
+
+class ApprovalDecision(BaseModel):
+    """A human's answer, in the approve / edit / reject shape of LangChain's HITL middleware."""
+
+    type: DecisionType = Field(description="approve, edit (with an edited reply) or reject.")
+    edited_reply: str | None = Field(
+        default=None, max_length=8000, description="The reply to send instead (edit only)."
+    )
+    message: str | None = Field(
+        default=None, max_length=2000, description="Why: required for reject, optional otherwise."
+    )
+
+
+class ApprovalRecord(BaseModel):
+    approval_id: str = Field(description="Id to decide this approval by.")
+    status: Literal["pending", "decided"] = Field(description="Whether a human has decided.")
+    reasons: list[str] = Field(description="Why policy asks a human to approve.")
+    decision: DecisionType | None = Field(default=None, description="What the human decided.")
+    decided_by: str | None = Field(default=None, description="Principal who decided.")
+    decided_at: datetime | None = Field(default=None, description="When (UTC).")
+    edits: str | None = Field(default=None, description="The edited reply, when edited.")
+    message: str | None = Field(default=None, description="The decider's reason.")
+
+
+class AgentStep(BaseModel):
+    agent: str = Field(description="supervisor, triage, research, solution, quality, escalation…")
+    summary: str = Field(description="What the agent decided, in one line.")
+    duration_ms: float = Field(description="Time the step took.")
+    citations: list[str] = Field(default_factory=list, description="kb:// uris it relied on.")
+
+
+class Citation(BaseModel):
+    uri: str = Field(description="kb://articles/{id}")
+    article_id: str
+    title: str
+
+
+class ResolveOutcome(BaseModel):
+    """The structured result of one triage_and_resolve run."""
+
+    status: RunStatus = Field(description="How the run ended (or that it waits for approval).")
+    request_id: str = Field(description="The conversation this run belongs to.")
+    run_id: str = Field(description="This run.")
+    reply: str | None = Field(default=None, description="The reply sent (or proposed).")
+    citations: list[Citation] = Field(default_factory=list, description="Articles cited.")
+    category: str | None = None
+    priority: Priority | None = None
+    sentiment: str | None = None
+    confidence: float | None = None
+    ticket_id: str | None = Field(default=None, description="CRM ticket for this request.")
+    actions: list[str] = Field(default_factory=list, description="Side effects performed.")
+    approval: ApprovalRecord | None = Field(default=None, description="Approval, if one was needed.")
+    trace: list[AgentStep] = Field(default_factory=list, description="Per-agent decision trace.")
+    error: str | None = Field(default=None, description="What failed, for status 'failed'.")

@@ -1,0 +1,105 @@
+"""Finalize: carry out the outcome — ticket, reply, memory, events — each exactly once.
+
+This runs after any interrupt, so a resumed run reaches it once; if a crash makes it run
+again, every write is idempotent (keyed by the request and run ids). Once started it is
+shielded from cancellation, so a client disconnect cannot leave it half done.
+"""
+
+from __future__ import annotations
+
+import anyio
+from langgraph.runtime import Runtime
+
+from orchestrator.deps import Deps
+from orchestrator.nodes.trace import StepTimer, emit, step
+from orchestrator.state import SupportState
+
+
+def decide_status(state: SupportState) -> str:
+    approval = state["approval"]
+    if approval.get("handoff"):
+        return "escalated"
+    decision = (approval.get("decision") or {}).get("type")
+    return "rejected" if decision == "reject" else "resolved"
+
+
+def final_reply(state: SupportState) -> str:
+    decision = state["approval"].get("decision") or {}
+    if decision.get("type") == "edit" and decision.get("edited_reply"):
+        return decision["edited_reply"]
+    return state["draft"]["reply"]
+
+
+async def finalize(state: SupportState, runtime: Runtime[Deps]) -> dict:
+    timer = StepTimer()
+    with anyio.CancelScope(shield=True):
+        return await _finalize(state, runtime, timer)
+
+
+async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTimer) -> dict:
+    tools = runtime.context.tools
+    request, triage = state["request"], state["triage"]
+    customer_id = state["customer"]["id"]
+    status = decide_status(state)
+    actions: list[str] = []
+
+    ticket = await tools.ensure_ticket(
+        customer_id=customer_id,
+        subject=request["subject"],
+        body=triage["redacted_message"],
+        channel=request["channel"],
+        category=triage["category"],
+        priority=triage["priority"],
+        idempotency_key=request["request_id"],
+    )
+    actions.append(f"ticket {ticket['id']} ready")
+    reply = final_reply(state) if status == "resolved" else None
+    if reply:
+        await tools.add_reply(ticket["id"], reply, idempotency_key=f"{request['run_id']}:reply")
+        actions.append("reply added to the ticket thread")
+    note = _note_for(status, state)
+    if note:
+        await tools.add_note(ticket["id"], note, idempotency_key=f"{request['run_id']}:note")
+        actions.append("internal note added")
+    target = {"resolved": "resolved", "escalated": "open", "rejected": "open"}[status]
+    changed = await tools.set_ticket_state(
+        ticket["id"], status=target, priority=triage["priority"], category=triage["category"],
+        assignee="tier2" if status != "resolved" else None,
+    )
+    if changed:
+        actions.append(f"ticket set to {target}")
+    await tools.remember_resolution(
+        customer_id,
+        f"{request['subject']}: {status} ({triage['category']})"
+        + (f"; answered with {', '.join(c['article_id'] for c in state['draft']['citations'])}"
+           if status == "resolved" else ""),
+        source=f"request:{request['request_id']}",
+    )
+    actions.append("resolution remembered")
+    await tools.record_turns(
+        customer_id,
+        request["request_id"],
+        [("customer", triage["redacted_message"])] + ([("agent", reply)] if reply else []),
+    )
+    actions.append("conversation turns recorded")
+    event = {"resolved": "request.resolved", "escalated": "request.escalated",
+             "rejected": "request.resolved"}[status]
+    await emit(runtime, state, event, status=status, ticket_id=ticket["id"],
+               category=triage["category"], priority=triage["priority"])
+    return {
+        "outcome": {"status": status, "ticket_id": ticket["id"], "reply": reply},
+        "actions": actions,
+        "decisions": [step("finalize", f"{status}; ticket {ticket['id']}", timer)],
+    }
+
+
+def _note_for(status: str, state: SupportState) -> str | None:
+    approval = state["approval"]
+    if status == "escalated":
+        return "Escalated to a human agent: " + "; ".join(approval["reasons"])
+    if status == "rejected":
+        decision = approval["decision"]
+        return f"Proposed reply rejected by {approval['decided_by']}: {decision.get('message') or 'no reason given'}"
+    if approval.get("required"):
+        return f"Reply approved by {approval['decided_by']} ({'; '.join(approval['reasons'])})"
+    return None

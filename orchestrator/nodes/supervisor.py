@@ -1,0 +1,43 @@
+"""The supervisor: on its first visit it loads who the customer is and what we know of them.
+
+Routing itself is the pure ``routing.next_step``, attached to this node's outgoing edges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from langgraph.runtime import Runtime
+
+from orchestrator.deps import Deps
+from orchestrator.nodes.trace import StepTimer, emit, step
+from orchestrator.state import SupportState
+
+
+async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
+    if state.get("context", {}).get("loaded"):
+        return {}
+    timer = StepTimer()
+    tools = runtime.context.tools
+    request = state["request"]
+    customer_id = state["customer"]["id"]
+    profile, memory = await asyncio.gather(
+        tools.customer_profile(customer_id),
+        tools.memory_context(
+            customer_id, f"{request['subject']}\n{request['message']}", request["request_id"]
+        ),
+    )
+    session = [f"{t['role']}: {t['content']}" for t in memory.get("turns", [])]
+    memories = [m["content"] for m in memory.get("memories", [])]
+    history = [t["subject"] for t in profile.get("recent_tickets", [])][:5]
+    await emit(runtime, state, "request.received", channel=request["channel"])
+    summary = (
+        f"customer {customer_id} ({profile.get('tier', '?')}"
+        f"{', VIP' if profile.get('vip') else ''}); {len(history)} recent tickets, "
+        f"{len(session)} session turns, {len(memories)} memories"
+    )
+    return {
+        "customer": {**state["customer"], **profile},
+        "context": {"loaded": True, "history": history, "session": session, "memories": memories},
+        "decisions": [step("supervisor", summary, timer)],
+    }

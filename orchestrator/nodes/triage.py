@@ -1,0 +1,47 @@
+"""Triage: category, priority, sentiment, PII and confidence, from the configured engine."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from orchestrator.deps import Deps
+from orchestrator.engines.base import Customer, TriageRequest
+from orchestrator.nodes.trace import StepTimer, emit, step
+from orchestrator.state import SupportState
+
+
+def customer_model(state: SupportState) -> Customer:
+    customer = state["customer"] or {}
+    return Customer.model_validate(
+        {key: customer.get(key) for key in ("id", "name", "tier", "vip", "locale")
+         if customer.get(key) is not None}
+    )
+
+
+async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
+    timer = StepTimer()
+    request = state["request"]
+    result = await runtime.context.engine.triage(
+        TriageRequest(
+            subject=request["subject"],
+            message=request["message"],
+            customer=customer_model(state),
+            history=state.get("context", {}).get("history", []),
+        )
+    )
+    await emit(
+        runtime, state, "request.triaged",
+        category=result.category, priority=result.priority, sentiment=result.sentiment,
+        confidence=result.confidence, pii_kinds=sorted({f.kind for f in result.pii}),
+    )
+    summary = (
+        f"{result.category}, {result.priority} priority, {result.sentiment} sentiment, "
+        f"confidence {result.confidence:.2f}"
+        + (f", PII redacted ({len(result.pii)})" if result.pii else "")
+    )
+    return {
+        "triage": result.model_dump(mode="json"),
+        "signals": list(result.signals),
+        "metrics": {"triage_confidence": result.confidence},
+        "decisions": [step("triage", summary, timer)],
+    }

@@ -1,0 +1,259 @@
+"""Running the graph for one request, pausing for approval, and resuming — in any process.
+
+A run's thread is its run id. When the graph interrupts, the approval is recorded (once per
+interrupt) so a human can decide it later; ``resume`` looks the approval up, claims the
+decision (single use) and continues the same checkpointed thread, wherever it started.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from dataclasses import dataclass
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+
+from events import Envelope, EventPublisher
+from orchestrator.deps import Deps
+from orchestrator.engines.base import LLMEngine
+from orchestrator.graph import build_graph
+from orchestrator.models import ApprovalDecision, ResolveOutcome
+from orchestrator.outcome import build_outcome
+from orchestrator.records import Records, now
+from orchestrator.support_tools import SupportTools, Target
+
+Progress = Callable[[float, float, str], Awaitable[None]]
+STEPS = 7  # supervisor, triage, research, solution, quality, escalation, finalize
+
+
+class OrchestratorError(Exception):
+    """Base error; messages name the field and are safe to show the caller."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    tenant: str
+    principal: str
+
+
+@dataclass(frozen=True)
+class ResolveInput:
+    customer: str
+    subject: str
+    message: str
+    channel: str = "web"
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Paused:
+    """What a paused run waits for: enough to ask a human and to resume."""
+
+    approval_id: str
+    run_id: str
+    interrupt_id: str
+    request: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    outcome: ResolveOutcome
+    paused: Paused | None = None
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(8)}"
+
+
+class Orchestrator:
+    """Opens its stores once (``open``/``close``, from a server lifespan), then runs requests."""
+
+    def __init__(
+        self,
+        engine: LLMEngine,
+        publisher: EventPublisher,
+        records: Records,
+        targets: Mapping[str, Target],
+        checkpointer: Callable[[], AbstractAsyncContextManager[BaseCheckpointSaver]],
+    ) -> None:
+        self.engine = engine
+        self.publisher = publisher
+        self.records = records
+        self.targets = targets
+        self._checkpointer = checkpointer
+        self._stack: AsyncExitStack | None = None
+        self._graph: CompiledStateGraph | None = None
+
+    async def open(self) -> None:
+        async with AsyncExitStack() as stack:
+            saver = await stack.enter_async_context(self._checkpointer())
+            await self.records.open()
+            stack.push_async_callback(self.records.close)
+            self._graph = build_graph(saver)
+            self._stack = stack.pop_all()
+
+    async def close(self) -> None:
+        if self._stack is not None:
+            await self._stack.aclose()
+        self._stack, self._graph = None, None
+
+    def ready(self) -> bool:
+        return self._graph is not None
+
+    @property
+    def graph(self) -> CompiledStateGraph:
+        if self._graph is None:
+            raise RuntimeError("Orchestrator is not open")
+        return self._graph
+
+    async def start(
+        self, request: ResolveInput, caller: Caller, progress: Progress | None = None
+    ) -> RunResult:
+        async with SupportTools.connect(self.targets) as tools:
+            customer = await tools.find_customer(request.customer)
+            if customer is None:
+                raise OrchestratorError(
+                    f"customer: no customer with email or id {request.customer!r}"
+                )
+            run_id = new_id("run")
+            state = {
+                "request": {
+                    "request_id": request.request_id or new_id("req"),
+                    "run_id": run_id,
+                    "tenant": caller.tenant,
+                    "principal": caller.principal,
+                    "customer_ref": customer["id"],
+                    "subject": request.subject,
+                    "message": request.message,
+                    "channel": request.channel,
+                },
+                "customer": {"id": customer["id"]},
+            }
+            await self.records.save_run(
+                {"run_id": run_id, "request_id": state["request"]["request_id"],
+                 "tenant": caller.tenant, "customer_id": customer["id"], "status": "running"}
+            )
+            return await self._drive(state, run_id, caller, tools, progress)
+
+    async def resume(
+        self,
+        approval_id: str,
+        decision: ApprovalDecision,
+        caller: Caller,
+        progress: Progress | None = None,
+    ) -> RunResult:
+        approval = await self.records.get_approval(caller.tenant, approval_id)
+        if approval is None:
+            raise OrchestratorError(f"approval_id: no approval {approval_id!r}")
+        if decision.type == "reject" and not decision.message:
+            raise OrchestratorError("message: a rejection needs a reason")
+        if decision.type == "edit" and not decision.edited_reply:
+            raise OrchestratorError("edited_reply: an edit needs the edited reply")
+        claimed = await self.records.decide(
+            caller.tenant, approval_id, decision.model_dump(mode="json"), caller.principal
+        )
+        config = {"configurable": {"thread_id": approval["run_id"]}}
+        if not claimed:
+            snapshot = await self.graph.aget_state(config)
+            still_waiting = any(i.id == approval["interrupt_id"] for i in snapshot.interrupts)
+            if not still_waiting:
+                raise OrchestratorError(
+                    f"approval_id: {approval_id!r} was already decided by "
+                    f"{approval['decided_by']} at {approval['decided_at']:%Y-%m-%d %H:%M:%S} UTC"
+                )
+            # Decided, but the run never continued (its process died): finish it with the
+            # decision that was recorded, not with this new one.
+            approval = await self.records.get_approval(caller.tenant, approval_id)
+            decision = ApprovalDecision.model_validate(approval["decision"])
+            caller = Caller(caller.tenant, approval["decided_by"])
+        await self.publisher.publish(
+            Envelope(type="approval.decided", tenant=caller.tenant,
+                     request_id=approval["request_id"], correlation_id=approval["run_id"],
+                     payload={"approval_id": approval_id, "decision": decision.type,
+                              "decided_by": caller.principal, "run_id": approval["run_id"]})
+        )
+        answer = {
+            "decision": decision.model_dump(mode="json"),
+            "decided_by": caller.principal,
+            "approval_id": approval_id,
+            "decided_at": now().isoformat(),
+        }
+        async with SupportTools.connect(self.targets) as tools:
+            return await self._drive(
+                Command(resume={approval["interrupt_id"]: answer}),
+                approval["run_id"], caller, tools, progress,
+            )
+
+    async def outcome_of(self, caller: Caller, run_id: str) -> ResolveOutcome | None:
+        snapshot = await self.graph.aget_state({"configurable": {"thread_id": run_id}})
+        if not snapshot.values or snapshot.values["request"]["tenant"] != caller.tenant:
+            return None
+        approval = await self._approval_for(caller.tenant, snapshot)
+        return build_outcome(snapshot.values, approval, paused=bool(snapshot.interrupts))
+
+    async def _drive(
+        self, graph_input: Any, run_id: str, caller: Caller, tools: SupportTools,
+        progress: Progress | None,
+    ) -> RunResult:
+        config = {"configurable": {"thread_id": run_id}}
+        deps = Deps(tools=tools, engine=self.engine, publisher=self.publisher)
+        done = 0
+        async for update in self.graph.astream(
+            graph_input, config, context=deps, stream_mode="updates"
+        ):
+            for node, change in update.items():
+                steps = (change or {}).get("decisions") if node != "__interrupt__" else None
+                if not steps or progress is None:
+                    continue  # routing hops and pauses are not progress
+                done += 1
+                await progress(min(done, STEPS), STEPS, f"{node}: {steps[-1]['summary']}")
+        snapshot = await self.graph.aget_state(config)
+        values = snapshot.values
+        paused = None
+        if snapshot.interrupts:
+            paused = await self._record_pause(values, snapshot.interrupts[0], caller)
+        approval = await self._approval_for(caller.tenant, snapshot)
+        outcome = build_outcome(values, approval, paused=paused is not None)
+        await self.records.save_run(
+            {"run_id": run_id, "request_id": values["request"]["request_id"],
+             "tenant": caller.tenant, "customer_id": values["customer"]["id"],
+             "status": outcome.status, "category": outcome.category,
+             "priority": outcome.priority, "outcome": outcome.model_dump(mode="json")}
+        )
+        return RunResult(outcome=outcome, paused=paused)
+
+    async def _record_pause(self, values: dict, interrupt, caller: Caller) -> Paused:
+        request = values["request"]
+        record, created = await self.records.add_approval(
+            {
+                "approval_id": new_id("apr"),
+                "tenant": caller.tenant,
+                "run_id": request["run_id"],
+                "request_id": request["request_id"],
+                "interrupt_id": interrupt.id,
+                "reasons": interrupt.value["reasons"],
+                "request": interrupt.value,
+            }
+        )
+        if created:
+            await self.publisher.publish(
+                Envelope(type="approval.requested", tenant=caller.tenant,
+                         request_id=request["request_id"], customer_id=values["customer"]["id"],
+                         correlation_id=request["run_id"],
+                         payload={"approval_id": record["approval_id"],
+                                  "reasons": interrupt.value["reasons"],
+                                  "run_id": request["run_id"]})
+            )
+        return Paused(record["approval_id"], request["run_id"], interrupt.id, interrupt.value)
+
+    async def _approval_for(self, tenant: str, snapshot) -> dict | None:
+        values = snapshot.values
+        if snapshot.interrupts:
+            pending = await self.records.pending_approvals_for_run(tenant, values["request"]["run_id"])
+            return pending[0] if pending else None
+        approval_id = (values.get("approval") or {}).get("approval_id")
+        return await self.records.get_approval(tenant, approval_id) if approval_id else None

@@ -1,0 +1,237 @@
+"""The orchestrator MCP server: ``triage_and_resolve`` and ``resolve_approval``.
+
+When the graph pauses for approval the tool asks the human through MCP, in the way the
+client's protocol era allows:
+- 2025-11-25 client with elicitation: a live ``elicitation/create`` during the call;
+- 2026-07-28 client with elicitation: an ``InputRequiredResult``; its ``request_state`` holds
+  only ids and is sealed (AES-GCM, expiring, bound to the caller) by the MCP SDK;
+- otherwise, or when the human declines: status ``pending_approval`` and an approval id that
+  ``resolve_approval`` (or the workflow server) decides later, in any process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Annotated, Literal
+
+from fastmcp import Context, FastMCP
+from fastmcp.server.elicitation import get_elicitation_schema
+from mcp.server.request_state import RequestStateSecurity
+from mcp.types import ToolAnnotations
+from mcp_types import ElicitRequest, ElicitRequestFormParams, InputRequiredResult
+from pydantic import BaseModel, Field
+
+from orchestrator.models import ApprovalDecision, ResolveOutcome
+from orchestrator.runner import Caller, Orchestrator, OrchestratorError, Paused, ResolveInput
+from servers.errors import caller_errors
+from servers.identity import current_caller
+
+FIRST_MODERN_VERSION = "2026-07-28"
+APPROVAL_KEY = "approval"
+
+INSTRUCTIONS = """\
+Customer-support orchestrator. `triage_and_resolve` handles one customer request end to end:
+triage, help-center research, a cited reply, quality review and — when policy requires — a
+human approval, then updates the CRM ticket and memory. A run waiting for approval returns
+status `pending_approval` with an approval id; decide it with `resolve_approval`.
+"""
+
+
+class ApprovalForm(BaseModel):
+    """The question a human answers: flat fields, as elicitation forms require."""
+
+    decision: Literal["approve", "edit", "reject"] = Field(
+        description="approve sends the reply; edit sends your version; reject sends nothing."
+    )
+    edited_reply: str = Field(default="", description="Your version of the reply (edit only).")
+    reason: str = Field(default="", description="Why (required when rejecting).")
+
+    def to_decision(self) -> ApprovalDecision:
+        return ApprovalDecision(
+            type=self.decision,
+            edited_reply=self.edited_reply or None,
+            message=self.reason or None,
+        )
+
+
+def question(paused: Paused) -> str:
+    action = paused.request["action_requests"][0]
+    return (
+        f"Approval needed ({action['description']}).\n\n"
+        f"Proposed reply:\n{action['arguments']['reply']}\n\n"
+        "Approve it, edit it, or reject it with a reason."
+    )
+
+
+def _is_modern(ctx: Context) -> bool:
+    rc = ctx.request_context
+    return bool(rc and rc.protocol_version and rc.protocol_version >= FIRST_MODERN_VERSION)
+
+
+def _can_elicit(ctx: Context) -> bool:
+    capabilities = getattr(ctx.session, "client_capabilities", None)
+    return bool(capabilities and capabilities.elicitation)
+
+
+def build_server(
+    orchestrator: Orchestrator,
+    *,
+    default_tenant: str,
+    request_state_keys: list[str] | None = None,
+    request_state_ttl: float = 3600.0,
+    lifespan: Callable[[FastMCP], AbstractAsyncContextManager[None]] | None = None,
+) -> FastMCP:
+    """The orchestrator server; ``lifespan`` opens the graph's stores and connections."""
+
+    @asynccontextmanager
+    async def default_lifespan(_: FastMCP) -> AsyncIterator[dict]:
+        yield {}
+
+    mcp = FastMCP(
+        "supportdesk-orchestrator",
+        instructions=INSTRUCTIONS,
+        lifespan=lifespan or default_lifespan,
+        mask_error_details=True,
+        request_state_security=request_state_security(request_state_keys, request_state_ttl),
+    )
+
+    def caller() -> Caller:
+        who = current_caller(default_tenant)
+        return Caller(tenant=who.tenant, principal=who.principal)
+
+    async def ask_now(ctx: Context, paused: Paused, who: Caller, progress) -> ResolveOutcome | None:
+        """Legacy era: elicit during the call; None when the human does not answer."""
+        answer = await ctx.elicit(question(paused), response_type=ApprovalForm)
+        if answer.action != "accept":
+            return None
+        result = await orchestrator.resume(paused.approval_id, answer.data.to_decision(), who,
+                                           progress)
+        return result.outcome
+
+    @mcp.tool(
+        annotations=ToolAnnotations(
+            readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
+        )
+    )
+    @caller_errors(OrchestratorError)
+    async def triage_and_resolve(
+        customer: Annotated[
+            str, Field(min_length=1, max_length=320, description="Customer email or CRM id.")
+        ],
+        subject: Annotated[
+            str, Field(min_length=1, max_length=300, description="Subject of the request.")
+        ],
+        message: Annotated[
+            str, Field(min_length=1, max_length=20_000, description="What the customer wrote.")
+        ],
+        ctx: Context,
+        channel: Annotated[
+            Literal["email", "chat", "web", "phone", "api"],
+            Field(description="Where the request came in."),
+        ] = "web",
+        request_id: Annotated[
+            str | None,
+            Field(pattern=r"^[A-Za-z0-9._:-]{1,128}$",
+                  description="Continue this earlier conversation (its request id)."),
+        ] = None,
+    ) -> ResolveOutcome | InputRequiredResult:
+        """Handle one customer-support request end to end and return the outcome.
+
+        Triage (category, priority, sentiment, PII), help-center research, a reply citing the
+        articles it relies on, a quality check, and — for urgent, security, refund, VIP or
+        low-confidence cases — a human approval (you may be asked to approve, edit or reject).
+        Then the CRM ticket is created or updated, the reply added and the resolution
+        remembered. Status is resolved, pending_approval, escalated, rejected or failed.
+        """
+        who = caller()
+
+        async def progress(done: float, total: float, text: str) -> None:
+            await ctx.report_progress(done, total, text)
+
+        if ctx.request_state and ctx.input_responses:
+            return await _answered(ctx, who, progress)
+        result = await orchestrator.start(
+            ResolveInput(customer, subject, message, channel, request_id), who, progress
+        )
+        if result.paused is None or not _can_elicit(ctx):
+            return result.outcome
+        if not _is_modern(ctx):
+            return await ask_now(ctx, result.paused, who, progress) or result.outcome
+        paused = result.paused
+        return InputRequiredResult(
+            input_requests={
+                APPROVAL_KEY: ElicitRequest(
+                    params=ElicitRequestFormParams(
+                        message=question(paused),
+                        requested_schema=get_elicitation_schema(ApprovalForm),
+                    )
+                )
+            },
+            request_state=json.dumps(
+                {"approval_id": paused.approval_id, "run_id": paused.run_id,
+                 "interrupt_id": paused.interrupt_id}
+            ),
+        )
+
+    async def _answered(ctx: Context, who: Caller, progress) -> ResolveOutcome:
+        """2026-07-28 retry: the sealed state names the run; the answer decides it."""
+        state = json.loads(ctx.request_state)
+        answer = ctx.input_responses.get(APPROVAL_KEY)
+        if answer is None or answer.action != "accept":
+            outcome = await orchestrator.outcome_of(who, state["run_id"])
+            if outcome is None:
+                raise OrchestratorError("request_state: no such run for this caller")
+            return outcome
+        form = ApprovalForm.model_validate(answer.content or {})
+        result = await orchestrator.resume(state["approval_id"], form.to_decision(), who,
+                                           progress)
+        return result.outcome
+
+    @mcp.tool(
+        annotations=ToolAnnotations(
+            readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
+        )
+    )
+    @caller_errors(OrchestratorError)
+    async def resolve_approval(
+        approval_id: Annotated[
+            str, Field(pattern=r"^apr-[0-9a-f]{16}$", description="The approval to decide.")
+        ],
+        decision: Annotated[
+            Literal["approve", "edit", "reject"],
+            Field(description="approve sends the reply; edit sends edited_reply; reject sends "
+                  "nothing and needs a reason."),
+        ],
+        ctx: Context,
+        edited_reply: Annotated[
+            str | None, Field(max_length=8000, description="The reply to send (edit only).")
+        ] = None,
+        reason: Annotated[
+            str | None, Field(max_length=2000, description="Why (required to reject).")
+        ] = None,
+    ) -> ResolveOutcome:
+        """Decide a pending approval (single use) and let the paused run finish.
+
+        Records who decided. Works from any process that shares the run store."""
+
+        async def progress(done: float, total: float, text: str) -> None:
+            await ctx.report_progress(done, total, text)
+
+        result = await orchestrator.resume(
+            approval_id,
+            ApprovalDecision(type=decision, edited_reply=edited_reply, message=reason),
+            caller(),
+            progress,
+        )
+        return result.outcome
+
+    return mcp
+
+
+def request_state_security(keys: list[str] | None, ttl: float) -> RequestStateSecurity:
+    """Sealing for ``request_state``; replicas must share ``keys`` to accept each other's."""
+    if not keys:
+        return RequestStateSecurity.ephemeral(ttl=ttl, audience="supportdesk-orchestrator")
+    return RequestStateSecurity(keys=keys, ttl=ttl, audience="supportdesk-orchestrator")

@@ -1,0 +1,47 @@
+"""Orchestrator settings: where runs are kept, where the other servers are, sealing keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class OrchestratorSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_ORCHESTRATOR_", extra="ignore")
+
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="SQLAlchemy async URL for runs and approvals (e.g. "
+        "postgresql+asyncpg://...); default: SQLite in the data directory.",
+    )
+    kb_url: str | None = Field(
+        default=None, description="Remote knowledge-base server (…/mcp); default: in-process."
+    )
+    crm_url: str | None = Field(
+        default=None, description="Remote CRM server (…/mcp); default: in-process."
+    )
+    memory_url: str | None = Field(
+        default=None, description="Remote memory server (…/mcp); default: in-process."
+    )
+    remote_token: SecretStr | None = Field(
+        default=None, description="Bearer token the orchestrator presents to remote servers."
+    )
+    request_state_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="Secrets (>= 32 bytes each; first one seals) protecting the approval "
+        "state handed to 2026-07-28 clients. Replicas must share them. Default: a key "
+        "generated per process.",
+    )
+    request_state_ttl_seconds: float = Field(
+        default=3600.0, gt=0, description="How long a client may take to answer an approval."
+    )
+
+    def runs_url(self, data_dir: Path) -> str:
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite+aiosqlite:///{data_dir / 'orchestrator.db'}"
+
+    def sealing_keys(self) -> list[str]:
+        return [key.get_secret_value() for key in self.request_state_keys]

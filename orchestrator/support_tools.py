@@ -1,0 +1,135 @@
+"""The knowledge-base, CRM and memory servers as the agents see them — over MCP only.
+
+The same code talks to co-located servers (in-memory transport) and to remote ones
+(streamable HTTP with a bearer token). A ``SupportTools`` is opened per run, inside the
+caller's request, so the servers scope every call to the caller's tenant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from fastmcp import Client, FastMCP
+from fastmcp.client.transports import StreamableHttpTransport
+from fastmcp.exceptions import ToolError
+
+
+class SupportToolError(RuntimeError):
+    """A server answered a tool call with an error."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one server lives: an in-process FastMCP, or a URL with an optional token."""
+
+    server: FastMCP | None = None
+    url: str | None = None
+    token: str | None = None
+
+    def client(self) -> Client:
+        if self.server is not None:
+            return Client(self.server)
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
+        return Client(StreamableHttpTransport(self.url, headers=headers))
+
+
+class SupportTools:
+    def __init__(self, clients: Mapping[str, Client]) -> None:
+        self._clients = clients
+
+    @classmethod
+    @asynccontextmanager
+    async def connect(cls, targets: Mapping[str, Target]) -> AsyncIterator[SupportTools]:
+        async with AsyncExitStack() as stack:
+            clients = {
+                name: await stack.enter_async_context(target.client())
+                for name, target in targets.items()
+            }
+            yield cls(clients)
+
+    async def _call(self, server: str, tool: str, **arguments: Any) -> dict[str, Any]:
+        arguments = {k: v for k, v in arguments.items() if v is not None}
+        try:
+            result = await self._clients[server].call_tool(tool, arguments)
+        except ToolError as error:
+            raise SupportToolError(f"{server}.{tool}: {error}") from error
+        return result.structured_content or {}
+
+    # knowledge base
+    async def search_kb(
+        self, query: str, *, category: str | None = None, limit: int = 5
+    ) -> list[dict[str, Any]]:
+        result = await self._call("kb", "search", query=query[:2000], category=category,
+                                  limit=limit)
+        return result["hits"]
+
+    # CRM
+    async def find_customer(self, reference: str) -> dict[str, Any] | None:
+        """A customer by id or email; None when there is no such customer."""
+        if "@" in reference:
+            found = await self._call("crm", "find_customers", email=reference, limit=1)
+            return found["customers"][0] if found.get("customers") else None
+        try:
+            return (await self._call("crm", "get_customer", customer_id=reference))["customer"]
+        except SupportToolError:
+            return None
+
+    async def customer_profile(self, customer_id: str) -> dict[str, Any]:
+        """The customer with their subscriptions and recent tickets, as one flat dict."""
+        profile = await self._call("crm", "get_customer", customer_id=customer_id)
+        return {**profile["customer"], "subscriptions": profile["subscriptions"],
+                "recent_tickets": profile["recent_tickets"]}
+
+    async def ensure_ticket(self, *, idempotency_key: str, **fields: Any) -> dict[str, Any]:
+        """The request's ticket: created on first call, the same one on every repeat."""
+        created = await self._call("crm", "create_ticket", request_id=idempotency_key, **fields)
+        return created["ticket"] if "ticket" in created else created
+
+    async def add_reply(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
+        await self._call("crm", "add_message", ticket_id=ticket_id, author_type="agent",
+                         body=body, idempotency_key=idempotency_key[:128])
+
+    async def add_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
+        detail = await self._call("crm", "get_ticket", ticket_id=ticket_id)
+        if any(note["body"] == body for note in detail.get("notes", [])):
+            return  # written by an earlier attempt of this same step
+        await self._call("crm", "add_note", ticket_id=ticket_id, body=body)
+
+    async def set_ticket_state(self, ticket_id: str, **wanted: Any) -> bool:
+        """Bring the ticket to ``wanted``; False when it already is (a repeated step)."""
+        ticket = await self._call("crm", "get_ticket", ticket_id=ticket_id)
+        current = ticket.get("ticket", ticket)
+        changes = {k: v for k, v in wanted.items() if v is not None and current.get(k) != v}
+        if not changes:
+            return False
+        await self._call("crm", "update_ticket", ticket_id=ticket_id,
+                         expected_version=current["version"], **changes)
+        return True
+
+    # memory
+    async def memory_context(
+        self, customer_id: str, message: str, session_id: str
+    ) -> dict[str, Any]:
+        """Recent turns of the conversation and the customer's relevant memories."""
+        return await self._call("memory", "get_context", customer_id=customer_id,
+                                message=message[:20_000], session_id=session_id)
+
+    async def remember_resolution(self, customer_id: str, content: str, *, source: str) -> None:
+        await self._call("memory", "remember", customer_id=customer_id, content=content,
+                         kind="resolution", source=source)
+
+    async def record_turns(
+        self, customer_id: str, session_id: str, turns: list[tuple[str, str]]
+    ) -> None:
+        """Append the run's turns once: a repeated step finds them already there."""
+        context = await self.memory_context(customer_id, turns[0][1], session_id)
+        existing = context.get("turns", [])
+        tail = [(t["role"], t["content"]) for t in existing[-len(turns):]] if turns else []
+        if tail == turns:
+            return
+        for role, content in turns:
+            await self._call("memory", "append_turn", session_id=session_id, role=role,
+                             content=content, customer_id=customer_id)

@@ -1,0 +1,103 @@
+"""Each route of triage_and_resolve end to end through a real MCP client, both eras."""
+
+import pytest
+from fastmcp.exceptions import ToolError
+
+from orchestrator.engines.base import EngineError
+from orchestrator.engines.scripted import ScriptedEngine
+from tests.orchestrator.requests import GIBBERISH, PASSWORD, REFUND
+from tests.support.eras import client_for
+
+AGENTS = ["supervisor", "triage", "research", "solution", "quality", "escalation", "finalize"]
+
+
+async def test_a_how_to_question_is_resolved_with_a_cited_reply(resolve_server, era):
+    rig = resolve_server()
+    server, publisher = rig.server, rig.publisher
+    progress: list[str] = []
+
+    async def on_progress(done, total, message):
+        progress.append(message)
+
+    async with client_for(server, era, progress_handler=on_progress) as client:
+        result = await client.call_tool("triage_and_resolve", PASSWORD)
+        ticket = await read_ticket(rig.crm, result.structured_content["ticket_id"])
+    out = result.structured_content
+    assert out["status"] == "resolved"
+    assert out["category"] == "account" and out["priority"] in ("low", "normal")
+    assert "kb://articles/account-reset-password" in [c["uri"] for c in out["citations"]]
+    assert out["reply"].startswith("Hi Bob") and "[1]" in out["reply"]
+    assert [step["agent"] for step in out["trace"]] == AGENTS
+    assert all(step["duration_ms"] >= 0 for step in out["trace"])
+    assert out["approval"] is None
+    assert [m["body"] for m in ticket["messages"] if m["author_type"] == "agent"] == [out["reply"]]
+    assert ticket["ticket"]["status"] == "resolved"
+    assert [message.split(':')[0] for message in progress] == AGENTS
+    types = [e.type for e in publisher.events if e.type != "tool.called"]
+    assert types[0] == "request.received" and types[-1] == "request.resolved"
+    assert {e.correlation_id for e in publisher.events if e.type.startswith("request.")} == {
+        out["run_id"]
+    }
+
+
+async def test_a_refund_without_elicitation_waits_for_approval(resolve_server, era):
+    rig = resolve_server()
+    server, publisher = rig.server, rig.publisher
+    async with client_for(server, era) as client:
+        out = (await client.call_tool("triage_and_resolve", REFUND)).structured_content
+    assert out["status"] == "pending_approval"
+    assert out["approval"]["status"] == "pending"
+    assert out["approval"]["approval_id"].startswith("apr-")
+    assert any("money back" in reason for reason in out["approval"]["reasons"])
+    assert out["reply"] and out["ticket_id"] is None  # nothing written before the decision
+    assert len(publisher.of_type("approval.requested")) == 1
+
+
+async def test_a_request_no_article_answers_is_escalated_to_a_human(resolve_server, era):
+    rig = resolve_server()
+    server = rig.server
+    async with client_for(server, era) as client:
+        out = (await client.call_tool("triage_and_resolve", GIBBERISH)).structured_content
+        ticket = await read_ticket(rig.crm, out["ticket_id"])
+    assert out["status"] == "escalated"
+    assert ticket["ticket"]["assignee"] == "tier2" and ticket["ticket"]["status"] == "open"
+    assert not [m for m in ticket["messages"] if m["author_type"] == "agent"]
+    assert "Escalated to a human" in ticket["notes"][0]["body"]
+
+
+async def test_an_agent_that_keeps_failing_ends_the_run_as_failed(resolve_server, era):
+    engine = ScriptedEngine(triages=[EngineError("provider is down")])
+    rig = resolve_server(engine=engine)
+    server, publisher = rig.server, rig.publisher
+    async with client_for(server, era) as client:
+        out = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
+    assert out["status"] == "failed"
+    assert "triage failed" in out["error"] and "provider is down" in out["error"]
+    assert out["ticket_id"] is None
+    failed = publisher.of_type("request.failed")
+    assert len(failed) == 1 and failed[0].payload["node"] == "triage"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({**PASSWORD, "customer": "nobody@example.com"}, "customer"),
+        ({**PASSWORD, "message": ""}, "message"),
+        ({**PASSWORD, "channel": "pigeon"}, "channel"),
+        ({**PASSWORD, "request_id": "bad id!"}, "request_id"),
+    ],
+)
+async def test_bad_input_is_a_tool_error_naming_the_field(resolve_server, era, arguments, field):
+    rig = resolve_server()
+    server = rig.server
+    async with client_for(server, era) as client:
+        with pytest.raises(ToolError, match=field):
+            await client.call_tool("triage_and_resolve", arguments)
+
+
+async def read_ticket(crm, ticket_id):
+    """Read the ticket back through the CRM server the orchestrator wrote to."""
+    from fastmcp import Client
+
+    async with Client(crm) as client:
+        return (await client.call_tool("get_ticket", {"ticket_id": ticket_id})).structured_content
