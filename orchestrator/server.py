@@ -79,8 +79,7 @@ def build_server(
     orchestrator: Orchestrator,
     *,
     default_tenant: str,
-    request_state_keys: list[str] | None = None,
-    request_state_ttl: float = 3600.0,
+    security: RequestStateSecurity | None = None,
     lifespan: Callable[[FastMCP], AbstractAsyncContextManager[None]] | None = None,
 ) -> FastMCP:
     """The orchestrator server; ``lifespan`` opens the graph's stores and connections."""
@@ -94,7 +93,7 @@ def build_server(
         instructions=INSTRUCTIONS,
         lifespan=lifespan or default_lifespan,
         mask_error_details=True,
-        request_state_security=request_state_security(request_state_keys, request_state_ttl),
+        request_state_security=security or request_state_security(None, 3600.0),
     )
 
     def caller() -> Caller:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from events import EventBus
 
 logger = logging.getLogger("supportdesk")
-SERVER_CHOICES = ("all", "kb", "crm", "memory")
+SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from fastmcp import FastMCP
 
@@ -18,6 +19,10 @@ class BuiltServer:
     readiness: ReadinessCheck
     backends: Mapping[str, str]
     """Which backend serves each concern, for the start-up line on stderr."""
+    request_state_security: Any = None
+    """How this server seals 2026-07-28 request state; the suite's top level must use it."""
+    service: Any = None
+    """The domain object behind the server, for servers that share it (workflow)."""
 
 
 def build_kb(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
@@ -101,7 +106,7 @@ def build_orchestrator(
     from orchestrator.engines.settings import LLMSettings
     from orchestrator.records import Records
     from orchestrator.runner import Orchestrator
-    from orchestrator.server import build_server
+    from orchestrator.server import build_server, request_state_security
     from orchestrator.settings import OrchestratorSettings
     from orchestrator.support_tools import Target
 
@@ -142,32 +147,47 @@ def build_orchestrator(
             checks.update(await part.readiness())
         return checks
 
+    security = request_state_security(settings.sealing_keys(), settings.request_state_ttl_seconds)
     server = build_server(
-        orchestrator,
-        default_tenant=core.default_tenant,
-        request_state_keys=settings.sealing_keys(),
-        request_state_ttl=settings.request_state_ttl_seconds,
-        lifespan=lifespan,
+        orchestrator, default_tenant=core.default_tenant, security=security, lifespan=lifespan
     )
     backends = {
         "checkpoints": describe_checkpointer(memory_settings, core.data_dir),
         "llm": LLMSettings().llm,
         **{name: url for name, url in urls.items() if url},
     }
-    return BuiltServer(server, readiness, backends)
+    return BuiltServer(server, readiness, backends, security, orchestrator)
 
 
 Builder = Callable[[CoreSettings, EventPublisher], BuiltServer]
-BUILDERS: dict[str, Builder] = {"kb": build_kb, "crm": build_crm, "memory": build_memory}
-NAMESPACES = {"kb": "kb", "crm": "crm", "memory": "memory"}
+BUILDERS: dict[str, Builder] = {
+    "kb": build_kb,
+    "crm": build_crm,
+    "memory": build_memory,
+    "orchestrator": build_orchestrator,
+}
+# The orchestrator's tools keep their names (triage_and_resolve); the others get a prefix.
+NAMESPACES: dict[str, str | None] = {
+    "kb": "kb", "crm": "crm", "memory": "memory", "orchestrator": None
+}
 
 
 def build_suite(
     core: CoreSettings, publisher: EventPublisher, names: tuple[str, ...] = tuple(BUILDERS)
 ) -> BuiltServer:
-    """Every server mounted into one endpoint, each under its namespace prefix."""
-    suite = FastMCP("supportdesk", instructions="supportdesk: customer-support tools.")
-    parts = {name: BUILDERS[name](core, publisher) for name in names}
+    """Every server mounted into one endpoint, each under its namespace prefix.
+
+    The orchestrator reaches the co-located servers it is mounted beside, in memory.
+    """
+    parts = {name: BUILDERS[name](core, publisher) for name in names if name != "orchestrator"}
+    if "orchestrator" in names:
+        parts["orchestrator"] = build_orchestrator(core, publisher, co_located=parts)
+    suite = FastMCP(
+        "supportdesk",
+        instructions="supportdesk: customer-support tools.",
+        request_state_security=parts["orchestrator"].request_state_security
+        if "orchestrator" in parts else None,
+    )
     for name, part in parts.items():
         suite.mount(part.server, namespace=NAMESPACES[name])
 

@@ -75,6 +75,7 @@ class Rig:
     publisher: object
     crm: object
     """The CRM server instance the orchestrator writes to, for reading tickets back."""
+    orchestrator: object
 
 
 @pytest.fixture
@@ -89,6 +90,6 @@ def resolve_server(data_dir):
         core = CoreSettings(data_dir=data_dir, default_tenant="demo")
         crm = BUILDERS["crm"](core, publisher)
         built = build_orchestrator(core, publisher, co_located={"crm": crm}, engine=engine)
-        return Rig(built.server, publisher, crm.server)
+        return Rig(built.server, publisher, crm.server, built.service)
 
     return build
