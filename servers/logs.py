@@ -44,6 +44,8 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Migrations announce every plugin and step at INFO: noise on every start.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
     # fastmcp sets up its own handlers when imported and does not propagate: scrub those too.
     import fastmcp  # noqa: F401
 
