@@ -24,9 +24,9 @@ from mcp_types import ElicitRequest, ElicitRequestFormParams, InputRequiredResul
 from pydantic import BaseModel, Field
 
 from orchestrator.models import ApprovalDecision, ResolveOutcome
-from orchestrator.runner import Caller, Orchestrator, OrchestratorError, Paused, ResolveInput
+from orchestrator.runner import Orchestrator, OrchestratorError, Paused, ResolveInput
 from servers.errors import caller_errors
-from servers.identity import current_caller
+from servers.identity import Caller, current_caller
 
 FIRST_MODERN_VERSION = "2026-07-28"
 APPROVAL_KEY = "approval"
@@ -97,8 +97,7 @@ def build_server(
     )
 
     def caller() -> Caller:
-        who = current_caller(default_tenant)
-        return Caller(tenant=who.tenant, principal=who.principal)
+        return current_caller(default_tenant)
 
     async def ask_now(ctx: Context, paused: Paused, who: Caller, progress) -> ResolveOutcome | None:
         """Legacy era: elicit during the call; None when the human does not answer."""
