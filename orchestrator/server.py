@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 
 from orchestrator.models import ApprovalDecision, ResolveOutcome
 from orchestrator.runner import Orchestrator, OrchestratorError, Paused, ResolveInput
+from servers.auth import APPROVALS_DECIDE, SUPPORT_RESOLVE
 from servers.errors import caller_errors
 from servers.identity import Caller, current_caller
 
@@ -111,7 +112,8 @@ def build_server(
     @mcp.tool(
         annotations=ToolAnnotations(
             readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
-        )
+        ),
+        tags={SUPPORT_RESOLVE},
     )
     @caller_errors(OrchestratorError)
     async def triage_and_resolve(
@@ -190,7 +192,8 @@ def build_server(
     @mcp.tool(
         annotations=ToolAnnotations(
             readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
-        )
+        ),
+        tags={APPROVALS_DECIDE},
     )
     @caller_errors(OrchestratorError)
     async def resolve_approval(

@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servers.auth import AuthSettings, auth_provider, check_bind, scope_middleware
+from servers.scope_gate import ScopeGate, tool_scopes_of
 from servers.settings import HttpSettings
 
 ReadinessCheck = Callable[[], Awaitable[Mapping[str, bool]]]
@@ -83,12 +85,31 @@ def add_health_routes(server: FastMCP, readiness: ReadinessCheck | None) -> None
         )
 
 
-def build_http_app(server: FastMCP, settings: HttpSettings) -> ASGIApp:
-    """The MCP endpoint at ``/mcp`` with DNS-rebinding protection and a body-size limit."""
+def build_http_app(
+    server: FastMCP, settings: HttpSettings, auth: AuthSettings | None = None
+) -> ASGIApp:
+    """The MCP endpoint at ``/mcp`` with DNS-rebinding protection and a body-size limit.
+
+    With authentication configured, every MCP request needs a valid bearer token and each
+    tool the scope it is tagged with.
+    """
+    auth = auth or AuthSettings()
+    check_bind(settings.host, auth)
+    provider = auth_provider(auth)
+    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)]
+    if provider is not None:
+        server.auth = provider
+        server.add_middleware(scope_middleware())
+        metadata = (
+            f"{auth.resource_url.rstrip('/')}/.well-known/oauth-protected-resource{MCP_PATH}"
+            if auth.resource_url else None
+        )
+        middleware.append(Middleware(ScopeGate, tool_scopes=tool_scopes_of(server),
+                                     resource_metadata=metadata))
     return server.http_app(
         path=MCP_PATH,
         host_origin_protection=True,
         allowed_hosts=[settings.host, *settings.allowed_hosts],
         allowed_origins=settings.allowed_origins,
-        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)],
+        middleware=middleware,
     )
