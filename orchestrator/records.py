@@ -161,6 +161,16 @@ class Records:
             ).mappings().all()
         return [_approval(row) for row in rows]
 
+    async def count_pending(self) -> int:
+        """Approvals waiting, across tenants: for the operators' metrics."""
+        async with self.engine.connect() as conn:
+            return (
+                await conn.execute(
+                    sa.select(sa.func.count()).select_from(approvals)
+                    .where(approvals.c.status == "pending")
+                )
+            ).scalar_one()
+
     async def decide(
         self, tenant: str, approval_id: str, decision: dict[str, Any], decided_by: str
     ) -> bool:

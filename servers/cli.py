@@ -13,6 +13,7 @@ from servers.settings import CoreSettings, HttpSettings
 
 if TYPE_CHECKING:
     from events import EventBus
+    from servers.metrics import Metrics
 
 logger = logging.getLogger("supportdesk")
 SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator")
@@ -46,6 +47,7 @@ async def _serve_with(
     name: str, transport: str, http: HttpSettings, core: CoreSettings, bus: EventBus
 ) -> None:
     from servers.http_app import add_health_routes, build_http_app
+    from servers.metrics import add_metrics_route
     from servers.suite import build
 
     built = build(name, core, bus)
@@ -59,6 +61,7 @@ async def _serve_with(
     import uvicorn
 
     add_health_routes(built.server, built.readiness)
+    add_metrics_route(built.server, _metrics_for(built))
     app = build_http_app(built.server, http)
     config = uvicorn.Config(
         app, host=http.host, port=http.port, log_level="warning", lifespan="on"
@@ -68,6 +71,20 @@ async def _serve_with(
         "serving %s at http://%s:%s/mcp; backends: %s", name, http.host, http.port, backends
     )
     await server.serve()
+
+
+def _metrics_for(built) -> Metrics:
+    from servers.metrics import Metrics
+
+    metrics = Metrics()
+    records = getattr(built.service, "records", None)  # the orchestrator's, when served here
+    if records is not None:
+
+        async def pending_approvals(m: Metrics) -> None:
+            m.approvals_pending.set(await records.count_pending())
+
+        metrics.refreshers.append(pending_approvals)
+    return metrics
 
 
 async def _ingest(path: Path, core: CoreSettings) -> int:

@@ -198,7 +198,9 @@ def build_suite(
         return checks
 
     backends = {k: v for part in parts.values() for k, v in part.backends.items()}
-    return BuiltServer(suite, readiness, backends)
+    orchestrator = parts.get("orchestrator")
+    return BuiltServer(suite, readiness, backends,
+                       service=orchestrator.service if orchestrator else None)
 
 
 def build(name: str, core: CoreSettings, publisher: EventPublisher | None = None) -> BuiltServer:
