@@ -116,13 +116,13 @@ class Orchestrator:
     async def start(
         self, request: ResolveInput, caller: Caller, progress: Progress | None = None
     ) -> RunResult:
-        tools = self.tools.acting_for(caller)
+        run_id = new_id("run")
+        tools = self.tools.acting_for(caller, correlation=run_id)
         customer = await tools.find_customer(request.customer)
         if customer is None:
             raise OrchestratorError(
                 f"customer: no customer with email or id {request.customer!r}"
             )
-        run_id = new_id("run")
         state = {
             "request": {
                 "request_id": request.request_id or new_id("req"),
@@ -187,7 +187,8 @@ class Orchestrator:
         }
         return await self._drive(
             Command(resume={approval["interrupt_id"]: answer}),
-            approval["run_id"], caller, self.tools.acting_for(caller), progress,
+            approval["run_id"], caller,
+            self.tools.acting_for(caller, correlation=approval["run_id"]), progress,
         )
 
     async def outcome_of(self, caller: Caller, run_id: str) -> ResolveOutcome | None:

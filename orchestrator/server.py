@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from orchestrator.models import ApprovalDecision, ResolveOutcome
 from orchestrator.runner import Orchestrator, OrchestratorError, Paused, ResolveInput
 from servers.auth import APPROVALS_DECIDE, SUPPORT_RESOLVE
+from servers.correlation import Correlation
 from servers.errors import caller_errors
 from servers.identity import Caller, current_caller
 
@@ -96,6 +97,7 @@ def build_server(
         mask_error_details=True,
         request_state_security=security or request_state_security(None, 3600.0),
     )
+    mcp.add_middleware(Correlation("orchestrator"))
 
     def caller() -> Caller:
         return current_caller(default_tenant)

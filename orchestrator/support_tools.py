@@ -17,6 +17,7 @@ from fastmcp import Client, FastMCP
 from fastmcp.client.transports import StreamableHttpTransport
 from fastmcp.exceptions import ToolError
 
+from servers.correlation import CORRELATION_KEY
 from servers.identity import Caller
 
 
@@ -40,13 +41,17 @@ class Target:
 
 
 class SupportTools:
-    def __init__(self, clients: Mapping[str, Client], caller: Caller | None = None) -> None:
+    def __init__(self, clients: Mapping[str, Client], meta: dict | None = None) -> None:
         self._clients = clients
-        self._meta = caller.as_meta() if caller else None
+        self._meta = meta
 
-    def acting_for(self, caller: Caller) -> SupportTools:
-        """The same connections, every call made on behalf of ``caller``."""
-        return SupportTools(self._clients, caller)
+    def acting_for(self, caller: Caller, correlation: str | None = None) -> SupportTools:
+        """The same connections, every call made on behalf of ``caller`` and logged under
+        ``correlation`` (the run id) by the servers it reaches."""
+        meta = caller.as_meta()
+        if correlation:
+            meta[CORRELATION_KEY] = correlation
+        return SupportTools(self._clients, meta)
 
     @classmethod
     @asynccontextmanager

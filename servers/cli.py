@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     core = CoreSettings()
     from servers.logs import configure_logging
 
-    configure_logging(core.log_level)
+    configure_logging(core.log_level, core.log_format)
     if args.command == "ingest":
         return asyncio.run(_ingest(args.path, core))
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}

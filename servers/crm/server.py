@@ -51,6 +51,7 @@ from servers.crm.vocabulary import (
     Tier,
 )
 from servers.auth import CRM_READ, CRM_WRITE
+from servers.correlation import Correlation
 from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
 
@@ -145,6 +146,7 @@ def build_server(
     mcp = FastMCP(
         "supportdesk-crm", instructions=INSTRUCTIONS, lifespan=lifespan, mask_error_details=True
     )
+    mcp.add_middleware(Correlation("crm"))
 
     def caller():
         return current_caller(default_tenant)

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from events import EventPublisher
 from servers.auth import KB_READ, KB_WRITE
+from servers.correlation import Correlation
 from servers.errors import caller_errors, resource_errors
 from servers.kb.ingest import load_demo_if_empty
 from servers.kb.models import (
@@ -66,6 +67,7 @@ def build_server(
         lifespan=lifespan,
         mask_error_details=True,
     )
+    mcp.add_middleware(Correlation("kb"))
     if publisher is not None:
         mcp.add_middleware(ToolEvents(publisher, server="kb", default_tenant=default_tenant))
 

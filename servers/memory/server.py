@@ -18,6 +18,7 @@ from memory.context import MemoryContext, Strategy, Unit
 from memory.errors import MemoryTierError
 from memory.models import CustomerId, MemoryKind, Role, SessionId, SessionSnapshot
 from servers.auth import MEMORY_READ, MEMORY_WRITE
+from servers.correlation import Correlation
 from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
 from servers.tool_events import ToolEvents
@@ -73,6 +74,7 @@ def build_server(
     mcp = FastMCP(
         "supportdesk-memory", instructions=INSTRUCTIONS, lifespan=lifespan, mask_error_details=True
     )
+    mcp.add_middleware(Correlation("memory"))
     if publisher is not None:
         mcp.add_middleware(ToolEvents(publisher, server="memory", default_tenant=default_tenant))
 
