@@ -46,8 +46,8 @@ async def _serve(name: str, transport: str, http: HttpSettings, core: CoreSettin
 async def _serve_with(
     name: str, transport: str, http: HttpSettings, core: CoreSettings, bus: EventBus
 ) -> None:
-    from servers.http_app import add_health_routes, build_http_app
-    from servers.metrics import add_metrics_route
+    from servers.http_app import add_health_routes, build_http_app, build_suite_app
+    from servers.metrics import ToolMetrics, add_metrics_route
     from servers.suite import build
 
     built = build(name, core, bus)
@@ -61,8 +61,16 @@ async def _serve_with(
     import uvicorn
 
     add_health_routes(built.server, built.readiness)
-    add_metrics_route(built.server, _metrics_for(built))
-    app = build_http_app(built.server, http)
+    metrics = _metrics_for(built)
+    add_metrics_route(built.server, metrics)
+    if built.parts:
+        parts = {name: part.server for name, part in built.parts.items()}
+        app = build_suite_app(
+            built.server, parts, http, sealing=built.request_state_security,
+            prepare=lambda wrapper: wrapper.add_middleware(ToolMetrics(metrics)),
+        )
+    else:
+        app = build_http_app(built.server, http)
     config = uvicorn.Config(
         app, host=http.host, port=http.port, log_level="warning", lifespan="on"
     )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastmcp import FastMCP
+from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.routing import Mount
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -113,3 +116,38 @@ def build_http_app(
         allowed_origins=settings.allowed_origins,
         middleware=middleware,
     )
+
+
+def build_suite_app(
+    suite: FastMCP,
+    parts: Mapping[str, FastMCP],
+    settings: HttpSettings,
+    auth: AuthSettings | None = None,
+    *,
+    sealing=None,
+    prepare: Callable[[FastMCP], None] = lambda server: None,
+) -> ASGIApp:
+    """The composite at ``/mcp`` and each part at ``/<name>/mcp``, under one lifespan.
+
+    Each part is served through a thin wrapper server, so HTTP-only concerns (auth, metrics)
+    never touch the instances the orchestrator calls in process. ``sealing`` is the suite's
+    request-state security, so an approval asked at one path can be answered at another.
+    """
+    root = build_http_app(suite, settings, auth)
+    apps = {}
+    for name, part in parts.items():
+        wrapper = FastMCP(part.name, request_state_security=sealing)
+        wrapper.mount(part)
+        prepare(wrapper)
+        apps[name] = build_http_app(wrapper, settings, auth)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette):
+        async with AsyncExitStack() as stack:
+            for app in (root, *apps.values()):
+                await stack.enter_async_context(app.router.lifespan_context(app))
+            yield
+
+    routes = [Mount(f"/{name}", app=app) for name, app in apps.items()]
+    return Starlette(routes=[*routes, Mount("/", app=root)], lifespan=lifespan)
+

@@ -37,3 +37,16 @@ async def test_metrics_count_tool_calls_runs_and_pending_approvals(data_dir):
     assert sample(text, "supportdesk_approvals_pending") == 1
     assert ready["status"] == "ready"
     assert {"kb_store", "crm_store", "orchestrator"} <= set(ready["checks"])
+
+
+async def test_each_server_is_also_served_at_its_own_path(data_dir):
+    with http_server("all", data_dir=data_dir) as suite:
+        names = {}
+        for path in ("kb", "crm", "memory", "orchestrator"):
+            async with Client(f"{suite.base_url}/{path}/mcp") as client:
+                names[path] = {tool.name for tool in await client.list_tools()}
+        async with Client(f"{suite.base_url}/kb/mcp") as client:
+            hits = await client.call_tool("search", {"query": "refund"})
+    assert "search" in names["kb"] and "find_customers" in names["crm"]
+    assert "recall" in names["memory"] and "triage_and_resolve" in names["orchestrator"]
+    assert hits.structured_content["hits"]
