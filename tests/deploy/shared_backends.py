@@ -61,10 +61,11 @@ class SharedBackends:
     def replica_env(self, **overrides: str) -> dict[str, str]:
         postgres = f"{POSTGRES_SERVER}/{self.database}"
         env = {
-            "SUPPORTDESK_CRM_DATABASE_URL": f"postgresql+asyncpg://{postgres}",
+            "SUPPORTDESK_CRM_DATABASE_URL": f"postgresql://{postgres}",
             "SUPPORTDESK_CRM_DATABASE_SCHEMA": "crm",
             "SUPPORTDESK_MEMORY_CHECKPOINT_DATABASE_URL": f"postgresql://{postgres}",
-            "SUPPORTDESK_ORCHESTRATOR_DATABASE_URL": f"postgresql+asyncpg://{postgres}",
+            # One plain URL for all three, as the manifests pass the operator's one Secret key.
+            "SUPPORTDESK_ORCHESTRATOR_DATABASE_URL": f"postgresql://{postgres}",
             "SUPPORTDESK_MEMORY_REDIS_URL": self.redis_url,
             "SUPPORTDESK_MEMORY_REDIS_KEY_PREFIX": self.redis_key_prefix,
             "SUPPORTDESK_EVENTS_KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
