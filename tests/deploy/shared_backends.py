@@ -10,35 +10,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from tests.support.services import POSTGRES_ADMIN_URL, unavailable, unique_name
+from tests.support.services import unique_name
 
 POSTGRES_SERVER = "postgres@127.0.0.1:5432"
-
-
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database on the local server; its name. Dropped afterwards.
-
-    A database rather than a schema: the checkpointer and the orchestrator's runs table live
-    in the default schema of whatever database their URL names.
-    """
-    try:
-        import psycopg
-
-        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
-    except Exception as error:  # not installed, not running, refused: all mean unavailable
-        unavailable(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error}")
-    name = unique_name("sd")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield name
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def database_count(database: str, sql: str, *params: object) -> int:
