@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from events import EventBus
 
 logger = logging.getLogger("supportdesk")
-SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator")
+SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator", "workflow")
 
 
 def _parser() -> argparse.ArgumentParser:
