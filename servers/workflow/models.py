@@ -19,11 +19,6 @@ RequestRef = Annotated[
     StringConstraints(pattern=REQUEST_REF_PATTERN),
     Field(description="A request id (req-…, or the id the caller chose) or a run id (run-…)."),
 ]
-ApprovalId = Annotated[
-    str,
-    StringConstraints(pattern=r"^apr-[0-9a-f]{16}$"),
-    Field(description="The approval id, e.g. 'apr-0123456789abcdef'."),
-]
 
 
 class RequestSummary(BaseModel):

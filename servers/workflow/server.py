@@ -10,7 +10,7 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastmcp import Context, FastMCP
 from fastmcp.exceptions import PromptError
@@ -18,7 +18,14 @@ from mcp.types import ToolAnnotations
 from pydantic import AwareDatetime, Field
 
 from events import EventPublisher
-from orchestrator.models import Priority, ResolveOutcome
+from orchestrator.models import (
+    ApprovalIdArg,
+    DecisionArg,
+    EditedReplyArg,
+    Priority,
+    ReasonArg,
+    ResolveOutcome,
+)
 from orchestrator.runner import Caller, OrchestratorError
 from servers.crm.models import CustomerId
 from servers.errors import caller_errors, resource_errors
@@ -26,7 +33,6 @@ from servers.identity import current_caller
 from servers.tool_events import ToolEvents
 from servers.workflow.models import (
     AnalyticsReport,
-    ApprovalId,
     ApprovalList,
     RequestDetail,
     RequestPage,
@@ -142,19 +148,11 @@ def build_server(
     @mcp.tool(annotations=DECIDES)
     @caller_errors(*ERRORS)
     async def decide_approval(
-        approval_id: ApprovalId,
-        decision: Annotated[
-            Literal["approve", "edit", "reject"],
-            Field(description="approve sends the proposed reply; edit sends edited_reply; "
-                  "reject sends nothing and needs a reason."),
-        ],
+        approval_id: ApprovalIdArg,
+        decision: DecisionArg,
         ctx: Context,
-        edited_reply: Annotated[
-            str | None, Field(max_length=8000, description="The reply to send (edit only).")
-        ] = None,
-        reason: Annotated[
-            str | None, Field(max_length=2000, description="Why (required to reject).")
-        ] = None,
+        edited_reply: EditedReplyArg = None,
+        reason: ReasonArg = None,
     ) -> ResolveOutcome:
         """Decide a pending approval — once; a second decision is refused — and let the
         paused run finish (ticket updated, reply sent unless rejected). You are recorded as
@@ -221,7 +219,8 @@ def build_server(
     @caller_errors(WorkflowError, as_error=PromptError)
     async def daily_support_summary(
         day: Annotated[
-            str | None, Field(description="The UTC day to summarise (YYYY-MM-DD); today if omitted.")
+            str | None,
+            Field(description="The UTC day to summarise (YYYY-MM-DD); today if omitted."),
         ] = None,
     ) -> str:
         """Write the daily support summary for a day, from the request analytics."""

@@ -14,7 +14,8 @@ from events import Envelope, Outbox
 from servers.workflow.models import TimelineEvent
 
 SAFE_FIELDS = frozenset({
-    "actions", "allowed_decisions", "articles", "answer_chars", "approval_id", "category", "channel",
+    "actions", "allowed_decisions", "articles", "answer_chars", "approval_id", "category",
+    "channel",
     "citations", "confidence", "decided_by", "decision", "engine", "hits", "issues",
     "message_chars", "node", "passed", "pii_kinds", "priority", "reasons", "resolution",
     "retryable", "revision", "route", "sentiment", "stage", "status", "ticket_id",
