@@ -6,6 +6,7 @@ when ``SUPPORTDESK_MEMORY_CHECKPOINT_DATABASE_URL`` is set, so any replica can r
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ SQLITE_FILE = "checkpoints.sqlite"
 SQLITE_BUSY_SECONDS = 30.0
 # Any constant shared by every replica: serialises concurrent first-time migrations.
 POSTGRES_SETUP_LOCK = 0x5D_C4_EC_0B
+SETUP_LOCK_POLL_SECONDS = 0.05
 
 
 def describe_url(url: str) -> str:
@@ -70,6 +72,20 @@ async def _sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver]:
         yield saver
 
 
+async def _take_setup_lock(conn) -> None:
+    """Wait for the setup lock by polling, never inside a blocked statement: the saver's
+    CREATE INDEX CONCURRENTLY waits for every open transaction, so a replica blocked in
+    ``pg_advisory_lock`` would deadlock with the replica migrating (seen on a first start of
+    two replicas at once)."""
+    while True:
+        cursor = await conn.execute(
+            "SELECT pg_try_advisory_lock(%s) AS locked", (POSTGRES_SETUP_LOCK,)
+        )
+        if (await cursor.fetchone())["locked"]:
+            return
+        await asyncio.sleep(SETUP_LOCK_POLL_SECONDS)
+
+
 @asynccontextmanager
 async def _postgres(url: str, pool_size: int) -> AsyncIterator[BaseCheckpointSaver]:
     from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
@@ -89,7 +105,7 @@ async def _postgres(url: str, pool_size: int) -> AsyncIterator[BaseCheckpointSav
     try:
         saver = AsyncPostgresSaver(pool)
         async with pool.connection() as conn:
-            await conn.execute("SELECT pg_advisory_lock(%s)", (POSTGRES_SETUP_LOCK,))
+            await _take_setup_lock(conn)
             try:
                 await saver.setup()
             finally:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 metadata = sa.MetaData()
+SETUP_LOCK_KEY = 0x5D_0C_4E_57  # any constant shared by every replica
 
 runs = sa.Table(
     "orchestrator_runs",
@@ -68,6 +69,10 @@ class Records:
             kwargs["connect_args"] = {"timeout": 30}
         self._engine = create_async_engine(self.url, **kwargs)
         async with self._engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Replicas starting together would race to create the same tables.
+                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": SETUP_LOCK_KEY})
             await conn.run_sync(metadata.create_all)
 
     async def close(self) -> None:
@@ -160,6 +165,16 @@ class Records:
                 )
             ).mappings().all()
         return [approval_from_row(row) for row in rows]
+
+    async def count_pending(self) -> int:
+        """Approvals waiting, across tenants: for the operators' metrics."""
+        async with self.engine.connect() as conn:
+            return (
+                await conn.execute(
+                    sa.select(sa.func.count()).select_from(approvals)
+                    .where(approvals.c.status == "pending")
+                )
+            ).scalar_one()
 
     async def decide(
         self, tenant: str, approval_id: str, decision: dict[str, Any], decided_by: str

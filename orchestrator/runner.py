@@ -25,6 +25,7 @@ from orchestrator.models import ApprovalDecision, ResolveOutcome
 from orchestrator.outcome import build_outcome
 from orchestrator.records import Records, now
 from orchestrator.support_tools import SupportTools, Target
+from servers.identity import Caller
 
 Progress = Callable[[float, float, str], Awaitable[None]]
 STEPS = 7  # supervisor, triage, research, solution, quality, escalation, finalize
@@ -32,12 +33,6 @@ STEPS = 7  # supervisor, triage, research, solution, quality, escalation, finali
 
 class OrchestratorError(Exception):
     """Base error; messages name the field and are safe to show the caller."""
-
-
-@dataclass(frozen=True)
-class Caller:
-    tenant: str
-    principal: str
 
 
 @dataclass(frozen=True)
@@ -87,10 +82,12 @@ class Orchestrator:
         self._checkpointer = checkpointer
         self._stack: AsyncExitStack | None = None
         self._graph: CompiledStateGraph | None = None
+        self._tools: SupportTools | None = None
 
     async def open(self) -> None:
         async with AsyncExitStack() as stack:
             saver = await stack.enter_async_context(self._checkpointer())
+            self._tools = await stack.enter_async_context(SupportTools.connect(self.targets))
             await self.records.open()
             stack.push_async_callback(self.records.close)
             self._graph = build_graph(saver)
@@ -99,10 +96,16 @@ class Orchestrator:
     async def close(self) -> None:
         if self._stack is not None:
             await self._stack.aclose()
-        self._stack, self._graph = None, None
+        self._stack, self._graph, self._tools = None, None, None
 
     def ready(self) -> bool:
         return self._graph is not None
+
+    @property
+    def tools(self) -> SupportTools:
+        if self._tools is None:
+            raise RuntimeError("Orchestrator is not open")
+        return self._tools
 
     @property
     def graph(self) -> CompiledStateGraph:
@@ -113,31 +116,31 @@ class Orchestrator:
     async def start(
         self, request: ResolveInput, caller: Caller, progress: Progress | None = None
     ) -> RunResult:
-        async with SupportTools.connect(self.targets) as tools:
-            customer = await tools.find_customer(request.customer)
-            if customer is None:
-                raise OrchestratorError(
-                    f"customer: no customer with email or id {request.customer!r}"
-                )
-            run_id = new_id("run")
-            state = {
-                "request": {
-                    "request_id": request.request_id or new_id("req"),
-                    "run_id": run_id,
-                    "tenant": caller.tenant,
-                    "principal": caller.principal,
-                    "customer_ref": customer["id"],
-                    "subject": request.subject,
-                    "message": request.message,
-                    "channel": request.channel,
-                },
-                "customer": {"id": customer["id"]},
-            }
-            await self.records.save_run(
-                {"run_id": run_id, "request_id": state["request"]["request_id"],
-                 "tenant": caller.tenant, "customer_id": customer["id"], "status": "running"}
+        run_id = new_id("run")
+        tools = self.tools.acting_for(caller, correlation=run_id)
+        customer = await tools.find_customer(request.customer)
+        if customer is None:
+            raise OrchestratorError(
+                f"customer: no customer with email or id {request.customer!r}"
             )
-            return await self._drive(state, run_id, caller, tools, progress)
+        state = {
+            "request": {
+                "request_id": request.request_id or new_id("req"),
+                "run_id": run_id,
+                "tenant": caller.tenant,
+                "principal": caller.principal,
+                "customer_ref": customer["id"],
+                "subject": request.subject,
+                "message": request.message,
+                "channel": request.channel,
+            },
+            "customer": {"id": customer["id"]},
+        }
+        await self.records.save_run(
+            {"run_id": run_id, "request_id": state["request"]["request_id"],
+             "tenant": caller.tenant, "customer_id": customer["id"], "status": "running"}
+        )
+        return await self._drive(state, run_id, caller, tools, progress)
 
     async def resume(
         self,
@@ -182,11 +185,11 @@ class Orchestrator:
             "approval_id": approval_id,
             "decided_at": now().isoformat(),
         }
-        async with SupportTools.connect(self.targets) as tools:
-            return await self._drive(
-                Command(resume={approval["interrupt_id"]: answer}),
-                approval["run_id"], caller, tools, progress,
-            )
+        return await self._drive(
+            Command(resume={approval["interrupt_id"]: answer}),
+            approval["run_id"], caller,
+            self.tools.acting_for(caller, correlation=approval["run_id"]), progress,
+        )
 
     async def outcome_of(self, caller: Caller, run_id: str) -> ResolveOutcome | None:
         snapshot = await self.graph.aget_state({"configurable": {"thread_id": run_id}})

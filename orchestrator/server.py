@@ -31,9 +31,11 @@ from orchestrator.models import (
     ReasonArg,
     ResolveOutcome,
 )
-from orchestrator.runner import Caller, Orchestrator, OrchestratorError, Paused, ResolveInput
+from orchestrator.runner import Orchestrator, OrchestratorError, Paused, ResolveInput
+from servers.auth import APPROVALS_DECIDE, SUPPORT_RESOLVE
+from servers.correlation import Correlation
 from servers.errors import caller_errors
-from servers.identity import current_caller
+from servers.identity import Caller, current_caller
 
 FIRST_MODERN_VERSION = "2026-07-28"
 APPROVAL_KEY = "approval"
@@ -102,10 +104,10 @@ def build_server(
         mask_error_details=True,
         request_state_security=security or request_state_security(None, 3600.0),
     )
+    mcp.add_middleware(Correlation("orchestrator"))
 
     def caller() -> Caller:
-        who = current_caller(default_tenant)
-        return Caller(tenant=who.tenant, principal=who.principal)
+        return current_caller(default_tenant)
 
     async def ask_now(ctx: Context, paused: Paused, who: Caller, progress) -> ResolveOutcome | None:
         """Legacy era: elicit during the call; None when the human does not answer."""
@@ -119,7 +121,8 @@ def build_server(
     @mcp.tool(
         annotations=ToolAnnotations(
             readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
-        )
+        ),
+        tags={SUPPORT_RESOLVE},
     )
     @caller_errors(OrchestratorError)
     async def triage_and_resolve(
@@ -198,7 +201,8 @@ def build_server(
     @mcp.tool(
         annotations=ToolAnnotations(
             readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
-        )
+        ),
+        tags={APPROVALS_DECIDE},
     )
     @caller_errors(OrchestratorError)
     async def resolve_approval(

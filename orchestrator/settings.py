@@ -40,7 +40,12 @@ class OrchestratorSettings(BaseSettings):
 
     def runs_url(self, data_dir: Path) -> str:
         if self.database_url is not None:
-            return self.database_url.get_secret_value()
+            url = self.database_url.get_secret_value()
+            # A plain PostgreSQL URL (as operators hand out) means the async driver installed.
+            for scheme in ("postgresql://", "postgres://"):
+                if url.startswith(scheme):
+                    return "postgresql+asyncpg://" + url.removeprefix(scheme)
+            return url
         return f"sqlite+aiosqlite:///{data_dir / 'orchestrator.db'}"
 
     def sealing_keys(self) -> list[str]:

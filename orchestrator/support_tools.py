@@ -1,8 +1,9 @@
 """The knowledge-base, CRM and memory servers as the agents see them — over MCP only.
 
 The same code talks to co-located servers (in-memory transport) and to remote ones
-(streamable HTTP with a bearer token). A ``SupportTools`` is opened per run, inside the
-caller's request, so the servers scope every call to the caller's tenant.
+(streamable HTTP with a bearer token). Connections open once and are shared by all runs; each
+run works through ``acting_for(caller)``, so co-located servers scope its calls to the
+caller's tenant (remote ones to the tenant of the orchestrator's token).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from typing import Any
 from fastmcp import Client, FastMCP
 from fastmcp.client.transports import StreamableHttpTransport
 from fastmcp.exceptions import ToolError
+
+from servers.correlation import CORRELATION_KEY
+from servers.identity import Caller
 
 
 class SupportToolError(RuntimeError):
@@ -37,8 +41,17 @@ class Target:
 
 
 class SupportTools:
-    def __init__(self, clients: Mapping[str, Client]) -> None:
+    def __init__(self, clients: Mapping[str, Client], meta: dict | None = None) -> None:
         self._clients = clients
+        self._meta = meta
+
+    def acting_for(self, caller: Caller, correlation: str | None = None) -> SupportTools:
+        """The same connections, every call made on behalf of ``caller`` and logged under
+        ``correlation`` (the run id) by the servers it reaches."""
+        meta = caller.as_meta()
+        if correlation:
+            meta[CORRELATION_KEY] = correlation
+        return SupportTools(self._clients, meta)
 
     @classmethod
     @asynccontextmanager
@@ -53,7 +66,7 @@ class SupportTools:
     async def _call(self, server: str, tool: str, **arguments: Any) -> dict[str, Any]:
         arguments = {k: v for k, v in arguments.items() if v is not None}
         try:
-            result = await self._clients[server].call_tool(tool, arguments)
+            result = await self._clients[server].call_tool(tool, arguments, meta=self._meta)
         except ToolError as error:
             raise SupportToolError(f"{server}.{tool}: {error}") from error
         return result.structured_content or {}

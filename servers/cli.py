@@ -13,6 +13,7 @@ from servers.settings import CoreSettings, HttpSettings
 
 if TYPE_CHECKING:
     from events import EventBus
+    from servers.metrics import Metrics
 
 logger = logging.getLogger("supportdesk")
 SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator", "workflow")
@@ -45,7 +46,8 @@ async def _serve(name: str, transport: str, http: HttpSettings, core: CoreSettin
 async def _serve_with(
     name: str, transport: str, http: HttpSettings, core: CoreSettings, bus: EventBus
 ) -> None:
-    from servers.http_app import add_health_routes, build_http_app
+    from servers.http_app import add_health_routes, build_http_app, build_suite_app
+    from servers.metrics import ToolMetrics, add_metrics_route
     from servers.suite import build
 
     built = build(name, core, bus)
@@ -59,7 +61,16 @@ async def _serve_with(
     import uvicorn
 
     add_health_routes(built.server, built.readiness)
-    app = build_http_app(built.server, http)
+    metrics = _metrics_for(built)
+    add_metrics_route(built.server, metrics)
+    if built.parts:
+        parts = {name: part.server for name, part in built.parts.items()}
+        app = build_suite_app(
+            built.server, parts, http, sealing=built.request_state_security,
+            prepare=lambda wrapper: wrapper.add_middleware(ToolMetrics(metrics)),
+        )
+    else:
+        app = build_http_app(built.server, http)
     config = uvicorn.Config(
         app, host=http.host, port=http.port, log_level="warning", lifespan="on"
     )
@@ -68,6 +79,22 @@ async def _serve_with(
         "serving %s at http://%s:%s/mcp; backends: %s", name, http.host, http.port, backends
     )
     await server.serve()
+
+
+def _metrics_for(built) -> Metrics:
+    from servers.metrics import Metrics
+
+    metrics = Metrics()
+    # The orchestrator's records, when it is served here (itself, or behind the workflow server).
+    service = getattr(built.service, "orchestrator", built.service)
+    records = getattr(service, "records", None)
+    if records is not None:
+
+        async def pending_approvals(m: Metrics) -> None:
+            m.approvals_pending.set(await records.count_pending())
+
+        metrics.refreshers.append(pending_approvals)
+    return metrics
 
 
 async def _ingest(path: Path, core: CoreSettings) -> int:
@@ -97,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     core = CoreSettings()
     from servers.logs import configure_logging
 
-    configure_logging(core.log_level)
+    configure_logging(core.log_level, core.log_format)
     if args.command == "ingest":
         return asyncio.run(_ingest(args.path, core))
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastmcp import FastMCP
+from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.routing import Mount
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servers.auth import AuthSettings, auth_provider, check_bind, scope_middleware
+from servers.scope_gate import ScopeGate, tool_scopes_of
 from servers.settings import HttpSettings
 
 ReadinessCheck = Callable[[], Awaitable[Mapping[str, bool]]]
@@ -83,12 +88,66 @@ def add_health_routes(server: FastMCP, readiness: ReadinessCheck | None) -> None
         )
 
 
-def build_http_app(server: FastMCP, settings: HttpSettings) -> ASGIApp:
-    """The MCP endpoint at ``/mcp`` with DNS-rebinding protection and a body-size limit."""
+def build_http_app(
+    server: FastMCP, settings: HttpSettings, auth: AuthSettings | None = None
+) -> ASGIApp:
+    """The MCP endpoint at ``/mcp`` with DNS-rebinding protection and a body-size limit.
+
+    With authentication configured, every MCP request needs a valid bearer token and each
+    tool the scope it is tagged with.
+    """
+    auth = auth or AuthSettings()
+    check_bind(settings.host, auth)
+    provider = auth_provider(auth)
+    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)]
+    if provider is not None:
+        server.auth = provider
+        server.add_middleware(scope_middleware())
+        metadata = (
+            f"{auth.resource_url.rstrip('/')}/.well-known/oauth-protected-resource{MCP_PATH}"
+            if auth.resource_url else None
+        )
+        middleware.append(Middleware(ScopeGate, tool_scopes=tool_scopes_of(server),
+                                     resource_metadata=metadata))
     return server.http_app(
         path=MCP_PATH,
         host_origin_protection=True,
         allowed_hosts=[settings.host, *settings.allowed_hosts],
         allowed_origins=settings.allowed_origins,
-        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)],
+        middleware=middleware,
     )
+
+
+def build_suite_app(
+    suite: FastMCP,
+    parts: Mapping[str, FastMCP],
+    settings: HttpSettings,
+    auth: AuthSettings | None = None,
+    *,
+    sealing=None,
+    prepare: Callable[[FastMCP], None] = lambda server: None,
+) -> ASGIApp:
+    """The composite at ``/mcp`` and each part at ``/<name>/mcp``, under one lifespan.
+
+    Each part is served through a thin wrapper server, so HTTP-only concerns (auth, metrics)
+    never touch the instances the orchestrator calls in process. ``sealing`` is the suite's
+    request-state security, so an approval asked at one path can be answered at another.
+    """
+    root = build_http_app(suite, settings, auth)
+    apps = {}
+    for name, part in parts.items():
+        wrapper = FastMCP(part.name, request_state_security=sealing)
+        wrapper.mount(part)
+        prepare(wrapper)
+        apps[name] = build_http_app(wrapper, settings, auth)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette):
+        async with AsyncExitStack() as stack:
+            for app in (root, *apps.values()):
+                await stack.enter_async_context(app.router.lifespan_context(app))
+            yield
+
+    routes = [Mount(f"/{name}", app=app) for name, app in apps.items()]
+    return Starlette(routes=[*routes, Mount("/", app=root)], lifespan=lifespan)
+

@@ -6,9 +6,12 @@ logs tool arguments, drivers their parameters), so every handler also scrubs the
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
+
+from servers.correlation import CorrelationFields
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # International (+44 20 7946 0001) and North American ((555) 010-0199, 555-010-0199) styles.
@@ -37,9 +40,30 @@ class RedactPii(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO") -> None:
+class JsonLines(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request and correlation ids."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+            "correlation_id": getattr(record, "correlation_id", None),
+        }
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps({k: v for k, v in entry.items() if v is not None})
+
+
+def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonLines() if fmt == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    handler.addFilter(CorrelationFields())
     handler.addFilter(RedactPii())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -7,6 +7,7 @@ Only settings classes read the environment. Each component has its own class wit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_path
 from pydantic import Field
@@ -27,6 +28,9 @@ class CoreSettings(BaseSettings):
         description="Directory holding every embedded store (LanceDB, SQLite, outbox).",
     )
     log_level: str = Field(default="INFO", description="Log level for stderr logs.")
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="json: one object per line with request/correlation ids."
+    )
     default_tenant: str = Field(
         default="demo",
         description="Tenant used when the caller presents no identity (stdio, local HTTP).",

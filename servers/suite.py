@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastmcp import FastMCP
@@ -23,6 +23,8 @@ class BuiltServer:
     """How this server seals 2026-07-28 request state; the suite's top level must use it."""
     service: Any = None
     """The domain object behind the server, for servers that share it (workflow)."""
+    parts: Mapping[str, BuiltServer] = field(default_factory=dict)
+    """For the suite: each mounted server, which HTTP also serves at its own path."""
 
 
 def build_kb(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
@@ -263,7 +265,13 @@ def build_suite(
         return checks
 
     backends = {k: v for part in parts.values() for k, v in part.backends.items()}
-    return BuiltServer(suite, readiness, backends)
+    orchestrator = parts.get("orchestrator")
+    return BuiltServer(
+        suite, readiness, backends,
+        request_state_security=orchestrator.request_state_security if orchestrator else None,
+        service=orchestrator.service if orchestrator else None,
+        parts=parts,
+    )
 
 
 def build(name: str, core: CoreSettings, publisher: EventPublisher | None = None) -> BuiltServer:

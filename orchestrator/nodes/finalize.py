@@ -7,6 +7,8 @@ shielded from cancellation, so a client disconnect cannot leave it half done.
 
 from __future__ import annotations
 
+import asyncio
+
 import anyio
 from langgraph.runtime import Runtime
 
@@ -62,34 +64,12 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
     )
     actions.append(f"ticket {ticket['id']} ready")
     reply = final_reply(state) if status == "resolved" else None
-    if reply:
-        await tools.add_reply(ticket["id"], reply, idempotency_key=f"{request['run_id']}:reply")
-        actions.append("reply added to the ticket thread")
-    note = _note_for(status, state)
-    if note:
-        await tools.add_note(ticket["id"], note, idempotency_key=f"{request['run_id']}:note")
-        actions.append("internal note added")
-    target = {"resolved": "resolved", "escalated": "open", "rejected": "open"}[status]
-    changed = await tools.set_ticket_state(
-        ticket["id"], status=target, priority=triage["priority"], category=triage["category"],
-        assignee="tier2" if status != "resolved" else None,
+    # The ticket's thread and the customer's memory are independent: write them side by side.
+    ticket_actions, memory_actions = await asyncio.gather(
+        _update_ticket(tools, state, ticket["id"], status, reply),
+        _update_memory(tools, state, customer_id, status, reply),
     )
-    if changed:
-        actions.append(f"ticket set to {target}")
-    await tools.remember_resolution(
-        customer_id,
-        f"{request['subject']}: {status} ({triage['category']})"
-        + (f"; answered with {', '.join(c['article_id'] for c in state['draft']['citations'])}"
-           if status == "resolved" else ""),
-        source=f"request:{request['request_id']}",
-    )
-    actions.append("resolution remembered")
-    await tools.record_turns(
-        customer_id,
-        request["request_id"],
-        [("customer", triage["redacted_message"])] + ([("agent", reply)] if reply else []),
-    )
-    actions.append("conversation turns recorded")
+    actions += ticket_actions + memory_actions
     event = {"resolved": "request.resolved", "escalated": "request.escalated",
              "rejected": "request.resolved"}[status]
     await emit(runtime, state, event, status=status, route=route_taken(state),
@@ -99,6 +79,45 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
         "actions": actions,
         "decisions": [step("finalize", f"{status}; ticket {ticket['id']}", timer)],
     }
+
+
+async def _update_ticket(tools, state: SupportState, ticket_id: str, status: str,
+                         reply: str | None) -> list[str]:
+    request, triage = state["request"], state["triage"]
+    actions = []
+    if reply:
+        await tools.add_reply(ticket_id, reply, idempotency_key=f"{request['run_id']}:reply")
+        actions.append("reply added to the ticket thread")
+    note = _note_for(status, state)
+    if note:
+        await tools.add_note(ticket_id, note, idempotency_key=f"{request['run_id']}:note")
+        actions.append("internal note added")
+    target = {"resolved": "resolved", "escalated": "open", "rejected": "open"}[status]
+    changed = await tools.set_ticket_state(
+        ticket_id, status=target, priority=triage["priority"], category=triage["category"],
+        assignee="tier2" if status != "resolved" else None,
+    )
+    if changed:
+        actions.append(f"ticket set to {target}")
+    return actions
+
+
+async def _update_memory(tools, state: SupportState, customer_id: str, status: str,
+                         reply: str | None) -> list[str]:
+    request, triage = state["request"], state["triage"]
+    answered = ", ".join(c["article_id"] for c in state["draft"]["citations"])
+    await tools.remember_resolution(
+        customer_id,
+        f"{request['subject']}: {status} ({triage['category']})"
+        + (f"; answered with {answered}" if status == "resolved" else ""),
+        source=f"request:{request['request_id']}",
+    )
+    await tools.record_turns(
+        customer_id,
+        request["request_id"],
+        [("customer", triage["redacted_message"])] + ([("agent", reply)] if reply else []),
+    )
+    return ["resolution remembered", "conversation turns recorded"]
 
 
 def _note_for(status: str, state: SupportState) -> str | None:

@@ -50,6 +50,8 @@ from servers.crm.vocabulary import (
     TicketStatus,
     Tier,
 )
+from servers.auth import CRM_READ, CRM_WRITE
+from servers.correlation import Correlation
 from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
 
@@ -144,11 +146,12 @@ def build_server(
     mcp = FastMCP(
         "supportdesk-crm", instructions=INSTRUCTIONS, lifespan=lifespan, mask_error_details=True
     )
+    mcp.add_middleware(Correlation("crm"))
 
     def caller():
         return current_caller(default_tenant)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={CRM_READ})
     @caller_errors(CrmError)
     async def find_customers(
         email: EmailQuery = None,
@@ -175,14 +178,14 @@ def build_server(
             limit=limit,
         )
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={CRM_READ})
     @caller_errors(CrmError)
     async def get_customer(customer_id: CustomerId) -> CustomerProfile:
         """Read a customer's profile: contact details, tier and VIP flag, subscriptions with
         amounts and renewal dates, how many tickets are open, and the latest tickets."""
         return await service.get_customer(caller().tenant, customer_id)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={CRM_READ})
     @caller_errors(CrmError)
     async def list_tickets(
         status: Statuses = None,
@@ -210,14 +213,14 @@ def build_server(
         )
         return await service.list_tickets(caller().tenant, filters, cursor=cursor, limit=limit)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={CRM_READ})
     @caller_errors(CrmError)
     async def get_ticket(ticket_id: TicketId) -> TicketDetail:
         """Read one ticket with its whole conversation, internal notes and change history.
         Its `version` is what `update_ticket` needs as `expected_version`."""
         return await service.get_ticket(caller().tenant, ticket_id)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={CRM_READ})
     @caller_errors(CrmError)
     async def customer_timeline(
         customer_id: CustomerId,
@@ -230,7 +233,7 @@ def build_server(
             caller().tenant, customer_id, cursor=cursor, limit=limit
         )
 
-    @mcp.tool(annotations=APPENDS)
+    @mcp.tool(annotations=APPENDS, tags={CRM_WRITE})
     @caller_errors(CrmError)
     async def create_ticket(
         customer_id: CustomerId,
@@ -263,7 +266,7 @@ def build_server(
         )
         return await service.create_ticket(who.tenant, who.principal, new)
 
-    @mcp.tool(annotations=UPDATES)
+    @mcp.tool(annotations=UPDATES, tags={CRM_WRITE})
     @caller_errors(CrmError)
     async def update_ticket(
         ticket_id: TicketId,
@@ -292,7 +295,7 @@ def build_server(
             who.tenant, who.principal, ticket_id, expected_version, changes
         )
 
-    @mcp.tool(annotations=APPENDS)
+    @mcp.tool(annotations=APPENDS, tags={CRM_WRITE})
     @caller_errors(CrmError)
     async def add_message(
         ticket_id: TicketId,
@@ -310,7 +313,7 @@ def build_server(
         )
         return await service.add_message(who.tenant, who.principal, ticket_id, new)
 
-    @mcp.tool(annotations=APPENDS)
+    @mcp.tool(annotations=APPENDS, tags={CRM_WRITE})
     @caller_errors(CrmError)
     async def add_note(
         ticket_id: TicketId,
@@ -320,13 +323,13 @@ def build_server(
         who = caller()
         return await service.add_note(who.tenant, who.principal, ticket_id, body)
 
-    @mcp.resource("crm://customers/{customer_id}", mime_type="application/json")
+    @mcp.resource("crm://customers/{customer_id}", mime_type="application/json", tags={CRM_READ})
     @resource_errors(CrmError)
     async def customer_resource(customer_id: str) -> str:
         """A customer's profile with subscriptions and recent tickets."""
         return (await service.get_customer(caller().tenant, customer_id)).model_dump_json()
 
-    @mcp.resource("crm://tickets/{ticket_id}", mime_type="application/json")
+    @mcp.resource("crm://tickets/{ticket_id}", mime_type="application/json", tags={CRM_READ})
     @resource_errors(CrmError)
     async def ticket_resource(ticket_id: str) -> str:
         """A ticket with its conversation, internal notes and history."""

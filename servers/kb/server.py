@@ -11,6 +11,8 @@ from mcp_types import Completion, PromptReference, ResourceTemplateReference
 from pydantic import Field
 
 from events import EventPublisher
+from servers.auth import KB_READ, KB_WRITE
+from servers.correlation import Correlation
 from servers.errors import caller_errors, resource_errors
 from servers.kb.ingest import load_demo_if_empty
 from servers.kb.models import (
@@ -65,10 +67,11 @@ def build_server(
         lifespan=lifespan,
         mask_error_details=True,
     )
+    mcp.add_middleware(Correlation("kb"))
     if publisher is not None:
         mcp.add_middleware(ToolEvents(publisher, server="kb", default_tenant=default_tenant))
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={KB_READ})
     async def search(
         query: Annotated[
             str, Field(min_length=1, max_length=2000, description="What the customer asked.")
@@ -93,13 +96,13 @@ def build_server(
         filters = SearchFilters(category=category, product=product, tags=tuple(tags or ()))
         return await kb.search(query, filters=filters, limit=limit)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={KB_READ})
     @caller_errors(KnowledgeBaseError)
     async def get_article(article_id: ArticleId) -> Article:
         """Read one whole help-center article by id (the id in a search hit or its uri)."""
         return await kb.get(article_id)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={KB_READ})
     async def list_categories() -> CategoryList:
         """List the help-center categories with how many articles each holds."""
         return CategoryList(categories=await kb.categories())
@@ -107,7 +110,8 @@ def build_server(
     @mcp.tool(
         annotations=ToolAnnotations(
             readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
-        )
+        ),
+        tags={KB_WRITE},
     )
     async def upsert_article(
         article_id: ArticleId,
@@ -134,25 +138,26 @@ def build_server(
     @mcp.tool(
         annotations=ToolAnnotations(
             readOnlyHint=False, destructiveHint=True, idempotentHint=True, openWorldHint=False
-        )
+        ),
+        tags={KB_WRITE},
     )
     async def delete_article(article_id: ArticleId) -> DeleteOutcome:
         """Delete an article and all its passages from the search indexes. Cannot be undone."""
         return await kb.delete(article_id)
 
-    @mcp.resource("kb://articles/{article_id}", mime_type="text/markdown")
+    @mcp.resource("kb://articles/{article_id}", mime_type="text/markdown", tags={KB_READ})
     @resource_errors(KnowledgeBaseError)
     async def article_resource(article_id: str) -> str:
         """A help-center article as Markdown; the URI search hits cite."""
         article = await kb.get(article_id)
         return f"# {article.title}\n\n{article.body.removeprefix(f'# {article.title}').strip()}"
 
-    @mcp.resource("kb://categories", mime_type="application/json")
+    @mcp.resource("kb://categories", mime_type="application/json", tags={KB_READ})
     async def categories_resource() -> str:
         """Every category with its article count."""
         return CategoryList(categories=await kb.categories()).model_dump_json()
 
-    @mcp.resource("kb://categories/{category}", mime_type="application/json")
+    @mcp.resource("kb://categories/{category}", mime_type="application/json", tags={KB_READ})
     async def category_resource(category: str) -> str:
         """The articles of one category (titles and uris)."""
         return (await kb.list_category(category)).model_dump_json()

@@ -17,6 +17,8 @@ from events import EventPublisher
 from memory.context import MemoryContext, Strategy, Unit
 from memory.errors import MemoryTierError
 from memory.models import CustomerId, MemoryKind, Role, SessionId, SessionSnapshot
+from servers.auth import MEMORY_READ, MEMORY_WRITE
+from servers.correlation import Correlation
 from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
 from servers.tool_events import ToolEvents
@@ -72,10 +74,11 @@ def build_server(
     mcp = FastMCP(
         "supportdesk-memory", instructions=INSTRUCTIONS, lifespan=lifespan, mask_error_details=True
     )
+    mcp.add_middleware(Correlation("memory"))
     if publisher is not None:
         mcp.add_middleware(ToolEvents(publisher, server="memory", default_tenant=default_tenant))
 
-    @mcp.tool(annotations=IDEMPOTENT_WRITE)
+    @mcp.tool(annotations=IDEMPOTENT_WRITE, tags={MEMORY_WRITE})
     @caller_errors(MemoryTierError)
     async def remember(
         customer_id: CustomerId,
@@ -104,7 +107,7 @@ def build_server(
             expires_in_seconds=expires_in_seconds,
         )
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={MEMORY_READ})
     async def recall(
         query: Annotated[
             str, Field(min_length=1, max_length=2_000, description="What to look for.")
@@ -130,7 +133,8 @@ def build_server(
     @mcp.tool(
         annotations=ToolAnnotations(
             readOnlyHint=False, destructiveHint=True, idempotentHint=False, openWorldHint=False
-        )
+        ),
+        tags={MEMORY_WRITE},
     )
     @caller_errors(MemoryTierError)
     async def forget(
@@ -144,7 +148,7 @@ def build_server(
         from search and from the session cache at once; this cannot be undone."""
         return await service.forget(tenant(), memory_id=memory_id, customer_id=customer_id)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={MEMORY_READ})
     @caller_errors(MemoryTierError)
     async def get_session(
         session_id: SessionId,
@@ -158,7 +162,8 @@ def build_server(
     @mcp.tool(
         annotations=ToolAnnotations(
             readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
-        )
+        ),
+        tags={MEMORY_WRITE},
     )
     @caller_errors(MemoryTierError)
     async def append_turn(
@@ -178,7 +183,7 @@ def build_server(
             tenant(), session_id, role, content, customer_id=customer_id
         )
 
-    @mcp.tool(annotations=IDEMPOTENT_WRITE)
+    @mcp.tool(annotations=IDEMPOTENT_WRITE, tags={MEMORY_WRITE})
     @caller_errors(MemoryTierError)
     async def update_session(
         session_id: SessionId,
@@ -202,7 +207,7 @@ def build_server(
             tenant(), session_id, context=context, facts=facts, fact_ttl_seconds=fact_ttl_seconds
         )
 
-    @mcp.tool(annotations=IDEMPOTENT_WRITE)
+    @mcp.tool(annotations=IDEMPOTENT_WRITE, tags={MEMORY_WRITE})
     @caller_errors(MemoryTierError)
     async def summarize_session(
         session_id: SessionId,
@@ -222,7 +227,7 @@ def build_server(
             tenant(), session_id, max_sentences=max_sentences, max_chars=max_chars, save=save
         )
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={MEMORY_READ})
     @caller_errors(MemoryTierError)
     async def get_context(
         customer_id: CustomerId,
@@ -252,19 +257,25 @@ def build_server(
             budget=budget, unit=unit,
         )
 
-    @mcp.resource("memory://customers/{customer_id}", mime_type="application/json")
+    @mcp.resource(
+        "memory://customers/{customer_id}", mime_type="application/json", tags={MEMORY_READ}
+    )
     @resource_errors(MemoryTierError)
     async def customer_resource(customer_id: str) -> str:
         """Everything remembered about a customer, newest first."""
         return (await service.customer(tenant(), customer_id)).model_dump_json()
 
-    @mcp.resource("memory://sessions/{session_id}", mime_type="application/json")
+    @mcp.resource(
+        "memory://sessions/{session_id}", mime_type="application/json", tags={MEMORY_READ}
+    )
     @resource_errors(MemoryTierError)
     async def session_resource(session_id: str) -> str:
         """A conversation: turns, context and live facts."""
         return (await service.get_session(tenant(), session_id)).model_dump_json()
 
-    @mcp.resource("memory://health", mime_type="application/json")
+    @mcp.resource(
+        "memory://health", mime_type="application/json", tags={MEMORY_READ}
+    )
     async def health_resource() -> str:
         """Which backends answer; `degraded` while Redis is away and the local cache answers."""
         return (await service.health()).model_dump_json()

@@ -26,10 +26,12 @@ from orchestrator.models import (
     ReasonArg,
     ResolveOutcome,
 )
-from orchestrator.runner import Caller, OrchestratorError
+from orchestrator.runner import OrchestratorError
+from servers.auth import APPROVALS_DECIDE, WORKFLOW_READ
+from servers.correlation import Correlation
 from servers.crm.models import CustomerId
 from servers.errors import caller_errors, resource_errors
-from servers.identity import current_caller
+from servers.identity import Caller, current_caller
 from servers.tool_events import ToolEvents
 from servers.workflow.models import (
     AnalyticsReport,
@@ -89,16 +91,16 @@ def build_server(
         lifespan=lifespan or default_lifespan,
         mask_error_details=True,
     )
+    mcp.add_middleware(Correlation("workflow"))
     if publisher is not None:
         mcp.add_middleware(
             ToolEvents(publisher, server="workflow", default_tenant=default_tenant)
         )
 
     def caller() -> Caller:
-        who = current_caller(default_tenant)
-        return Caller(tenant=who.tenant, principal=who.principal)
+        return current_caller(default_tenant)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={WORKFLOW_READ})
     @caller_errors(*ERRORS)
     async def list_requests(
         status: Annotated[RequestStatus | None, Field(description="Only runs in this state.")]
@@ -127,7 +129,7 @@ def build_server(
         filters = RunFilters(status, category, priority, customer_id, since, until)
         return await service.list_requests(caller().tenant, filters, cursor=cursor, limit=limit)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={WORKFLOW_READ})
     @caller_errors(*ERRORS)
     async def get_request(request_id: RequestRef) -> RequestDetail:
         """One request in full: status, outcome, the per-agent decision trace (timings,
@@ -136,7 +138,7 @@ def build_server(
         Takes a request id (its latest run) or a run id (that run)."""
         return await service.get_request(caller().tenant, request_id)
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={APPROVALS_DECIDE})
     @caller_errors(*ERRORS)
     async def list_pending_approvals(
         limit: Annotated[int, Field(ge=1, le=200, description="Most approvals to return.")] = 50,
@@ -145,7 +147,7 @@ def build_server(
         changes, any refund, and why policy asks a human."""
         return await service.pending_approvals(caller().tenant, limit)
 
-    @mcp.tool(annotations=DECIDES)
+    @mcp.tool(annotations=DECIDES, tags={APPROVALS_DECIDE})
     @caller_errors(*ERRORS)
     async def decide_approval(
         approval_id: ApprovalIdArg,
@@ -166,7 +168,7 @@ def build_server(
             progress=progress,
         )
 
-    @mcp.tool(annotations=READ_ONLY)
+    @mcp.tool(annotations=READ_ONLY, tags={WORKFLOW_READ})
     @caller_errors(*ERRORS)
     async def request_analytics(since: Since = None, until: Until = None) -> AnalyticsReport:
         """Support volumes by category, priority, status and route (resolved on its own,
@@ -174,23 +176,27 @@ def build_server(
         time to resolve, for requests received in [since, until). Omit both for all time."""
         return await service.request_analytics(caller().tenant, since, until)
 
-    @mcp.resource("workflow://requests/{request_id}", mime_type="application/json")
+    @mcp.resource(
+        "workflow://requests/{request_id}", mime_type="application/json", tags={WORKFLOW_READ}
+    )
     @resource_errors(*ERRORS)
     async def request_resource(request_id: str) -> str:
         """A request in full: outcome, trace, approval and event timeline."""
         return (await service.get_request(caller().tenant, request_id)).model_dump_json()
 
-    @mcp.resource("workflow://approvals/pending", mime_type="application/json")
+    @mcp.resource(
+        "workflow://approvals/pending", mime_type="application/json", tags={APPROVALS_DECIDE}
+    )
     async def pending_resource() -> str:
         """The approvals waiting for a human, oldest first."""
         return (await service.pending_approvals(caller().tenant)).model_dump_json()
 
-    @mcp.resource("workflow://analytics", mime_type="application/json")
+    @mcp.resource("workflow://analytics", mime_type="application/json", tags={WORKFLOW_READ})
     async def analytics_resource() -> str:
         """Request analytics over all time."""
         return (await service.request_analytics(caller().tenant)).model_dump_json()
 
-    @mcp.prompt
+    @mcp.prompt(tags={APPROVALS_DECIDE})
     async def review_pending_approvals() -> str:
         """Walk a human through the replies waiting for approval, one at a time."""
         pending = await service.pending_approvals(caller().tenant)
@@ -215,7 +221,7 @@ def build_server(
             f"Pending approvals ({len(pending.approvals)}):\n\n{items}{more}"
         )
 
-    @mcp.prompt
+    @mcp.prompt(tags={WORKFLOW_READ})
     @caller_errors(WorkflowError, as_error=PromptError)
     async def daily_support_summary(
         day: Annotated[

@@ -3,7 +3,7 @@
 from fastmcp import Client
 
 from orchestrator.deps import Deps
-from orchestrator.support_tools import SupportTools
+from servers.identity import Caller
 from tests.orchestrator.requests import PASSWORD
 from tests.orchestrator.test_resolve_routes import read_ticket
 
@@ -12,17 +12,20 @@ async def test_running_the_final_step_again_writes_nothing_twice(resolve_server)
     rig = resolve_server()
     async with Client(rig.server) as client:
         out = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
-        orchestrator = rig.orchestrator
+        graph = rig.orchestrator.graph
+        tools = rig.orchestrator.tools.acting_for(Caller("demo", "local"))
         config = {"configurable": {"thread_id": out["run_id"]}}
         # Rewind to just before finalize, as a crash after its writes would leave it.
-        await orchestrator.graph.aupdate_state(config, {"outcome": None}, as_node="escalation")
-        async with SupportTools.connect(orchestrator.targets) as tools:
-            deps = Deps(tools=tools, engine=orchestrator.engine, publisher=rig.publisher)
-            async for _ in orchestrator.graph.astream(None, config, context=deps):
-                pass
-            memory = await tools.memory_context("C-000002", PASSWORD["message"], out["request_id"])
-            tickets = await tools._call("crm", "list_tickets", customer_id="C-000002", limit=50)
-        again = (await orchestrator.graph.aget_state(config)).values
+        await graph.aupdate_state(config, {"outcome": None}, as_node="escalation")
+        deps = Deps(tools=tools, engine=rig.orchestrator.engine, publisher=rig.publisher)
+        async for _ in graph.astream(None, config, context=deps):
+            pass
+        again = (await graph.aget_state(config)).values
+        memory = await tools.memory_context("C-000002", PASSWORD["message"], out["request_id"])
+    async with Client(rig.crm) as crm:
+        tickets = (
+            await crm.call_tool("list_tickets", {"customer_id": "C-000002", "limit": 50})
+        ).structured_content
 
     assert again["outcome"]["ticket_id"] == out["ticket_id"]
     assert again["actions"].count("reply added to the ticket thread") == 2  # attempted twice…

@@ -48,10 +48,14 @@ class RunningServer:
 
 @contextmanager
 def http_server(
-    *args: str, data_dir: Path, env: Mapping[str, str] | None = None, timeout: float = 60.0
+    *args: str,
+    data_dir: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60.0,
+    port: int | None = None,
 ) -> Iterator[RunningServer]:
-    """``supportdesk serve ARGS --transport http`` on a free port, ready when /healthz is."""
-    port = free_port()
+    """``supportdesk serve ARGS --transport http`` on a free port, ready when /readyz is."""
+    port = port or free_port()
     log = data_dir / f"server-{port}.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as log_file:

@@ -131,18 +131,33 @@ def unique_name(prefix: str) -> str:
 
 
 @contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A URL whose search_path is a fresh schema, dropped afterwards."""
+def _fresh_postgres(kind: str, prefix: str, drop_suffix: str) -> Iterator[str]:
+    """A new SCHEMA or DATABASE with a unique name on the local server, dropped afterwards."""
     try:
         import psycopg
 
         admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
     except Exception as error:  # not installed, not running, refused: all mean unavailable
         unavailable(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error}")
-    schema = unique_name("sdtest")
+    name = unique_name(prefix)
     with admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
+        admin.execute(f'CREATE {kind} "{name}"')
         try:
-            yield f"{POSTGRES_ADMIN_URL}?options=-csearch_path%3D{schema}"
+            yield name
         finally:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.execute(f'DROP {kind} IF EXISTS "{name}" {drop_suffix}')
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL whose search_path is a fresh schema, dropped afterwards."""
+    with _fresh_postgres("SCHEMA", "sdtest", "CASCADE") as schema:
+        yield f"{POSTGRES_ADMIN_URL}?options=-csearch_path%3D{schema}"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """The name of a fresh database on the local server, dropped (connections and all)
+    afterwards: for stores that keep their tables in the default schema of their URL."""
+    with _fresh_postgres("DATABASE", "sd", "WITH (FORCE)") as database:
+        yield database

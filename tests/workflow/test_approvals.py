@@ -5,7 +5,8 @@ import json
 import pytest
 from fastmcp.exceptions import ToolError
 
-from orchestrator.runner import Caller, OrchestratorError
+from orchestrator.runner import OrchestratorError
+from servers.identity import Caller
 from servers.workflow.queries import RunFilters
 from servers.workflow.service import WorkflowError
 from tests.orchestrator.requests import REFUND

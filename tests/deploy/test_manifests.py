@@ -1,0 +1,166 @@
+"""The Kubernetes manifests: kustomize renders every target, every object is valid against
+the Kubernetes schemas, and the deployment rules hold (hardening, probes, scaling, Secrets)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.deploy.manifests import container, of_kind, render, server_name
+
+# Oldest and newest Kubernetes minor versions the manifests are checked against.
+KUBERNETES_VERSIONS = ("1.30.0", "1.37.0")
+# Custom resources of the operators prod relies on; their CRDs are not in the schemas.
+OPERATOR_KINDS = {
+    ("postgresql.cnpg.io/v1", "Cluster"),
+    ("kafka.strimzi.io/v1beta2", "Kafka"),
+    ("kafka.strimzi.io/v1beta2", "KafkaNodePool"),
+}
+SERVERS = {"kb", "crm", "memory", "orchestrator", "workflow"}
+STATELESS = {"kb", "crm", "orchestrator", "workflow"}
+# Secrets are referenced by these names only (created out of band: manifests/README.md).
+REFERENCED_SECRETS = {
+    "supportdesk-postgres-app", "supportdesk-redis-url", "supportdesk-request-state",
+    "supportdesk-llm", "supportdesk-remote-token", "supportdesk-auth", "supportdesk-tls",
+}
+
+
+@pytest.fixture(scope="module", params=["base", "dev", "prod"])
+def rendered(request) -> tuple[str, list[dict]]:
+    return request.param, render(request.param)
+
+
+def servers_of(objects: list[dict]) -> dict[str, dict]:
+    return {
+        server_name(d): d for d in of_kind(objects, "Deployment").values()
+        if d["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "mcp-server"
+    }
+
+
+def test_every_object_is_valid_against_the_kubernetes_schemas(rendered):
+    import kubernetes_validate
+
+    _, objects = rendered
+    for obj in objects:
+        if (obj["apiVersion"], obj["kind"]) in OPERATOR_KINDS:
+            continue
+        for version in KUBERNETES_VERSIONS:
+            kubernetes_validate.validate(obj, version, strict=True)
+
+
+def test_only_known_operator_resources_are_used(rendered):
+    _, objects = rendered
+    custom = {(o["apiVersion"], o["kind"]) for o in objects
+              if "." in o["apiVersion"].split("/")[0]
+              and not o["apiVersion"].split("/")[0].endswith("k8s.io")}
+    assert custom <= OPERATOR_KINDS
+
+
+def test_each_server_has_a_hardened_deployment_with_probes_and_resources(rendered):
+    _, objects = rendered
+    servers = servers_of(objects)
+    assert set(servers) == SERVERS
+    for name, deployment in servers.items():
+        pod = deployment["spec"]["template"]["spec"]
+        main = container(deployment)
+        assert pod["securityContext"]["runAsNonRoot"] is True, name
+        assert pod["automountServiceAccountToken"] is False, name
+        hardening = main["securityContext"]
+        assert hardening["readOnlyRootFilesystem"] is True, name
+        assert hardening["allowPrivilegeEscalation"] is False, name
+        assert hardening["capabilities"]["drop"] == ["ALL"], name
+        assert main["args"][:2] == ["serve", name]
+        assert main["args"][-2:] == ["--host", "0.0.0.0"]
+        probes = {kind: main[kind]["httpGet"]
+                  for kind in ("startupProbe", "livenessProbe", "readinessProbe")}
+        assert probes["livenessProbe"]["path"] == "/healthz"
+        assert probes["readinessProbe"]["path"] == "/readyz"
+        for probe in probes.values():  # the Host guard would answer the pod IP with 421
+            assert {"name": "Host", "value": "localhost"} in probe["httpHeaders"]
+        assert set(main["resources"]) == {"requests", "limits"}
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        mounts = {m["mountPath"]: m["name"] for m in main["volumeMounts"]}
+        assert "emptyDir" in volumes[mounts["/data"]] and "emptyDir" in volumes[mounts["/tmp"]]
+
+
+def test_stateless_servers_autoscale_and_have_disruption_budgets(rendered):
+    _, objects = rendered
+    deployments = {d["metadata"]["name"]: d for d in servers_of(objects).values()}
+    hpas, pdbs = of_kind(objects, "HorizontalPodAutoscaler"), of_kind(objects,
+                                                                       "PodDisruptionBudget")
+    scaled = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in hpas.values()}
+    assert scaled == {f"supportdesk-{name}" for name in STATELESS}
+    for pdb in pdbs.values():
+        selector = pdb["spec"]["selector"]["matchLabels"]
+        matched = [d for d in deployments.values()
+                   if selector.items() <= d["spec"]["template"]["metadata"]["labels"].items()]
+        assert len(matched) == 1
+    assert len(pdbs) == len(STATELESS)
+
+
+def test_services_and_ingress_route_to_existing_pods(rendered):
+    _, objects = rendered
+    services = of_kind(objects, "Service")
+    pods = [o["spec"]["template"]["metadata"]["labels"] for o in objects
+            if o["kind"] in ("Deployment", "StatefulSet")]
+    for name, service in services.items():
+        selector = service["spec"]["selector"]
+        assert any(selector.items() <= labels.items() for labels in pods), name
+    (ingress,) = of_kind(objects, "Ingress").values()
+    for rule in ingress["spec"]["rules"]:
+        for path in rule["http"]["paths"]:
+            assert path["backend"]["service"]["name"] in services
+            assert path["path"] == "/mcp"
+
+
+def test_no_secret_is_committed_and_only_known_secrets_are_referenced(rendered):
+    _, objects = rendered
+    assert not of_kind(objects, "Secret")
+    referenced = set()
+    for obj in objects:
+        text = repr(obj)
+        assert "BEGIN PRIVATE KEY" not in text and "password=" not in text
+        if obj["kind"] in ("Deployment", "StatefulSet"):
+            for c in obj["spec"]["template"]["spec"]["containers"]:
+                for env in c.get("env", []):
+                    ref = env.get("valueFrom", {}).get("secretKeyRef")
+                    if ref:
+                        referenced.add(ref["name"])
+                for source in c.get("envFrom", []):
+                    if "secretRef" in source:
+                        referenced.add(source["secretRef"]["name"])
+        if obj["kind"] == "Ingress":
+            referenced |= {tls["secretName"] for tls in obj["spec"].get("tls", [])}
+    assert referenced <= REFERENCED_SECRETS
+
+
+def test_network_policies_deny_by_default_and_allow_the_backends(rendered):
+    _, objects = rendered
+    policies = of_kind(objects, "NetworkPolicy")
+    deny = policies["supportdesk-default-deny"]["spec"]
+    assert set(deny["policyTypes"]) == {"Ingress", "Egress"}
+    assert "ingress" not in deny and "egress" not in deny
+    egress_ports = {p["port"] for rule in policies["supportdesk-servers-egress"]["spec"]["egress"]
+                    for p in rule["ports"]}
+    assert {53, 5432, 6379, 9092, 8765} <= egress_ports
+
+
+def test_the_dev_overlay_brings_single_instance_backends_behind_the_prod_names():
+    objects = render("dev")
+    services = of_kind(objects, "Service")
+    assert {"supportdesk-postgres-rw", "supportdesk-redis-master",
+            "supportdesk-kafka-kafka-bootstrap"} <= set(services)
+    for workload in [*of_kind(objects, "StatefulSet").values(),
+                     *of_kind(objects, "Deployment").values()]:
+        assert workload["spec"]["replicas"] == 1
+    assert {o["metadata"].get("namespace") for o in objects if o["kind"] != "Namespace"} == {
+        "supportdesk-dev"
+    }
+
+
+def test_prod_takes_its_backends_from_operators():
+    objects = render("prod")
+    kinds = {(o["apiVersion"], o["kind"]) for o in objects}
+    assert OPERATOR_KINDS <= kinds
+    assert not of_kind(objects, "StatefulSet")
+    orchestrator = of_kind(objects, "HorizontalPodAutoscaler")["supportdesk-orchestrator"]
+    assert orchestrator["spec"]["minReplicas"] >= 3

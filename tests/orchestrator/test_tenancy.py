@@ -1,0 +1,31 @@
+"""The orchestrator acts for its caller's tenant on the servers it calls, and nobody else."""
+
+import pytest
+from fastmcp.exceptions import ToolError
+
+from servers.identity import Caller
+from tests.orchestrator.requests import PASSWORD
+from tests.support.eras import client_for
+from tests.support.processes import http_server
+
+
+async def test_runs_reach_only_the_callers_tenant(resolve_server, era):
+    rig = resolve_server()
+    acme = Caller("acme", "someone@acme").as_meta()
+    async with client_for(rig.server, era) as client:
+        # bob@example.com is a demo-tenant customer: invisible to a caller from acme.
+        with pytest.raises(ToolError, match="customer: no customer"):
+            await client.call_tool("triage_and_resolve", PASSWORD, meta=acme)
+        out = await client.call_tool("triage_and_resolve", PASSWORD)
+    assert out.structured_content["status"] == "resolved"
+
+
+async def test_a_remote_client_cannot_claim_a_tenant_in_meta(data_dir):
+    with http_server("crm", data_dir=data_dir) as crm:
+        async with client_for(crm.mcp_url, "2026-07-28") as client:
+            found = await client.call_tool(
+                "find_customers", {"email": "bob@example.com"},
+                meta=Caller("acme", "mallory").as_meta(),
+            )
+    # Still the default (demo) tenant's view: the forged _meta was ignored.
+    assert [c["email"] for c in found.structured_content["customers"]] == ["bob@example.com"]

@@ -1,0 +1,30 @@
+"""The README's commands and tables stay true."""
+
+from pathlib import Path
+
+from servers.settings_reference import table
+
+README = (Path(__file__).parent.parent / "README.md").read_text()
+
+
+def test_the_readme_starts_with_the_install_and_test_commands():
+    commands = README.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()
+    assert commands[0].startswith("python3 -m venv .venv && .venv/bin/pip install -e . ")
+    assert "supportdesk serve" in commands[0]
+    assert commands[1].startswith("python3 -m venv .venv && .venv/bin/pip install -e '.[test]'")
+    assert "pytest" in commands[1]
+
+
+def test_the_settings_table_is_the_one_the_code_generates():
+    assert table() in README
+
+
+async def test_the_python_client_example_runs(data_dir):
+    from tests.support.processes import http_server
+
+    example = README.split("```python\n", 1)[1].split("```", 1)[0]
+    example = example.replace("asyncio.run(main())", "")
+    namespace: dict = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    with http_server("all", data_dir=data_dir) as suite:
+        await namespace["main"](suite.mcp_url)
