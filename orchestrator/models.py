@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 RunStatus = Literal["resolved", "pending_approval", "escalated", "rejected", "failed"]
 DecisionType = Literal["approve", "edit", "reject"]
 Priority = Literal["low", "normal", "high", "urgent"]
+
+
+# The arguments of a decision, shared by every tool that decides an approval.
+ApprovalIdArg = Annotated[
+    str,
+    Field(pattern=r"^apr-[0-9a-f]{16}$",
+          description="The approval to decide, e.g. 'apr-0123456789abcdef'."),
+]
+DecisionArg = Annotated[
+    DecisionType,
+    Field(description="approve sends the reply; edit sends edited_reply; reject sends "
+          "nothing and needs a reason."),
+]
+EditedReplyArg = Annotated[
+    str | None, Field(max_length=8000, description="The reply to send (edit only).")
+]
+ReasonArg = Annotated[str | None, Field(max_length=2000, description="Why (required to reject).")]
 
 
 class ApprovalDecision(BaseModel):

@@ -105,7 +105,7 @@ class Records:
                     runs.select().where(runs.c.run_id == run_id, runs.c.tenant == tenant)
                 )
             ).mappings().first()
-        return _run(row) if row else None
+        return run_from_row(row) if row else None
 
     async def add_approval(self, approval: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         """Record a pending approval once per interrupt: (the row, whether it is new)."""
@@ -118,7 +118,7 @@ class Records:
                 )
             ).mappings().first()
             if existing:
-                return _approval(existing), False
+                return approval_from_row(existing), False
             row = {
                 **approval,
                 "status": "pending",
@@ -141,7 +141,7 @@ class Records:
                     )
                 )
             ).mappings().all()
-        return [_approval(row) for row in rows]
+        return [approval_from_row(row) for row in rows]
 
     async def get_approval(self, tenant: str, approval_id: str) -> dict[str, Any] | None:
         async with self.engine.connect() as conn:
@@ -152,7 +152,7 @@ class Records:
                     )
                 )
             ).mappings().first()
-        return _approval(row) if row else None
+        return approval_from_row(row) if row else None
 
     async def pending_approvals(self, tenant: str, limit: int = 100) -> list[dict[str, Any]]:
         async with self.engine.connect() as conn:
@@ -164,7 +164,7 @@ class Records:
                     .limit(limit)
                 )
             ).mappings().all()
-        return [_approval(row) for row in rows]
+        return [approval_from_row(row) for row in rows]
 
     async def count_pending(self) -> int:
         """Approvals waiting, across tenants: for the operators' metrics."""
@@ -194,14 +194,14 @@ class Records:
         return result.rowcount == 1
 
 
-def _run(row) -> dict[str, Any]:
+def run_from_row(row) -> dict[str, Any]:
     run = dict(row)
     run["outcome"] = json.loads(run["outcome"]) if run.get("outcome") else None
     run["created_at"], run["updated_at"] = _aware(run["created_at"]), _aware(run["updated_at"])
     return run
 
 
-def _approval(row) -> dict[str, Any]:
+def approval_from_row(row) -> dict[str, Any]:
     approval = dict(row)
     approval["reasons"] = json.loads(approval["reasons"])
     approval["request"] = json.loads(approval["request"])

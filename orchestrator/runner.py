@@ -243,13 +243,16 @@ class Orchestrator:
             }
         )
         if created:
+            # approval.requested is for whoever decides; request.escalated is the request's
+            # own history (the analytics projection reads only request.* events).
+            ids = {"tenant": caller.tenant, "request_id": request["request_id"],
+                   "customer_id": values["customer"]["id"], "correlation_id": request["run_id"]}
+            payload = {"approval_id": record["approval_id"],
+                       "reasons": interrupt.value["reasons"], "run_id": request["run_id"]}
             await self.publisher.publish(
-                Envelope(type="approval.requested", tenant=caller.tenant,
-                         request_id=request["request_id"], customer_id=values["customer"]["id"],
-                         correlation_id=request["run_id"],
-                         payload={"approval_id": record["approval_id"],
-                                  "reasons": interrupt.value["reasons"],
-                                  "run_id": request["run_id"]})
+                Envelope(type="approval.requested", payload=payload, **ids),
+                Envelope(type="request.escalated", payload={**payload, "route": "approval"},
+                         **ids),
             )
         return Paused(record["approval_id"], request["run_id"], interrupt.id, interrupt.value)
 

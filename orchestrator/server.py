@@ -23,7 +23,14 @@ from mcp.types import ToolAnnotations
 from mcp_types import ElicitRequest, ElicitRequestFormParams, InputRequiredResult
 from pydantic import BaseModel, Field
 
-from orchestrator.models import ApprovalDecision, ResolveOutcome
+from orchestrator.models import (
+    ApprovalDecision,
+    ApprovalIdArg,
+    DecisionArg,
+    EditedReplyArg,
+    ReasonArg,
+    ResolveOutcome,
+)
 from orchestrator.runner import Orchestrator, OrchestratorError, Paused, ResolveInput
 from servers.auth import APPROVALS_DECIDE, SUPPORT_RESOLVE
 from servers.correlation import Correlation
@@ -199,21 +206,11 @@ def build_server(
     )
     @caller_errors(OrchestratorError)
     async def resolve_approval(
-        approval_id: Annotated[
-            str, Field(pattern=r"^apr-[0-9a-f]{16}$", description="The approval to decide.")
-        ],
-        decision: Annotated[
-            Literal["approve", "edit", "reject"],
-            Field(description="approve sends the reply; edit sends edited_reply; reject sends "
-                  "nothing and needs a reason."),
-        ],
+        approval_id: ApprovalIdArg,
+        decision: DecisionArg,
         ctx: Context,
-        edited_reply: Annotated[
-            str | None, Field(max_length=8000, description="The reply to send (edit only).")
-        ] = None,
-        reason: Annotated[
-            str | None, Field(max_length=2000, description="Why (required to reject).")
-        ] = None,
+        edited_reply: EditedReplyArg = None,
+        reason: ReasonArg = None,
     ) -> ResolveOutcome:
         """Decide a pending approval (single use) and let the paused run finish.
 

@@ -24,9 +24,10 @@ CRM_READ, CRM_WRITE = "crm:read", "crm:write"
 MEMORY_READ, MEMORY_WRITE = "memory:read", "memory:write"
 SUPPORT_RESOLVE = "support:resolve"
 APPROVALS_DECIDE = "approvals:decide"
+WORKFLOW_READ = "workflow:read"
 SCOPES = (
     KB_READ, KB_WRITE, CRM_READ, CRM_WRITE, MEMORY_READ, MEMORY_WRITE, SUPPORT_RESOLVE,
-    APPROVALS_DECIDE,
+    APPROVALS_DECIDE, WORKFLOW_READ,
 )
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from servers.metrics import Metrics
 
 logger = logging.getLogger("supportdesk")
-SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator")
+SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator", "workflow")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,7 +85,9 @@ def _metrics_for(built) -> Metrics:
     from servers.metrics import Metrics
 
     metrics = Metrics()
-    records = getattr(built.service, "records", None)  # the orchestrator's, when served here
+    # The orchestrator's records, when it is served here (itself, or behind the workflow server).
+    service = getattr(built.service, "orchestrator", built.service)
+    records = getattr(service, "records", None)
     if records is not None:
 
         async def pending_approvals(m: Metrics) -> None:

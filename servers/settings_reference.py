@@ -18,9 +18,10 @@ def settings_classes() -> list[type[BaseSettings]]:
     from servers.auth import AuthSettings
     from servers.crm.settings import CrmSettings
     from servers.settings import CoreSettings, HttpSettings
+    from servers.workflow.settings import WorkflowSettings
 
     return [CoreSettings, HttpSettings, AuthSettings, EmbeddingSettings, CrmSettings,
-            MemorySettings, EventSettings, LLMSettings, OrchestratorSettings]
+            MemorySettings, EventSettings, LLMSettings, OrchestratorSettings, WorkflowSettings]
 
 
 def env_names(cls: type[BaseSettings], name: str, field) -> str:

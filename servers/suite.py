@@ -161,16 +161,74 @@ def build_orchestrator(
     return BuiltServer(server, readiness, backends, security, orchestrator)
 
 
+def build_workflow(
+    core: CoreSettings,
+    publisher: EventPublisher,
+    co_located: Mapping[str, BuiltServer] | None = None,
+) -> BuiltServer:
+    """The workflow server over the orchestrator's runs and approvals and the event log.
+
+    Beside an orchestrator (``co_located["orchestrator"]``) it shares that Orchestrator, so a
+    decision resumes the run in the same process; alone it builds its own over the same
+    stores (data dir / database URLs), which lets it resume runs started elsewhere. When
+    ``publisher`` is the process's event bus, the analytics projection consumes from it and
+    request timelines are read from its local log.
+    """
+    from contextlib import AsyncExitStack, asynccontextmanager
+
+    from fastmcp import Client
+
+    from events import EventBus
+    from events.projection import RequestAnalyticsProjection
+    from servers.workflow.analytics_feed import AnalyticsFeed
+    from servers.workflow.server import build_server
+    from servers.workflow.service import WorkflowService
+    from servers.workflow.settings import WorkflowSettings
+    from servers.workflow.timeline import OutboxEventLog
+
+    orchestrator = (co_located or {}).get("orchestrator") or build_orchestrator(core, publisher)
+    bus = publisher if isinstance(publisher, EventBus) else None
+    feed = AnalyticsFeed(
+        RequestAnalyticsProjection(WorkflowSettings().analytics_file(core.data_dir)), bus
+    )
+    event_log = OutboxEventLog(bus.outbox) if bus is not None else None
+    service = WorkflowService(orchestrator.service, feed, event_log)
+
+    @asynccontextmanager
+    async def lifespan(_):
+        async with AsyncExitStack() as stack:
+            # Holds the orchestrator open (its lifespan is shared and counted when the suite
+            # also runs it), then feeds the projection while serving.
+            await stack.enter_async_context(Client(orchestrator.server))
+            stack.push_async_callback(service.close)
+            await stack.enter_async_context(feed.running())
+            yield {"workflow": service}
+
+    async def readiness() -> dict[str, bool]:
+        return {"workflow": service.ready(), **await orchestrator.readiness()}
+
+    server = build_server(
+        service, default_tenant=core.default_tenant, publisher=publisher, lifespan=lifespan
+    )
+    backends = {
+        "analytics": feed.describe(),
+        "timeline": event_log.describe() if event_log else "unavailable (no event bus)",
+        **({} if co_located and "orchestrator" in co_located else orchestrator.backends),
+    }
+    return BuiltServer(server, readiness, backends, service=service)
+
+
 Builder = Callable[[CoreSettings, EventPublisher], BuiltServer]
 BUILDERS: dict[str, Builder] = {
     "kb": build_kb,
     "crm": build_crm,
     "memory": build_memory,
     "orchestrator": build_orchestrator,
+    "workflow": build_workflow,
 }
 # The orchestrator's tools keep their names (triage_and_resolve); the others get a prefix.
 NAMESPACES: dict[str, str | None] = {
-    "kb": "kb", "crm": "crm", "memory": "memory", "orchestrator": None
+    "kb": "kb", "crm": "crm", "memory": "memory", "orchestrator": None, "workflow": "workflow"
 }
 
 
@@ -179,11 +237,18 @@ def build_suite(
 ) -> BuiltServer:
     """Every server mounted into one endpoint, each under its namespace prefix.
 
-    The orchestrator reaches the co-located servers it is mounted beside, in memory.
+    The orchestrator reaches the co-located servers it is mounted beside, in memory; the
+    workflow server shares the orchestrator's Orchestrator.
     """
-    parts = {name: BUILDERS[name](core, publisher) for name in names if name != "orchestrator"}
-    if "orchestrator" in names:
+    parts = {
+        name: BUILDERS[name](core, publisher)
+        for name in names
+        if name not in ("orchestrator", "workflow")
+    }
+    if "orchestrator" in names or "workflow" in names:
         parts["orchestrator"] = build_orchestrator(core, publisher, co_located=parts)
+    if "workflow" in names:
+        parts["workflow"] = build_workflow(core, publisher, co_located=parts)
     suite = FastMCP(
         "supportdesk",
         instructions="supportdesk: customer-support tools.",

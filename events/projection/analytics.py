@@ -18,7 +18,6 @@ from pydantic import BaseModel, Field
 
 from events.envelope import Envelope
 from events.sqlite_worker import SQLiteWorker, transaction
-from events.types import RequestTriaged, parse_payload
 
 FAMILY = "request"
 STATUS_BY_TYPE = {
@@ -90,6 +89,13 @@ def _apply(connection: sqlite3.Connection, event: Envelope) -> bool:
     status = STATUS_BY_TYPE.get(event.type)
     if status is None or event.request_id is None:
         return False
+    # Payloads are read as plain fields, not validated: a producer that sends more (or fewer)
+    # fields than the typed model must not send its events to the dead-letter log.
+    fields = event.payload
+    if event.type == "request.resolved" and "rejected" in (
+        fields.get("status"), fields.get("resolution")
+    ):
+        status = "rejected"
     at = event.occurred_at.timestamp()
     key = (event.tenant, event.request_id)
     connection.execute(
@@ -100,11 +106,13 @@ def _apply(connection: sqlite3.Connection, event: Envelope) -> bool:
         (*key, at, status, at),
     )
     # A later event sets the status, except that nothing moves a request out of an end state
-    # unless it is itself an end state (a retried request may fail, then resolve).
+    # unless it is itself an end state (a retried request may fail, then resolve). A rejected
+    # reply ends the request too, but is not a resolution.
     connection.execute(
         "UPDATE request_facts SET status = ?, status_at = ?"
         " WHERE tenant = ? AND request_id = ? AND status_at <= ?"
-        " AND (status NOT IN ('resolved', 'failed') OR ? IN ('resolved', 'failed'))",
+        " AND (status NOT IN ('resolved', 'rejected', 'failed')"
+        "      OR ? IN ('resolved', 'rejected', 'failed'))",
         (status, at, *key, at, status),
     )
     if event.type == "request.received":
@@ -116,20 +124,24 @@ def _apply(connection: sqlite3.Connection, event: Envelope) -> bool:
         connection.execute(
             "UPDATE request_facts SET escalated = 1 WHERE tenant = ? AND request_id = ?", key
         )
-    elif event.type == "request.resolved":
+    elif event.type == "request.resolved" and status == "resolved":
         connection.execute(
             "UPDATE request_facts SET resolved_at = max(coalesce(resolved_at, 0), ?)"
             " WHERE tenant = ? AND request_id = ?",
             (at, *key),
         )
     elif event.type == "request.triaged":
-        payload = parse_payload(event)
-        fields = payload.model_dump() if isinstance(payload, RequestTriaged) else payload
+        # The route triage guessed counts only until the run says which route it took.
         connection.execute(
             "UPDATE request_facts SET category = coalesce(?, category),"
-            " priority = coalesce(?, priority), route = coalesce(?, route)"
+            " priority = coalesce(?, priority), route = coalesce(route, ?)"
             " WHERE tenant = ? AND request_id = ?",
             (fields.get("category"), fields.get("priority"), fields.get("route"), *key),
+        )
+    if event.type in ("request.escalated", "request.resolved") and fields.get("route"):
+        connection.execute(
+            "UPDATE request_facts SET route = ? WHERE tenant = ? AND request_id = ?",
+            (fields["route"], *key),
         )
     return True
 

@@ -25,6 +25,14 @@ def decide_status(state: SupportState) -> str:
     return "rejected" if decision == "reject" else "resolved"
 
 
+def route_taken(state: SupportState) -> str:
+    """For analytics: answered on its own, through a human approval, or handed to a human."""
+    approval = state["approval"]
+    if approval.get("handoff"):
+        return "escalated"
+    return "approval" if approval.get("required") else "resolved"
+
+
 def final_reply(state: SupportState) -> str:
     decision = state["approval"].get("decision") or {}
     if decision.get("type") == "edit" and decision.get("edited_reply"):
@@ -64,8 +72,8 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
     actions += ticket_actions + memory_actions
     event = {"resolved": "request.resolved", "escalated": "request.escalated",
              "rejected": "request.resolved"}[status]
-    await emit(runtime, state, event, status=status, ticket_id=ticket["id"],
-               category=triage["category"], priority=triage["priority"])
+    await emit(runtime, state, event, status=status, route=route_taken(state),
+               ticket_id=ticket["id"], category=triage["category"], priority=triage["priority"])
     return {
         "outcome": {"status": status, "ticket_id": ticket["id"], "reply": reply},
         "actions": actions,

@@ -128,6 +128,26 @@ async def test_a_paused_run_is_decided_by_another_principal(suite, era):
     assert done["approval"]["decided_by"] == "lead@demo"
 
 
+async def test_the_workflow_server_records_the_lead_who_decides(suite):
+    agent = token(sub="agent@demo", scopes=["support:resolve"])
+    lead = token(sub="lead@demo", scopes=["approvals:decide"])
+    async with as_client(suite.mcp_url, agent) as client:
+        pending = (await client.call_tool("triage_and_resolve", REFUND)).structured_content
+    async with as_client(suite.mcp_url, lead) as client:
+        listed = (
+            await client.call_tool("workflow_list_pending_approvals", {})
+        ).structured_content
+        done = (await client.call_tool("workflow_decide_approval", {
+            "approval_id": pending["approval"]["approval_id"], "decision": "approve",
+        })).structured_content
+        with pytest.raises(Exception, match="insufficient.scope|error response"):
+            await client.call_tool("workflow_list_requests", {})
+    assert pending["approval"]["approval_id"] in [
+        a["approval_id"] for a in listed["approvals"]
+    ]
+    assert done["status"] == "resolved" and done["approval"]["decided_by"] == "lead@demo"
+
+
 def test_a_public_bind_without_authentication_refuses_to_start(tmp_path):
     result = subprocess.run(
         [SUPPORTDESK, "serve", "kb", "--transport", "http", "--host", "0.0.0.0",

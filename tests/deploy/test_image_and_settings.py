@@ -18,18 +18,17 @@ from events import EventSettings
 from memory.settings import MemorySettings
 from orchestrator.engines.settings import LLMSettings
 from orchestrator.settings import OrchestratorSettings
-from servers.cli import SERVER_CHOICES, _parser
+from servers.cli import _parser
 from servers.crm.settings import CrmSettings
 from servers.settings import CoreSettings, HttpSettings
+from servers.workflow.settings import WorkflowSettings
 from tests.deploy.manifests import REPO, container, of_kind, render, server_name
 from tests.support.services import unavailable
 
 SETTINGS: tuple[type[BaseSettings], ...] = (
     CoreSettings, HttpSettings, EventSettings, MemorySettings, OrchestratorSettings,
-    CrmSettings, LLMSettings, EmbeddingSettings,
+    CrmSettings, LLMSettings, EmbeddingSettings, WorkflowSettings,
 )
-# Being added in parallel (issue: workflow server); the manifests already deploy it.
-NOT_YET_IN_CLI = {"workflow"}
 DOCKERFILE = REPO / "Dockerfile"
 
 
@@ -101,8 +100,6 @@ def test_the_image_runs_the_cli_and_serves_the_suite_by_default():
 def test_each_deployment_starts_a_server_the_cli_knows():
     for deployment in of_kind(render("base"), "Deployment").values():
         name = server_name(deployment)
-        if name in NOT_YET_IN_CLI and name not in SERVER_CHOICES:
-            continue
         args = _parser().parse_args(container(deployment)["args"])
         assert args.server == name
 

@@ -222,3 +222,30 @@ async def test_a_newer_triage_version_still_counts(projection):
     await projection.handle(newer)
     stats = await projection.analytics("acme")
     assert stats.by_category == {"billing": 1} and stats.by_status == {"triaged": 1}
+
+
+def orchestrator_event(event_type: str, request_id: str, minutes: float, **payload) -> Envelope:
+    """An event as the orchestrator sends it: untyped payload with a run id and extra fields."""
+    return at(
+        Envelope(type=event_type, tenant="acme", request_id=request_id, correlation_id="run-1",
+                 payload={"run_id": "run-1", **payload}),
+        minutes,
+    )
+
+
+async def test_the_route_taken_wins_and_a_rejected_reply_is_not_a_resolution(projection):
+    events = [
+        orchestrator_event("request.received", "R-9", 0, channel="web"),
+        orchestrator_event("request.triaged", "R-9", 1, category="billing", priority="high",
+                           sentiment="neutral", confidence=0.8, pii_kinds=[]),
+        orchestrator_event("request.escalated", "R-9", 2, approval_id="apr-1",
+                           reasons=["refund"], route="approval"),
+        orchestrator_event("request.resolved", "R-9", 9, status="rejected", route="approval",
+                           ticket_id="T-1", category="billing", priority="high"),
+    ]
+    for event in events:
+        await projection.handle(event)
+    stats = await projection.analytics("acme")
+    assert stats.by_category == {"billing": 1} and stats.by_priority == {"high": 1}
+    assert stats.by_route == {"approval": 1} and stats.by_status == {"rejected": 1}
+    assert stats.escalated == 1 and stats.resolved == 0 and stats.time_to_resolve.count == 0

@@ -1,0 +1,51 @@
+"""A workflow rig: orchestrator and workflow servers sharing one Orchestrator and a real bus."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import pytest
+
+from tests.support.eras import client_for
+from tests.support.services import await_until
+
+
+@dataclass
+class Rig:
+    orchestrator_server: object
+    workflow_server: object
+    service: object
+    """The WorkflowService, for calls as another tenant."""
+    bus: object
+
+    @asynccontextmanager
+    async def clients(self, era: str):
+        """(orchestrator client, workflow client), both in memory, in one protocol era."""
+        async with client_for(self.workflow_server, era) as workflow:
+            async with client_for(self.orchestrator_server, era) as orchestrator:
+                yield orchestrator, workflow
+
+    async def caught_up(self, workflow) -> dict:
+        """The analytics once the projection has consumed every event in the log."""
+
+        async def report():
+            out = (await workflow.call_tool("request_analytics", {})).structured_content
+            return out if out["events_behind"] == 0 else None
+
+        return await await_until(report, timeout=15, what="analytics to catch up")
+
+
+@pytest.fixture
+async def rig(data_dir):
+    from events import EventSettings, bus_from_settings
+    from servers.settings import CoreSettings
+    from servers.suite import BUILDERS, build_orchestrator, build_workflow
+
+    core = CoreSettings(data_dir=data_dir, default_tenant="demo")
+    bus = bus_from_settings(EventSettings(), data_dir)
+    parts = {name: BUILDERS[name](core, bus) for name in ("kb", "crm", "memory")}
+    orchestrator = build_orchestrator(core, bus, co_located=parts)
+    workflow = build_workflow(core, bus, co_located={**parts, "orchestrator": orchestrator})
+    async with bus:
+        yield Rig(orchestrator.server, workflow.server, workflow.service, bus)
