@@ -14,6 +14,7 @@ from servers.settings import CoreSettings, HttpSettings
 if TYPE_CHECKING:
     from events import EventBus
     from servers.metrics import Metrics
+    from servers.suite import BuiltServer
 
 logger = logging.getLogger("supportdesk")
 SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator", "workflow")
@@ -36,21 +37,22 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _serve(name: str, transport: str, http: HttpSettings, core: CoreSettings) -> None:
     from events import EventSettings, bus_from_settings
+    from servers.suite import build
 
-    # One bus per process, shared by every server; its relay runs while the process serves.
+    # One bus per process, shared by every server. Servers are built first (no I/O), so the
+    # stores that keep their own outbox are registered before the relay starts.
     bus = bus_from_settings(EventSettings(), core.data_dir)
+    built = build(name, core, bus)
     async with bus:
-        await _serve_with(name, transport, http, core, bus)
+        await _serve_with(name, transport, http, built, bus)
 
 
 async def _serve_with(
-    name: str, transport: str, http: HttpSettings, core: CoreSettings, bus: EventBus
+    name: str, transport: str, http: HttpSettings, built: BuiltServer, bus: EventBus
 ) -> None:
     from servers.http_app import add_health_routes, build_http_app, build_suite_app
     from servers.metrics import ToolMetrics, add_metrics_route
-    from servers.suite import build
 
-    built = build(name, core, bus)
     described = {**built.backends, "events": bus.describe()}
     backends = ", ".join(f"{k}={v}" for k, v in described.items())
     if transport == "stdio":

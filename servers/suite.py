@@ -73,6 +73,10 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     from servers.crm.store.database import CrmDatabase
 
     database = CrmDatabase.from_settings(CrmSettings(), core.data_dir)
+    if database.sqlite_path is not None and hasattr(publisher, "add_source"):
+        # Ticket events commit with the ticket, in crm.db; the bus's relay carries them on.
+        database.transactional_outbox = True
+        publisher.add_source(database.sqlite_path)
     crm = CrmService(database)
 
     async def readiness() -> dict[str, bool]:

@@ -248,10 +248,11 @@ class CrmService:
         )
 
     async def _committed(self, write):
-        """Run one write transaction, then publish its events: the one place events leave.
+        """Run one write transaction, then publish what it did not stage in its outbox.
 
-        The transactional outbox will move the append inside the transaction; until then an
-        event whose publishing fails is logged (ids only) and the committed write stands.
+        On SQLite with the event bus the events were written in the transaction itself (the
+        bus relays them); otherwise they are published right after the commit, and one whose
+        publishing fails is logged (ids only) while the committed write stands.
         """
         outcome, events = await write
         await self._publish(events)

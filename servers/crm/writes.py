@@ -125,6 +125,12 @@ async def create_ticket(
                 ticket_number=row.id,
                 after=fields,
             )
+            payload = {
+                "ticket_id": format_id(TICKET, row.id), "customer_id": new.customer_id, **fields
+            }
+            to_publish = await db.stage_events(
+                conn, [_ticket_event("ticket.created", tenant, row, payload)]
+            )
     except IntegrityError:
         # A concurrent call with the same request_id committed first: theirs is the ticket.
         async with db.read() as conn:
@@ -132,9 +138,7 @@ async def create_ticket(
         if new.request_id is None or existing is None:
             raise
         return _repeated(existing, customer_number, new.request_id), []
-    payload = {"ticket_id": format_id(TICKET, row.id), "customer_id": new.customer_id, **fields}
-    event = _ticket_event("ticket.created", tenant, row, payload)
-    return CreatedTicket(ticket=tickets.to_ticket(row), created=True), [event]
+    return CreatedTicket(ticket=tickets.to_ticket(row), created=True), to_publish
 
 
 def _repeated(existing, customer_number: int, request_id: str) -> CreatedTicket:
@@ -190,14 +194,15 @@ async def update_ticket(
             before=before,
             after=after,
         )
-    diff = {field: [before[field], after[field]] for field in after}
-    event = _ticket_event(
-        "ticket.updated",
-        tenant,
-        updated,
-        {"ticket_id": ticket_id, "version": updated.version, "changes": diff},
-    )
-    return UpdatedTicket(ticket=tickets.to_ticket(updated), changes=diff), [event]
+        diff = {field: [before[field], after[field]] for field in after}
+        event = _ticket_event(
+            "ticket.updated",
+            tenant,
+            updated,
+            {"ticket_id": ticket_id, "version": updated.version, "changes": diff},
+        )
+        to_publish = await db.stage_events(conn, [event])
+    return UpdatedTicket(ticket=tickets.to_ticket(updated), changes=diff), to_publish
 
 
 async def add_message(

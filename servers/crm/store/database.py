@@ -18,6 +18,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from events.outbox import append_events, create_outbox_table
+
 from servers.crm.settings import CrmSettings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -58,6 +60,14 @@ class CrmDatabase:
         }
         self._busy_timeout_ms = sqlite_busy_timeout_ms
         self._engine: AsyncEngine | None = None
+        self.transactional_outbox = False
+        """When set (SQLite only), events are written in the same transaction as the change."""
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if self.dialect != "sqlite" or self.url.database in (None, "", ":memory:"):
+            return None
+        return Path(self.url.database)
 
     @classmethod
     def from_settings(cls, settings: CrmSettings, data_dir: Path) -> CrmDatabase:
@@ -93,6 +103,9 @@ class CrmDatabase:
         self._engine = self._create_engine()
         try:
             await self._migrate()
+            if self.transactional_outbox:
+                async with self.write() as conn:
+                    await conn.run_sync(create_outbox_table)
         except BaseException:
             await self.close()
             raise
@@ -131,6 +144,14 @@ class CrmDatabase:
             await conn.execution_options(**{_WRITE: True})
             async with conn.begin():
                 yield conn
+
+    async def stage_events(self, conn: AsyncConnection, events: list) -> list:
+        """Write ``events`` into this transaction's outbox when there is one; what is left
+        (all of them, without an outbox) is for the caller to publish after the commit."""
+        if not self.transactional_outbox or not events:
+            return events
+        await conn.run_sync(lambda sync_conn: append_events(sync_conn, events))
+        return []
 
     async def setup_lock(self, conn: AsyncConnection) -> None:
         """Serialise start-up work (migrations, demo data) across processes sharing the store."""
