@@ -10,7 +10,7 @@ from fastmcp.exceptions import ToolError
 from fastmcp.server.auth.providers.jwt import RSAKeyPair
 
 from servers.auth import SCOPES
-from tests.orchestrator.requests import REFUND
+from tests.orchestrator.requests import PASSWORD, REFUND
 from tests.support.eras import LEGACY, MODERN, client_for
 from tests.support.processes import SUPPORTDESK, free_port, http_server, server_env
 
@@ -132,7 +132,9 @@ async def test_the_workflow_server_records_the_lead_who_decides(suite):
     agent = token(sub="agent@demo", scopes=["support:resolve"])
     lead = token(sub="lead@demo", scopes=["approvals:decide"])
     async with as_client(suite.mcp_url, agent) as client:
+        resolved = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
         pending = (await client.call_tool("triage_and_resolve", REFUND)).structured_content
+    assert resolved["status"] == "resolved"
     async with as_client(suite.mcp_url, lead) as client:
         listed = (
             await client.call_tool("workflow_list_pending_approvals", {})
