@@ -144,7 +144,12 @@ class WorkflowService:
             outcome=ResolveOutcome.model_validate(run["outcome"]) if run["outcome"] else None,
             approval=approval_model(approval, run) if approval else None,
             runs=[r["run_id"] for r in history],
-            timeline=[timeline_event(event) for event in events],
+            # By when things happened: events that reach the log through another store's outbox
+            # arrive there later than the ones published directly.
+            timeline=[
+                timeline_event(event)
+                for event in sorted(events, key=lambda event: (event.occurred_at, event.id))
+            ],
         )
 
     async def pending_approvals(self, tenant: str, limit: int = 50) -> ApprovalList:
