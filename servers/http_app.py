@@ -17,7 +17,10 @@ from servers.auth import AuthSettings, auth_provider, check_bind, scope_middlewa
 from servers.scope_gate import ScopeGate, tool_scopes_of
 from servers.settings import HttpSettings
 
-ReadinessCheck = Callable[[], Awaitable[Mapping[str, bool]]]
+ReadinessCheck = Callable[[], Awaitable[Mapping[str, bool | str]]]
+"""Each backend: True (answering), False (down: not ready), or "degraded" (serving from a
+fallback, e.g. sessions in-process while Redis is away: still ready, and says so)."""
+DEGRADED = "degraded"
 
 MCP_PATH = "/mcp"
 
@@ -72,7 +75,12 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> 
 
 
 def add_health_routes(server: FastMCP, readiness: ReadinessCheck | None) -> None:
-    """``/healthz`` says the process answers; ``/readyz`` says its backends do."""
+    """``/healthz`` says the process answers; ``/readyz`` says its backends do.
+
+    A degraded backend keeps the process in service (200, status "degraded"): pulling every
+    replica out of the load balancer when a shared cache blinks would turn a slowdown into
+    an outage.
+    """
 
     @server.custom_route("/healthz", methods=["GET"])
     async def healthz(_: Request) -> JSONResponse:
@@ -81,11 +89,12 @@ def add_health_routes(server: FastMCP, readiness: ReadinessCheck | None) -> None
     @server.custom_route("/readyz", methods=["GET"])
     async def readyz(_: Request) -> JSONResponse:
         checks = dict(await readiness()) if readiness else {}
-        ready = all(checks.values())
-        return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks},
-            status_code=200 if ready else 503,
+        ready = all(value is not False for value in checks.values())
+        status = "not ready" if not ready else (
+            DEGRADED if DEGRADED in checks.values() else "ready"
         )
+        return JSONResponse({"status": status, "checks": checks},
+                            status_code=200 if ready else 503)
 
 
 def build_http_app(

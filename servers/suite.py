@@ -35,7 +35,7 @@ def build_kb(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     embedder = embedder_from_settings(EmbeddingSettings())
     kb = KnowledgeBase(core.data_dir, embedder)
 
-    async def readiness() -> dict[str, bool]:
+    async def readiness() -> dict[str, bool | str]:
         return {"kb_store": await kb.ready()}
 
     return BuiltServer(
@@ -79,7 +79,7 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
         publisher.add_source(database.sqlite_path)
     crm = CrmService(database)
 
-    async def readiness() -> dict[str, bool]:
+    async def readiness() -> dict[str, bool | str]:
         return {"crm_store": await crm.ready()}
 
     return BuiltServer(
@@ -147,7 +147,7 @@ def build_orchestrator(
             stack.push_async_callback(orchestrator.close)
             yield {"orchestrator": orchestrator}
 
-    async def readiness() -> dict[str, bool]:
+    async def readiness() -> dict[str, bool | str]:
         checks = {"orchestrator": orchestrator.ready()}
         for part in local.values():
             checks.update(await part.readiness())
@@ -208,7 +208,7 @@ def build_workflow(
             await stack.enter_async_context(feed.running())
             yield {"workflow": service}
 
-    async def readiness() -> dict[str, bool]:
+    async def readiness() -> dict[str, bool | str]:
         return {"workflow": service.ready(), **await orchestrator.readiness()}
 
     server = build_server(
@@ -262,7 +262,7 @@ def build_suite(
     for name, part in parts.items():
         suite.mount(part.server, namespace=NAMESPACES[name])
 
-    async def readiness() -> dict[str, bool]:
+    async def readiness() -> dict[str, bool | str]:
         checks: dict[str, bool] = {}
         for part in parts.values():
             checks.update(await part.readiness())

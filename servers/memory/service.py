@@ -258,10 +258,10 @@ class MemoryService:
             backends=self.backends,
         )
 
-    async def readiness(self) -> dict[str, bool]:
-        """Each backend answering; a degraded session cache is reported as not ready."""
+    async def readiness(self) -> dict[str, bool | str]:
+        """Each backend answering; a session cache serving from its local tier is degraded."""
         health = await self.health()
         return {
             "memory_store": await self.long_term.ready(),
-            "memory_session_cache": not health.degraded,
+            "memory_session_cache": "degraded" if health.degraded else True,
         }

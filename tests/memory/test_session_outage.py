@@ -39,7 +39,7 @@ async def test_an_outage_degrades_to_local_and_recovers_with_nothing_lost(
                                                           "during the outage"]
             health = await service.health()
             assert health.degraded and health.session_cache == "in-process"
-            assert (await service.readiness())["memory_session_cache"] is False
+            assert (await service.readiness())["memory_session_cache"] == "degraded"
             assert "session cache degraded" in caplog.text
 
             redis_server.start()
