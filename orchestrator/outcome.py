@@ -7,7 +7,7 @@ from typing import Any
 from orchestrator.models import AgentStep, ApprovalRecord, Citation, ResolveOutcome
 
 
-def approval_record(row: dict[str, Any] | None, state_approval: dict | None) -> ApprovalRecord | None:
+def approval_record(row: dict[str, Any] | None) -> ApprovalRecord | None:
     if row is None:
         return None
     decision = row.get("decision") or {}
@@ -44,7 +44,7 @@ def build_outcome(values: dict[str, Any], approval: dict | None, *, paused: bool
         confidence=triage.get("confidence"),
         ticket_id=outcome.get("ticket_id"),
         actions=values.get("actions", []),
-        approval=approval_record(approval, values.get("approval")),
+        approval=approval_record(approval),
         trace=[AgentStep(**step) for step in values.get("decisions", [])],
         error=outcome.get("error"),
     )

@@ -99,13 +99,15 @@ class SupportTools:
     async def ensure_ticket(self, *, idempotency_key: str, **fields: Any) -> dict[str, Any]:
         """The request's ticket: created on first call, the same one on every repeat."""
         created = await self._call("crm", "create_ticket", request_id=idempotency_key, **fields)
-        return created["ticket"] if "ticket" in created else created
+        return created["ticket"]
 
     async def add_reply(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
         await self._call("crm", "add_message", ticket_id=ticket_id, author_type="agent",
                          body=body, idempotency_key=idempotency_key[:128])
 
-    async def add_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
+    async def add_note(self, ticket_id: str, body: str) -> None:
+        """Add an internal note once. The CRM's add_note takes no idempotency key, so a
+        repeated step recognises its own note by its text."""
         detail = await self._call("crm", "get_ticket", ticket_id=ticket_id)
         if any(note["body"] == body for note in detail.get("notes", [])):
             return  # written by an earlier attempt of this same step
@@ -113,8 +115,7 @@ class SupportTools:
 
     async def set_ticket_state(self, ticket_id: str, **wanted: Any) -> bool:
         """Bring the ticket to ``wanted``; False when it already is (a repeated step)."""
-        ticket = await self._call("crm", "get_ticket", ticket_id=ticket_id)
-        current = ticket.get("ticket", ticket)
+        current = (await self._call("crm", "get_ticket", ticket_id=ticket_id))["ticket"]
         changes = {k: v for k, v in wanted.items() if v is not None and current.get(k) != v}
         if not changes:
             return False

@@ -22,9 +22,10 @@ from orchestrator.state import SupportState
 NO_ANSWER = "no help-center article answers this request"
 
 
-def proposed_ticket_changes(triage: dict, resolved: bool) -> dict:
+def proposed_ticket_changes(triage: dict) -> dict:
+    """What sending the reply will do to the ticket."""
     return {
-        "status": "resolved" if resolved else "open",
+        "status": "resolved",
         "priority": triage["priority"],
         "category": triage["category"],
     }
@@ -37,7 +38,7 @@ def approval_request(state: SupportState, reasons: list[str]) -> dict:
     arguments = {
         "reply": draft["reply"],
         "citations": [c["uri"] for c in draft["citations"]],
-        "ticket_changes": proposed_ticket_changes(triage, resolved=True),
+        "ticket_changes": proposed_ticket_changes(triage),
     }
     if {"refund", "credit"} & set(triage.get("signals", [])):
         arguments["refund"] = {"requested": True, "note": "the customer asks for money back"}

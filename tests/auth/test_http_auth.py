@@ -1,6 +1,5 @@
 """Bearer-token authentication and per-tool-family scopes over real HTTP, on the whole suite."""
 
-import json
 import subprocess
 
 import httpx
@@ -11,7 +10,7 @@ from fastmcp.server.auth.providers.jwt import RSAKeyPair
 
 from servers.auth import SCOPES
 from tests.orchestrator.requests import PASSWORD, REFUND
-from tests.support.eras import LEGACY, MODERN, client_for
+from tests.support.eras import MODERN, client_for
 from tests.support.processes import SUPPORTDESK, free_port, http_server, server_env
 
 ISSUER, AUDIENCE = "https://id.supportdesk.test", "supportdesk"

@@ -17,7 +17,6 @@ from mcp_types import ElicitResult, InputRequiredResult
 from servers.crm.demo.load import DEMO_CUSTOMERS
 from tests.deploy.conftest import start_replicas
 from tests.deploy.kafka_log import (
-    events_in_kafka,
     events_in_outbox,
     type_counts,
     unrelayed,

@@ -6,7 +6,7 @@ from fastmcp.exceptions import ToolError
 
 from tests.orchestrator.requests import REFUND
 from tests.orchestrator.test_resolve_routes import read_ticket
-from tests.support.eras import LEGACY, MODERN, client_for
+from tests.support.eras import MODERN, client_for
 
 
 def answering(decision: str, edited_reply: str = "", reason: str = ""):

@@ -44,8 +44,8 @@ def test_an_unknown_engine_names_the_setting(monkeypatch, llm):
 
 
 async def test_keys_from_the_standard_variables_build_provider_engines(monkeypatch):
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
-    monkeypatch.setenv("SUPPORTDESK_OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "fake-anthropic-key")
+    monkeypatch.setenv("SUPPORTDESK_OPENAI_API_KEY", "fake-openai-key")
     monkeypatch.setenv("SUPPORTDESK_LLM", "anthropic:claude-sonnet-5")
     anthropic = engine_from_settings(LLMSettings(), HashingEmbedder())
     assert isinstance(anthropic, AnthropicEngine) and anthropic.name == "anthropic:claude-sonnet-5"
