@@ -9,6 +9,7 @@ from bench.http_target import serve_with_echo
 from embeddings.wordllama_embedder import WordLlamaEmbedder
 from servers.kb.server import build_server
 from servers.kb.service import KnowledgeBase
+from servers.kb.settings import KbSettings
 
 
 def main() -> None:
@@ -17,7 +18,13 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     args = parser.parse_args()
 
-    kb = KnowledgeBase(args.data_dir, WordLlamaEmbedder())
+    settings = KbSettings()  # as served: SUPPORTDESK_KB_SEARCH_CACHE_SIZE=0 measures no cache
+    kb = KnowledgeBase(
+        args.data_dir,
+        WordLlamaEmbedder(),
+        search_cache_size=settings.search_cache_size,
+        refresh_seconds=settings.refresh_seconds,
+    )
 
     async def ready() -> dict[str, bool]:
         return {"kb": await kb.ready()}

@@ -17,10 +17,11 @@ def settings_classes() -> list[type[BaseSettings]]:
     from orchestrator.settings import OrchestratorSettings
     from servers.auth import AuthSettings
     from servers.crm.settings import CrmSettings
+    from servers.kb.settings import KbSettings
     from servers.settings import CoreSettings, HttpSettings
     from servers.workflow.settings import WorkflowSettings
 
-    return [CoreSettings, HttpSettings, AuthSettings, EmbeddingSettings, CrmSettings,
+    return [CoreSettings, HttpSettings, AuthSettings, EmbeddingSettings, KbSettings, CrmSettings,
             MemorySettings, EventSettings, LLMSettings, OrchestratorSettings, WorkflowSettings]
 
 

@@ -31,9 +31,16 @@ def build_kb(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     from embeddings import EmbeddingSettings, embedder_from_settings
     from servers.kb.server import build_server
     from servers.kb.service import KnowledgeBase
+    from servers.kb.settings import KbSettings
 
     embedder = embedder_from_settings(EmbeddingSettings())
-    kb = KnowledgeBase(core.data_dir, embedder)
+    settings = KbSettings()
+    kb = KnowledgeBase(
+        core.data_dir,
+        embedder,
+        search_cache_size=settings.search_cache_size,
+        refresh_seconds=settings.refresh_seconds,
+    )
 
     async def readiness() -> dict[str, bool | str]:
         return {"kb_store": await kb.ready()}

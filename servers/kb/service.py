@@ -21,6 +21,7 @@ from servers.kb.models import (
     UpsertOutcome,
     article_uri,
 )
+from servers.kb.search_cache import SearchCache
 from servers.kb.store import ArticleStore, ChunkRow, SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,20 @@ class ArticleNotFound(KnowledgeBaseError):
 
 
 class KnowledgeBase:
-    def __init__(self, data_dir: Path, embedder: Embedder, *, chunk_chars: int = 900) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        embedder: Embedder,
+        *,
+        chunk_chars: int = 900,
+        search_cache_size: int = 1024,
+        refresh_seconds: float | None = None,
+    ) -> None:
+        """``refresh_seconds``: how often to pick up other processes' writes (None: never)."""
         self.embedder = embedder
         self.chunk_chars = chunk_chars
-        self.store = ArticleStore(data_dir / "kb.lance", embedder.dim)
+        self.store = ArticleStore(data_dir / "kb.lance", embedder.dim, refresh_seconds=refresh_seconds)
+        self.search_cache: SearchCache[SearchResult] = SearchCache(search_cache_size)
 
     async def open(self) -> None:
         await self.store.open()
@@ -160,10 +171,13 @@ class KnowledgeBase:
         self, query: str, *, filters: SearchFilters | None = None, limit: int = 5
     ) -> SearchResult:
         """Hybrid search; the best passage of each of the top ``limit`` articles."""
+        filters = filters or SearchFilters()
+        version = await self.store.chunks_version()
+        key = (query, filters, limit)
+        if (cached := self.search_cache.get(version, key)) is not None:
+            return cached
         vector = (await self._embed([query]))[0]
-        rows = await self.store.search(
-            query, vector, filters or SearchFilters(), limit * CANDIDATES_PER_HIT
-        )
+        rows = await self.store.search(query, vector, filters, limit * CANDIDATES_PER_HIT)
         hits: list[SearchHit] = []
         seen: set[str] = set()
         for row in rows:
@@ -183,7 +197,9 @@ class KnowledgeBase:
             )
             if len(hits) == limit:
                 break
-        return SearchResult(query=query, hits=hits)
+        result = SearchResult(query=query, hits=hits)
+        self.search_cache.put(version, key, result)
+        return result
 
     async def ready(self) -> bool:
         try:

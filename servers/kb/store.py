@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import lancedb
@@ -112,9 +112,11 @@ class SearchFilters:
 class ArticleStore:
     """Async LanceDB access for the knowledge base. Open once, share, close at shutdown."""
 
-    def __init__(self, path: Path, dim: int) -> None:
+    def __init__(self, path: Path, dim: int, *, refresh_seconds: float | None = None) -> None:
+        """``refresh_seconds``: how often to look for other processes' writes (None: never)."""
         self.path = path
         self.dim = dim
+        self.refresh_seconds = refresh_seconds
         self._db: lancedb.AsyncConnection | None = None
         self._articles: lancedb.AsyncTable | None = None
         self._chunks: lancedb.AsyncTable | None = None
@@ -123,7 +125,8 @@ class ArticleStore:
 
     async def open(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        self._db = await lancedb.connect_async(self.path)
+        interval = None if self.refresh_seconds is None else timedelta(seconds=self.refresh_seconds)
+        self._db = await lancedb.connect_async(self.path, read_consistency_interval=interval)
         names = set((await self._db.list_tables()).tables)
         if ARTICLES in names:
             self._articles = await self._db.open_table(ARTICLES)
@@ -153,6 +156,10 @@ class ArticleStore:
         if self._chunks is None:
             raise RuntimeError("ArticleStore is not open")
         return self._chunks
+
+    async def chunks_version(self) -> int:
+        """The chunk table's version: it moves on with every write, ours or another process's."""
+        return await self.chunks.version()
 
     async def stored_dim(self) -> int:
         return (await self.chunks.schema()).field("vector").type.list_size

@@ -1,0 +1,29 @@
+"""How the knowledge base serves searches: result caching and how soon it sees outside writes."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KbSettings(BaseSettings):
+    """The knowledge base's serving knobs; the defaults suit a help center read far more than written."""
+
+    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_KB_", extra="ignore")
+
+    search_cache_size: int = Field(
+        default=1024,
+        ge=0,
+        description=(
+            "Search results kept per store version (least recently used go first); any change "
+            "to the articles starts afresh. 0 turns the cache off."
+        ),
+    )
+    refresh_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description=(
+            "How often to look for articles written by another process (e.g. `supportdesk "
+            "ingest` while serving); 0 looks on every read."
+        ),
+    )
