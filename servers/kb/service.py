@@ -172,8 +172,8 @@ class KnowledgeBase:
     ) -> SearchResult:
         """Hybrid search; the best passage of each of the top ``limit`` articles."""
         filters = filters or SearchFilters()
-        version = await self.store.chunks_version()
         key = (query, filters, limit)
+        version = await self.store.chunks_version() if self.search_cache.size else 0
         if (cached := self.search_cache.get(version, key)) is not None:
             return cached
         vector = (await self._embed([query]))[0]
