@@ -37,7 +37,7 @@ class RequestTriaged(EventPayload):
     priority: str = Field(description="Priority: 'low', 'normal', 'high' or 'urgent'.")
     sentiment: str = Field(description="Customer sentiment: 'negative', 'neutral', 'positive'.")
     confidence: float = Field(ge=0, le=1, description="Classifier confidence.")
-    route: str = Field(description="Route the supervisor chose, e.g. 'self_service'.")
+    route: str | None = Field(default=None, description="Route suggested at triage, if any.")
     pii_kinds: list[str] = Field(default_factory=list, description="Kinds of PII found.")
 
 
@@ -53,6 +53,7 @@ class RequestDrafted(EventPayload):
     engine: str = Field(description="Engine that drafted: 'offline', 'anthropic:<model>', ...")
     citations: list[str] = Field(default_factory=list, description="Article uris cited.")
     answer_chars: int = Field(ge=0, description="Length of the drafted answer.")
+    revision: int = Field(default=0, ge=0, description="0 for a first draft, 1 for a revision.")
 
 
 class RequestReviewed(EventPayload):
@@ -66,6 +67,10 @@ class RequestEscalated(EventPayload):
     event_type = "request.escalated"
     reasons: list[str] = Field(description="Why a human must decide, e.g. ['vip', 'refund'].")
     approval_id: str | None = Field(default=None, description="Approval it waits on.")
+    route: str = Field(description="'approval' (waits on a decision) or 'escalated' (handed over).")
+    ticket_id: str | None = Field(default=None, description="Ticket it was handed over on.")
+    category: str | None = Field(default=None, description="Category at triage.")
+    priority: str | None = Field(default=None, description="Priority at triage.")
 
 
 class ApprovalRequested(EventPayload):
@@ -84,7 +89,13 @@ class ApprovalDecided(EventPayload):
 
 class RequestResolved(EventPayload):
     event_type = "request.resolved"
-    resolution: str = Field(description="How it ended, e.g. 'answered', 'approved', 'rejected'.")
+    resolution: Literal["resolved", "rejected"] = Field(
+        description="'resolved' (a reply went out) or 'rejected' (a human refused the reply)."
+    )
+    route: str = Field(description="'resolved' on its own or through an 'approval'.")
+    ticket_id: str = Field(description="Ticket the request ended on.")
+    category: str = Field(description="Category at triage.")
+    priority: str = Field(description="Priority at triage.")
     actions: list[str] = Field(default_factory=list, description="Actions taken.")
 
 

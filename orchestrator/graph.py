@@ -10,7 +10,6 @@ the run through ``failed``, which records a "request failed" event.
 
 from __future__ import annotations
 
-import httpx
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -18,7 +17,7 @@ from langgraph.types import RetryPolicy, TimeoutPolicy
 
 from orchestrator.deps import Deps
 from orchestrator.nodes.escalation import escalation
-from orchestrator.nodes.failure import failed
+from orchestrator.nodes.failure import TRANSIENT_ERRORS, failed
 from orchestrator.nodes.finalize import finalize
 from orchestrator.nodes.quality import quality
 from orchestrator.nodes.research import research
@@ -42,7 +41,7 @@ IO_RETRY = RetryPolicy(
     max_attempts=3,
     initial_interval=0.2,
     max_interval=2.0,
-    retry_on=(httpx.TransportError, ConnectionError, TimeoutError),
+    retry_on=TRANSIENT_ERRORS,
 )
 NODE_TIMEOUT = TimeoutPolicy(run_timeout=60.0)
 

@@ -17,7 +17,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
-from events import Envelope, EventPublisher
+from events import EventPublisher, make_event
+from events.types import ApprovalDecided, ApprovalRequested, RequestEscalated
 from orchestrator.deps import Deps
 from orchestrator.engines.base import LLMEngine
 from orchestrator.graph import build_graph
@@ -174,10 +175,12 @@ class Orchestrator:
             decision = ApprovalDecision.model_validate(approval["decision"])
             caller = Caller(caller.tenant, approval["decided_by"])
         await self.publisher.publish(
-            Envelope(type="approval.decided", tenant=caller.tenant,
-                     request_id=approval["request_id"], correlation_id=approval["run_id"],
-                     payload={"approval_id": approval_id, "decision": decision.type,
-                              "decided_by": caller.principal, "run_id": approval["run_id"]})
+            make_event(
+                ApprovalDecided(approval_id=approval_id, decision=decision.type,
+                                decided_by=caller.principal),
+                tenant=caller.tenant, request_id=approval["request_id"],
+                correlation_id=approval["run_id"],
+            )
         )
         answer = {
             "decision": decision.model_dump(mode="json"),
@@ -247,12 +250,15 @@ class Orchestrator:
             # own history (the analytics projection reads only request.* events).
             ids = {"tenant": caller.tenant, "request_id": request["request_id"],
                    "customer_id": values["customer"]["id"], "correlation_id": request["run_id"]}
-            payload = {"approval_id": record["approval_id"],
-                       "reasons": interrupt.value["reasons"], "run_id": request["run_id"]}
+            approval_id, reasons = record["approval_id"], interrupt.value["reasons"]
+            actions = [action["name"] for action in interrupt.value["action_requests"]]
+            triage = values["triage"]
             await self.publisher.publish(
-                Envelope(type="approval.requested", payload=payload, **ids),
-                Envelope(type="request.escalated", payload={**payload, "route": "approval"},
-                         **ids),
+                make_event(ApprovalRequested(approval_id=approval_id, action=actions[0],
+                                             reasons=reasons), **ids),
+                make_event(RequestEscalated(approval_id=approval_id, reasons=reasons,
+                                            route="approval", category=triage["category"],
+                                            priority=triage["priority"]), **ids),
             )
         return Paused(record["approval_id"], request["run_id"], interrupt.id, interrupt.value)
 

@@ -12,6 +12,7 @@ import asyncio
 import anyio
 from langgraph.runtime import Runtime
 
+from events.types import RequestEscalated, RequestResolved
 from orchestrator.deps import Deps
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.state import SupportState
@@ -70,10 +71,13 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
         _update_memory(tools, state, customer_id, status, reply),
     )
     actions += ticket_actions + memory_actions
-    event = {"resolved": "request.resolved", "escalated": "request.escalated",
-             "rejected": "request.resolved"}[status]
-    await emit(runtime, state, event, status=status, route=route_taken(state),
-               ticket_id=ticket["id"], category=triage["category"], priority=triage["priority"])
+    labels = {"route": route_taken(state), "ticket_id": ticket["id"],
+              "category": triage["category"], "priority": triage["priority"]}
+    if status == "escalated":
+        event = RequestEscalated(reasons=state["approval"].get("reasons", []), **labels)
+    else:
+        event = RequestResolved(resolution=status, actions=actions, **labels)
+    await emit(runtime, state, event)
     return {
         "outcome": {"status": status, "ticket_id": ticket["id"], "reply": reply},
         "actions": actions,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from events.types import RequestReviewed
 from orchestrator.deps import Deps
 from orchestrator.engines.base import Draft, Passage, ReviewRequest, Triage
 from orchestrator.nodes.trace import StepTimer, emit, step
@@ -21,7 +22,7 @@ async def quality(state: SupportState, runtime: Runtime[Deps]) -> dict:
             triage=Triage.model_validate(state["triage"]),
         )
     )
-    await emit(runtime, state, "request.reviewed", passed=review.passed, issues=review.issues)
+    await emit(runtime, state, RequestReviewed(passed=review.passed, issues=review.issues))
     verdict = "passed" if review.passed else "failed: " + "; ".join(review.issues)
     return {
         "review": review.model_dump(mode="json"),

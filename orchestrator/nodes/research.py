@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from events.types import RequestResearched
 from orchestrator.deps import Deps
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.state import SupportState
@@ -22,7 +23,10 @@ async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
     # Unfiltered on purpose: a wrong triage category must not hide the answering article.
     passages = await runtime.context.tools.search_kb(search_query(state), limit=PASSAGES)
     uris = [p["uri"] for p in passages]
-    await emit(runtime, state, "request.researched", articles=[p["article_id"] for p in passages])
+    await emit(runtime, state, RequestResearched(
+        hits=len(passages), citations=uris,
+        top_score=max((p["score"] for p in passages), default=None),
+    ))
     return {
         "passages": passages,
         "decisions": [step("research", f"{len(passages)} passages", timer, uris)],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from events.types import RequestDrafted
 from orchestrator.deps import Deps
 from orchestrator.engines.base import DraftRequest, Passage, Triage
 from orchestrator.nodes.trace import StepTimer, emit, step
@@ -25,7 +26,10 @@ async def solution(state: SupportState, runtime: Runtime[Deps]) -> dict:
         )
     )
     uris = [c.uri for c in draft.citations]
-    await emit(runtime, state, "request.drafted", citations=uris, revision=revising)
+    await emit(runtime, state, RequestDrafted(
+        engine=runtime.context.engine.name, citations=uris,
+        answer_chars=len(draft.reply), revision=int(revising),
+    ))
     update: dict = {
         "draft": draft.model_dump(mode="json"),
         "review": None,

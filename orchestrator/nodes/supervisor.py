@@ -9,6 +9,7 @@ import asyncio
 
 from langgraph.runtime import Runtime
 
+from events.types import RequestReceived
 from orchestrator.deps import Deps
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.state import SupportState
@@ -30,7 +31,9 @@ async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
     session = [f"{t['role']}: {t['content']}" for t in memory.get("turns", [])]
     memories = [m["content"] for m in memory.get("memories", [])]
     history = [t["subject"] for t in profile.get("recent_tickets", [])][:5]
-    await emit(runtime, state, "request.received", channel=request["channel"])
+    await emit(runtime, state, RequestReceived(
+        channel=request["channel"], message_chars=len(request["message"])
+    ))
     summary = (
         f"customer {customer_id} ({profile.get('tier', '?')}"
         f"{', VIP' if profile.get('vip') else ''}); {len(history)} recent tickets, "

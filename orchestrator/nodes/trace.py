@@ -7,7 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from events import Envelope
+from events import EventPayload, make_event
 from orchestrator.deps import Deps
 from orchestrator.state import SupportState
 
@@ -31,17 +31,16 @@ def step(agent: str, summary: str, timer: StepTimer, citations: list[str] = ()) 
     }
 
 
-async def emit(runtime: Runtime[Deps], state: SupportState, event_type: str, **payload) -> None:
-    """Publish a request event; the run id correlates every event of the run."""
+async def emit(runtime: Runtime[Deps], state: SupportState, payload: EventPayload) -> None:
+    """Publish a request event; the run id, as correlation id, ties every event of the run."""
     request = state["request"]
     customer = state.get("customer") or {}
     await runtime.context.publisher.publish(
-        Envelope(
-            type=event_type,
+        make_event(
+            payload,
             tenant=request["tenant"],
             request_id=request["request_id"],
             customer_id=customer.get("id"),
             correlation_id=request["run_id"],
-            payload={"run_id": request["run_id"], **payload},
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from events.types import RequestTriaged
 from orchestrator.deps import Deps
 from orchestrator.engines.base import Customer, TriageRequest
 from orchestrator.nodes.trace import StepTimer, emit, step
@@ -29,11 +30,10 @@ async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
             history=state.get("context", {}).get("history", []),
         )
     )
-    await emit(
-        runtime, state, "request.triaged",
+    await emit(runtime, state, RequestTriaged(
         category=result.category, priority=result.priority, sentiment=result.sentiment,
         confidence=result.confidence, pii_kinds=sorted({f.kind for f in result.pii}),
-    )
+    ))
     summary = (
         f"{result.category}, {result.priority} priority, {result.sentiment} sentiment, "
         f"confidence {result.confidence:.2f}"

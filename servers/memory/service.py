@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from embeddings import Embedder
-from events import Envelope, EventPublisher, NullPublisher
+from events import EventPublisher, NullPublisher, make_event
+from events.types import MemoryWritten
 from memory.backends import describe_session_cache, session_cache_from_settings
 from memory.context import CHARS_PER_TOKEN, MemoryContext, MemoryManager, Strategy, Unit
 from memory.errors import MemoryTierError, NotFound
@@ -94,16 +95,10 @@ class MemoryService:
         return RememberOutcome(memory_id=record.id, status=status, memory=record)
 
     async def _published(self, tenant: str, record: MemoryRecord) -> None:
-        event = Envelope(
-            type="memory.written",
+        event = make_event(
+            MemoryWritten(memory_id=record.id, customer_id=record.customer_id,
+                          kind=record.kind, source=record.source),
             tenant=tenant,
-            customer_id=record.customer_id,
-            payload={
-                "memory_id": record.id,
-                "customer_id": record.customer_id,
-                "kind": record.kind,
-                "source": record.source,
-            },
         )
         try:
             await self.publisher.publish(event)

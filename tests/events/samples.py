@@ -14,7 +14,14 @@ def received(request_id: str, n: int = 0, tenant: str = "acme") -> Envelope:
 
 
 def resolved(request_id: str) -> Envelope:
-    return make_event(RequestResolved(resolution="answered"), tenant="acme", request_id=request_id)
+    return make_event(
+        RequestResolved(
+            resolution="resolved", route="resolved", ticket_id="T-1", category="billing",
+            priority="normal",
+        ),
+        tenant="acme",
+        request_id=request_id,
+    )
 
 
 def ticket_created(ticket_id: str = "T-1", customer_id: str = "C-1", **subjects) -> Envelope:

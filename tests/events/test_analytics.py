@@ -61,7 +61,11 @@ def story(
     if escalate:
         events.append(
             at(
-                make_event(RequestEscalated(reasons=["vip"]), tenant=tenant, request_id=request_id),
+                make_event(
+                    RequestEscalated(reasons=["vip"], route=route),
+                    tenant=tenant,
+                    request_id=request_id,
+                ),
                 start + 2,
             )
         )
@@ -69,7 +73,12 @@ def story(
         events.append(
             at(
                 make_event(
-                    RequestResolved(resolution="answered"), tenant=tenant, request_id=request_id
+                    RequestResolved(
+                        resolution="resolved", route=route, ticket_id="T-1",
+                        category=category, priority=priority,
+                    ),
+                    tenant=tenant,
+                    request_id=request_id,
                 ),
                 start + after,
             )
@@ -225,7 +234,7 @@ async def test_a_newer_triage_version_still_counts(projection):
 
 
 def orchestrator_event(event_type: str, request_id: str, minutes: float, **payload) -> Envelope:
-    """An event as the orchestrator sends it: untyped payload with a run id and extra fields."""
+    """An event as earlier orchestrators logged it (untyped, with a run id): logs keep them."""
     return at(
         Envelope(type=event_type, tenant="acme", request_id=request_id, correlation_id="run-1",
                  payload={"run_id": "run-1", **payload}),
@@ -233,8 +242,23 @@ def orchestrator_event(event_type: str, request_id: str, minutes: float, **paylo
     )
 
 
-async def test_the_route_taken_wins_and_a_rejected_reply_is_not_a_resolution(projection):
-    events = [
+def typed_events() -> list[Envelope]:
+    def event(payload, minutes: float) -> Envelope:
+        return at(make_event(payload, tenant="acme", request_id="R-9", correlation_id="run-1"),
+                  minutes)
+
+    return [
+        event(RequestReceived(channel="web", message_chars=120), 0),
+        event(RequestTriaged(category="billing", priority="high", sentiment="neutral",
+                             confidence=0.8), 1),
+        event(RequestEscalated(approval_id="apr-1", reasons=["refund"], route="approval"), 2),
+        event(RequestResolved(resolution="rejected", route="approval", ticket_id="T-1",
+                              category="billing", priority="high"), 9),
+    ]
+
+
+def legacy_events() -> list[Envelope]:
+    return [
         orchestrator_event("request.received", "R-9", 0, channel="web"),
         orchestrator_event("request.triaged", "R-9", 1, category="billing", priority="high",
                            sentiment="neutral", confidence=0.8, pii_kinds=[]),
@@ -243,6 +267,13 @@ async def test_the_route_taken_wins_and_a_rejected_reply_is_not_a_resolution(pro
         orchestrator_event("request.resolved", "R-9", 9, status="rejected", route="approval",
                            ticket_id="T-1", category="billing", priority="high"),
     ]
+
+
+@pytest.mark.parametrize("make_events", [typed_events, legacy_events])
+async def test_the_route_taken_wins_and_a_rejected_reply_is_not_a_resolution(
+    projection, make_events
+):
+    events = make_events()
     for event in events:
         await projection.handle(event)
     stats = await projection.analytics("acme")
