@@ -25,6 +25,9 @@ class SearchCache(Generic[Value]):
         self.misses = 0
 
     def get(self, version: int, key: Hashable) -> Value | None:
+        if self._is_stale(version):  # a search that read the version before a write landed
+            self.misses += 1
+            return None
         self._move_to(version)
         value = self._entries.get(key)
         if value is None:
@@ -36,7 +39,7 @@ class SearchCache(Generic[Value]):
 
     def put(self, version: int, key: Hashable, value: Value) -> None:
         """Keep ``value``; a result read at an older version than the latest seen is dropped."""
-        if self.size == 0 or (self._version is not None and version < self._version):
+        if self.size == 0 or self._is_stale(version):
             return
         self._move_to(version)
         self._entries[key] = value
@@ -46,6 +49,9 @@ class SearchCache(Generic[Value]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def _is_stale(self, version: int) -> bool:
+        return self._version is not None and version < self._version
 
     def _move_to(self, version: int) -> None:
         if version != self._version:

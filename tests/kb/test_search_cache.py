@@ -32,6 +32,8 @@ def test_a_new_version_forgets_everything_and_older_results_are_not_kept():
     assert cache.get(2, "a") is None and len(cache) == 0
     cache.put(1, "a", "read before the write")  # a search that started before version 2
     assert cache.get(2, "a") is None
+    cache.put(2, "a", "A2")
+    assert cache.get(1, "a") is None and cache.get(2, "a") == "A2"  # a late reader misses
 
 
 def test_size_zero_keeps_nothing():
