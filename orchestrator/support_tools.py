@@ -109,13 +109,10 @@ class SupportTools:
         await self._call("crm", "add_message", ticket_id=ticket_id, author_type="agent",
                          body=body, idempotency_key=idempotency_key[:128])
 
-    async def add_note(self, ticket_id: str, body: str) -> None:
-        """Add an internal note once. The CRM's add_note takes no idempotency key, so a
-        repeated step recognises its own note by its text."""
-        detail = await self._call("crm", "get_ticket", ticket_id=ticket_id)
-        if any(note["body"] == body for note in detail.get("notes", [])):
-            return  # written by an earlier attempt of this same step
-        await self._call("crm", "add_note", ticket_id=ticket_id, body=body)
+    async def add_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
+        """Add an internal note once: a repeat with the same key finds it already there."""
+        await self._call("crm", "add_note", ticket_id=ticket_id, body=body,
+                         idempotency_key=idempotency_key[:128])
 
     async def set_ticket_state(self, ticket_id: str, **wanted: Any) -> bool:
         """Bring the ticket to ``wanted``; False when it already is (a repeated step)."""
