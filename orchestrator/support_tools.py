@@ -25,6 +25,10 @@ class SupportToolError(RuntimeError):
     """A server answered a tool call with an error."""
 
 
+NO_SESSION = "session_id: no session"
+"""How the memory server's error begins for a session never written to (or expired)."""
+
+
 @dataclass(frozen=True)
 class Target:
     """Where one server lives: an in-process FastMCP, or a URL with an optional token."""
@@ -105,13 +109,10 @@ class SupportTools:
         await self._call("crm", "add_message", ticket_id=ticket_id, author_type="agent",
                          body=body, idempotency_key=idempotency_key[:128])
 
-    async def add_note(self, ticket_id: str, body: str) -> None:
-        """Add an internal note once. The CRM's add_note takes no idempotency key, so a
-        repeated step recognises its own note by its text."""
-        detail = await self._call("crm", "get_ticket", ticket_id=ticket_id)
-        if any(note["body"] == body for note in detail.get("notes", [])):
-            return  # written by an earlier attempt of this same step
-        await self._call("crm", "add_note", ticket_id=ticket_id, body=body)
+    async def add_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
+        """Add an internal note once: a repeat with the same key finds it already there."""
+        await self._call("crm", "add_note", ticket_id=ticket_id, body=body,
+                         idempotency_key=idempotency_key[:128])
 
     async def set_ticket_state(self, ticket_id: str, **wanted: Any) -> bool:
         """Bring the ticket to ``wanted``; False when it already is (a repeated step)."""
@@ -135,14 +136,23 @@ class SupportTools:
         await self._call("memory", "remember", customer_id=customer_id, content=content,
                          kind="resolution", source=source)
 
+    async def session_turns(self, session_id: str, *, last: int) -> list[tuple[str, str]]:
+        """The session's newest ``last`` turns as (role, content), oldest first; none for a
+        session not started yet. A plain read: no long-term recall, unlike memory_context."""
+        try:
+            session = await self._call("memory", "get_session", session_id=session_id,
+                                       last=last)
+        except SupportToolError as error:
+            if str(error.__cause__).startswith(NO_SESSION):
+                return []
+            raise
+        return [(turn["role"], turn["content"]) for turn in session["turns"]]
+
     async def record_turns(
         self, customer_id: str, session_id: str, turns: list[tuple[str, str]]
     ) -> None:
         """Append the run's turns once: a repeated step finds them already there."""
-        context = await self.memory_context(customer_id, turns[0][1], session_id)
-        existing = context.get("turns", [])
-        tail = [(t["role"], t["content"]) for t in existing[-len(turns):]] if turns else []
-        if tail == turns:
+        if not turns or await self.session_turns(session_id, last=len(turns)) == turns:
             return
         for role, content in turns:
             await self._call("memory", "append_turn", session_id=session_id, role=role,

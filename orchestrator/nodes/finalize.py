@@ -94,7 +94,7 @@ async def _update_ticket(tools, state: SupportState, ticket_id: str, status: str
         actions.append("reply added to the ticket thread")
     note = _note_for(status, state)
     if note:
-        await tools.add_note(ticket_id, note)
+        await tools.add_note(ticket_id, note, idempotency_key=f"{request['run_id']}:note")
         actions.append("internal note added")
     target = {"resolved": "resolved", "escalated": "open", "rejected": "open"}[status]
     changed = await tools.set_ticket_state(

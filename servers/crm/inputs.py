@@ -86,6 +86,11 @@ class NewMessage(BaseModel):
     idempotency_key: IdempotencyKey | None = None
 
 
+class NewNote(BaseModel):
+    body: Text
+    idempotency_key: IdempotencyKey | None = None
+
+
 class TicketFilters(BaseModel):
     status: list[TicketStatus] | None = None
     priority: list[Priority] | None = None

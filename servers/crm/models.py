@@ -187,3 +187,10 @@ class AddedMessage(BaseModel):
     created: bool = Field(
         description="False when idempotency_key had already added this message (nothing new)."
     )
+
+
+class AddedNote(BaseModel):
+    note: Note
+    created: bool = Field(
+        description="False when idempotency_key had already added this note (nothing new)."
+    )

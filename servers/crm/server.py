@@ -19,6 +19,7 @@ from servers.crm.errors import CrmError
 from servers.crm.inputs import (
     Assignee,
     NewMessage,
+    NewNote,
     NewTicket,
     RequestId,
     Subject,
@@ -29,12 +30,12 @@ from servers.crm.inputs import (
 )
 from servers.crm.models import (
     AddedMessage,
+    AddedNote,
     CreatedTicket,
     CustomerId,
     CustomerPage,
     CustomerProfile,
     IdempotencyKey,
-    Note,
     TicketDetail,
     TicketId,
     TicketPage,
@@ -61,12 +62,13 @@ Customer records and support tickets for Tasklane. Look a customer up with `find
 `customer_timeline`. List tickets with `list_tickets`, read one with `get_ticket`. To change a
 ticket pass the `version` you read as `expected_version`; a conflict means someone else changed
 it first: read it again. Pass a `request_id` to `create_ticket` (and an `idempotency_key` to
-`add_message`) when a retry must not create a second one.
+`add_message` or `add_note`) when a retry must not create a second one.
 """
 
 READ_ONLY = ToolAnnotations(
     readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False
 )
+# Not idempotent as a tool: without its key (request_id, idempotency_key) a repeat adds again.
 APPENDS = ToolAnnotations(
     readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
 )
@@ -114,6 +116,10 @@ MessageAuthor = Annotated[
 MessageKey = Annotated[
     IdempotencyKey | None,
     Field(description="Repeating a call with this key returns the first message."),
+]
+NoteKey = Annotated[
+    IdempotencyKey | None,
+    Field(description="Repeating a call with this key returns the first note."),
 ]
 
 
@@ -318,10 +324,17 @@ def build_server(
     async def add_note(
         ticket_id: TicketId,
         body: Annotated[Text, Field(description="Internal note; never shown to the customer.")],
-    ) -> Note:
-        """Add an internal note to a ticket, for agents only (findings, hand-over context)."""
+        idempotency_key: NoteKey = None,
+    ) -> AddedNote:
+        """Add an internal note to a ticket, for agents only (findings, hand-over context).
+
+        With an `idempotency_key`, calling again (a retry) returns the note the first call
+        added, with `created` false, instead of adding a second one. A key stands for one
+        note: using it again with another ticket or another body is an error.
+        """
         who = caller()
-        return await service.add_note(who.tenant, who.principal, ticket_id, body)
+        new = NewNote(body=body, idempotency_key=idempotency_key)
+        return await service.add_note(who.tenant, who.principal, ticket_id, new)
 
     @mcp.resource("crm://customers/{customer_id}", mime_type="application/json", tags={CRM_READ})
     @resource_errors(CrmError)

@@ -17,17 +17,18 @@ from servers.crm.errors import InvalidInput, NotFound
 from servers.crm.inputs import (
     NewCustomer,
     NewMessage,
+    NewNote,
     NewTicket,
     TicketChanges,
     TicketFilters,
 )
 from servers.crm.models import (
     AddedMessage,
+    AddedNote,
     CreatedTicket,
     Customer,
     CustomerPage,
     CustomerProfile,
-    Note,
     TicketDetail,
     TicketPage,
     Timeline,
@@ -242,9 +243,12 @@ class CrmService:
             writes.add_message(self.database, self.clock(), tenant, actor, ticket_id, new)
         )
 
-    async def add_note(self, tenant: str, actor: str, ticket_id: str, body: str) -> Note:
+    async def add_note(
+        self, tenant: str, actor: str, ticket_id: str, new: NewNote
+    ) -> AddedNote:
+        """Add a note; with an ``idempotency_key`` seen before, return that note instead."""
         return await self._committed(
-            writes.add_note(self.database, self.clock(), tenant, actor, ticket_id, body)
+            writes.add_note(self.database, self.clock(), tenant, actor, ticket_id, new)
         )
 
     async def _committed(self, write):

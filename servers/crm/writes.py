@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from events import Envelope
 from servers.crm.errors import CrmError, NotFound, VersionConflict
-from servers.crm.inputs import NewCustomer, NewMessage, NewTicket, TicketChanges
+from servers.crm.inputs import NewCustomer, NewMessage, NewNote, NewTicket, TicketChanges
 from servers.crm.models import (
     AddedMessage,
+    AddedNote,
     CreatedTicket,
     Customer,
     Note,
@@ -270,33 +271,61 @@ def _repeated_message(existing, ticket_number: int, key: str) -> AddedMessage:
 
 
 async def add_note(
-    db: CrmDatabase, now: datetime, tenant: str, actor: str, ticket_id: str, body: str
+    db: CrmDatabase, now: datetime, tenant: str, actor: str, ticket_id: str, new: NewNote
 ) -> Written:
     number = number_of(TICKET, "ticket_id", "ticket", ticket_id)
-    async with db.write() as conn:
-        ticket = await tickets.ticket_row(conn, tenant, number)
-        if ticket is None:
-            raise NotFound("ticket_id", "ticket", ticket_id)
-        row = await conversation.insert_note(
-            conn,
-            {
-                "tenant": tenant,
-                "ticket_id": number,
-                "author": actor,
-                "body": body,
-                "created_at": now,
-            },
+    try:
+        async with db.write() as conn:
+            if new.idempotency_key is not None:
+                existing = await conversation.note_for_key(conn, tenant, new.idempotency_key)
+                if existing is not None:
+                    return _repeated_note(existing, number, new), []
+            ticket = await tickets.ticket_row(conn, tenant, number)
+            if ticket is None:
+                raise NotFound("ticket_id", "ticket", ticket_id)
+            row = await conversation.insert_note(
+                conn,
+                {
+                    "tenant": tenant,
+                    "ticket_id": number,
+                    "author": actor,
+                    "body": new.body,
+                    "idempotency_key": new.idempotency_key,
+                    "created_at": now,
+                },
+            )
+            await tickets.touch(conn, tenant, number, now)
+            note: Note = conversation.to_note(row)
+            await audit.record(
+                conn,
+                tenant=tenant,
+                actor=actor,
+                action="note.added",
+                at=now,
+                customer_number=ticket.customer_id,
+                ticket_number=number,
+                after={"note_id": note.id},
+            )
+    except IntegrityError:
+        async with db.read() as conn:
+            existing = await conversation.note_for_key(conn, tenant, new.idempotency_key or "")
+        if new.idempotency_key is None or existing is None:
+            raise
+        return _repeated_note(existing, number, new), []
+    return AddedNote(note=note, created=True), []
+
+
+def _repeated_note(existing, ticket_number: int, new: NewNote) -> AddedNote:
+    """The note a key already added; the key names one note, so any other use is refused."""
+    key = new.idempotency_key
+    if existing.ticket_id != ticket_number:
+        raise CrmError(
+            f"idempotency_key: {key!r} was already used for a note on ticket "
+            f"{format_id(TICKET, existing.ticket_id)}"
         )
-        await tickets.touch(conn, tenant, number, now)
-        note: Note = conversation.to_note(row)
-        await audit.record(
-            conn,
-            tenant=tenant,
-            actor=actor,
-            action="note.added",
-            at=now,
-            customer_number=ticket.customer_id,
-            ticket_number=number,
-            after={"note_id": note.id},
+    if existing.body != new.body:
+        raise CrmError(
+            f"idempotency_key: {key!r} was already used for a different note on this ticket; "
+            "a new note needs a new key"
         )
-    return note, []
+    return AddedNote(note=conversation.to_note(existing), created=False)

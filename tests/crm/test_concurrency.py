@@ -3,7 +3,7 @@
 import asyncio
 
 from servers.crm.errors import VersionConflict
-from servers.crm.inputs import NewMessage, NewTicket, TicketChanges
+from servers.crm.inputs import NewMessage, NewNote, NewTicket, TicketChanges
 
 WRITERS = 12
 
@@ -78,3 +78,21 @@ async def test_concurrent_messages_with_one_key_add_one_message(crm, tenant, cus
     outcomes = await asyncio.gather(*tasks)
     assert len({o.message.id for o in outcomes}) == 1 and sum(o.created for o in outcomes) == 1
     assert len((await crm.get_ticket(tenant, ticket.id)).messages) == 1
+
+
+async def test_concurrent_notes_with_one_key_add_one_note(crm, tenant, customer):
+    ticket = (await crm.create_ticket(tenant, "a", ticket_for(customer.id))).ticket
+    start = asyncio.Event()
+
+    async def add():
+        await start.wait()
+        return await crm.add_note(tenant, "bot", ticket.id, NewNote(
+            body="Escalated to tier 2.", idempotency_key="REQ-42:note"))
+
+    tasks = [asyncio.create_task(add()) for _ in range(WRITERS)]
+    start.set()
+    outcomes = await asyncio.gather(*tasks)
+    detail = await crm.get_ticket(tenant, ticket.id)
+    assert len({o.note.id for o in outcomes}) == 1 and sum(o.created for o in outcomes) == 1
+    assert len(detail.notes) == 1
+    assert [h.action for h in detail.history].count("note.added") == 1

@@ -105,6 +105,26 @@ async def test_retrying_with_a_request_id_returns_the_same_ticket(server, seeded
     assert again.structured_content["created"] is False
 
 
+async def test_retrying_a_note_with_its_key_returns_the_same_note(server, seeded, era):
+    _, ticket = seeded
+    call = {"ticket_id": ticket.id, "body": "Escalated to tier 2.", "idempotency_key": "run-3:note"}
+    async with client_for(server, era) as client:
+        described = {t.name: t for t in await client.list_tools()}["add_note"]
+        first = await client.call_tool("add_note", call)
+        again = await client.call_tool("add_note", call)
+        with pytest.raises(ToolError, match="^idempotency_key: 'run-3:note' .* different note"):
+            await client.call_tool("add_note", {**call, "body": "Something else."})
+        detail = await client.call_tool("get_ticket", {"ticket_id": ticket.id})
+    assert (first.structured_content["created"], again.structured_content["created"]) == (
+        True, False)
+    assert again.structured_content["note"] == first.structured_content["note"]
+    assert len(detail.structured_content["notes"]) == 1
+    # Without a key a repeat adds again, so the tool as a whole does not claim idempotence.
+    assert described.annotations.idempotent_hint is False
+    assert "idempotency_key" in described.description
+    assert "idempotency_key" in described.input_schema["properties"]
+
+
 async def test_resources_serve_customers_and_tickets(server, seeded, era):
     customer, ticket = seeded
     async with client_for(server, era) as client:
@@ -143,6 +163,8 @@ async def test_resources_serve_customers_and_tickets(server, seeded, era):
         ("add_message", {"ticket_id": "T-000001", "body": "x",
                          "author_type": "bot"}, "author_type"),
         ("add_note", {"ticket_id": "T-000001", "body": ""}, "body"),
+        ("add_note", {"ticket_id": "T-000001", "body": "x",
+                      "idempotency_key": "has spaces"}, "idempotency_key"),
     ],
 )
 async def test_bad_input_is_a_tool_error_naming_the_field(server, era, tool, arguments, field):

@@ -6,6 +6,7 @@ from servers.crm.errors import NotFound
 from servers.crm.inputs import (
     NewCustomer,
     NewMessage,
+    NewNote,
     NewTicket,
     TicketChanges,
     TicketFilters,
@@ -43,7 +44,7 @@ async def test_another_tenants_rows_cannot_be_changed(crm, tenant, customer, for
         await crm.add_message(tenant, "x", their_ticket.id,
                               NewMessage(author_type="agent", body="hi"))
     with pytest.raises(NotFound, match="^ticket_id"):
-        await crm.add_note(tenant, "x", their_ticket.id, "peek")
+        await crm.add_note(tenant, "x", their_ticket.id, NewNote(body="peek"))
     with pytest.raises(NotFound, match="^customer_id"):
         await crm.create_ticket(tenant, "x", NewTicket(
             customer_id=their_customer.id, subject="s", body="b", category="bugs"))

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from servers.crm.errors import CrmError, NotFound, VersionConflict
-from servers.crm.inputs import NewMessage, NewTicket, TicketChanges
+from servers.crm.inputs import NewMessage, NewNote, NewTicket, TicketChanges
 from servers.crm.store import audit as audit_store
 
 
@@ -103,13 +103,13 @@ async def test_messages_and_notes_join_the_ticket_in_order(crm, tenant, customer
     answer = await crm.add_message(
         tenant, "maya", ticket.id, NewMessage(author_type="customer", body="Thanks!")
     )
-    note = await crm.add_note(tenant, "maya", ticket.id, "Refund ref 123.")
+    note = await crm.add_note(tenant, "maya", ticket.id, NewNote(body="Refund ref 123."))
     detail = await crm.get_ticket(tenant, ticket.id)
     assert [(m.author_type, m.author, m.body) for m in detail.messages] == [
         ("agent", "maya", "Refunded."), ("customer", "Quinn Test", "Thanks!"),
     ]
-    assert [n.body for n in detail.notes] == ["Refund ref 123."] and note.author == "maya"
-    assert reply.created and answer.created
+    assert [n.body for n in detail.notes] == ["Refund ref 123."] and note.note.author == "maya"
+    assert reply.created and answer.created and note.created
     assert detail.ticket.version == 1  # conversation doesn't conflict with field updates
     assert detail.ticket.updated_at > ticket.updated_at
     assert [h.action for h in detail.history] == [
@@ -125,7 +125,7 @@ async def test_unknown_and_malformed_ids_are_not_found(crm, tenant, customer):
     with pytest.raises(NotFound, match="^customer_id: no customer 'C-999999'"):
         await crm.create_ticket(tenant, "a", new_ticket("C-999999"))
     with pytest.raises(NotFound, match="^ticket_id"):
-        await crm.add_note(tenant, "a", "T-999999", "x")
+        await crm.add_note(tenant, "a", "T-999999", NewNote(body="x"))
 
 
 async def test_a_failed_write_leaves_nothing_behind(crm, tenant, customer, publisher, monkeypatch):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from servers.crm.inputs import NewCustomer, NewMessage, NewTicket, TicketChanges
+from servers.crm.inputs import NewCustomer, NewMessage, NewNote, NewTicket, TicketChanges
 
 
 async def build_history(crm, tenant, customer) -> None:
@@ -11,7 +11,7 @@ async def build_history(crm, tenant, customer) -> None:
             customer_id=customer.id, subject=f"Problem {n}", body="b", category="bugs"))).ticket
         await crm.add_message(tenant, "maya", ticket.id,
                               NewMessage(author_type="agent", body=f"Reply {n} " + "x" * 300))
-        await crm.add_note(tenant, "maya", ticket.id, f"Note {n}")
+        await crm.add_note(tenant, "maya", ticket.id, NewNote(body=f"Note {n}"))
         await crm.update_ticket(tenant, "maya", ticket.id, 1, TicketChanges(status="resolved"))
 
 

@@ -1,17 +1,22 @@
 """Side effects happen once even when LangGraph runs the final step again."""
 
+from contextlib import asynccontextmanager
+
 from fastmcp import Client
 
 from orchestrator.deps import Deps
 from servers.identity import Caller
-from tests.orchestrator.requests import PASSWORD
+from tests.orchestrator.requests import GIBBERISH, PASSWORD
 from tests.orchestrator.test_resolve_routes import read_ticket
 
 
-async def test_running_the_final_step_again_writes_nothing_twice(resolve_server):
-    rig = resolve_server()
+@asynccontextmanager
+async def finalized_twice(rig, request: dict):
+    """Resolve ``request``, then run its final step again as a crash after the step's writes
+    would make LangGraph do. Yields the first outcome, the state after the second run, and
+    the run's tools (usable while the orchestrator is still up, inside the block)."""
     async with Client(rig.server) as client:
-        out = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
+        out = (await client.call_tool("triage_and_resolve", request)).structured_content
         graph = rig.orchestrator.graph
         tools = rig.orchestrator.tools.acting_for(Caller("demo", "local"))
         config = {"configurable": {"thread_id": out["run_id"]}}
@@ -21,6 +26,12 @@ async def test_running_the_final_step_again_writes_nothing_twice(resolve_server)
         async for _ in graph.astream(None, config, context=deps):
             pass
         again = (await graph.aget_state(config)).values
+        yield out, again, tools
+
+
+async def test_running_the_final_step_again_writes_nothing_twice(resolve_server):
+    rig = resolve_server()
+    async with finalized_twice(rig, PASSWORD) as (out, again, tools):
         memory = await tools.memory_context("C-000002", PASSWORD["message"], out["request_id"])
     async with Client(rig.crm) as crm:
         tickets = (
@@ -35,3 +46,17 @@ async def test_running_the_final_step_again_writes_nothing_twice(resolve_server)
     assert [t["role"] for t in memory["turns"]] == ["customer", "agent"]
     resolutions = [m for m in memory["memories"] if m["kind"] == "resolution"]
     assert len(resolutions) == 1
+
+
+async def test_running_the_final_step_of_an_escalation_again_adds_one_note(resolve_server):
+    rig = resolve_server()
+    async with finalized_twice(rig, GIBBERISH) as (out, again, tools):
+        session = await tools.session_turns(out["request_id"], last=10)
+    ticket = await read_ticket(rig.crm, out["ticket_id"])
+
+    assert out["status"] == again["outcome"]["status"] == "escalated"
+    assert again["actions"].count("internal note added") == 2  # attempted twice…
+    assert len(ticket["notes"]) == 1  # …written once
+    assert "Escalated to a human" in ticket["notes"][0]["body"]
+    assert [h["action"] for h in ticket["history"]].count("note.added") == 1
+    assert session == [("customer", again["triage"]["redacted_message"])]

@@ -50,6 +50,13 @@ async def insert_note(conn: AsyncConnection, values: dict[str, Any]) -> Row:
     return (await conn.execute(query)).one()
 
 
+async def note_for_key(conn: AsyncConnection, tenant: str, key: str) -> Row | None:
+    query = select(ticket_notes).where(
+        ticket_notes.c.tenant == tenant, ticket_notes.c.idempotency_key == key
+    )
+    return (await conn.execute(query)).first()
+
+
 async def messages_of(conn: AsyncConnection, tenant: str, ticket_number: int) -> list[Message]:
     query = (
         select(ticket_messages)

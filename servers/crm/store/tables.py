@@ -144,7 +144,9 @@ ticket_notes = Table(
     Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
     Column("author", String(200), nullable=False),
     Column("body", Text, nullable=False),
+    Column("idempotency_key", String(128)),
     Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("tenant", "idempotency_key"),
     Index(None, "ticket_id", "id"),
 )
 
