@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from events import Envelope
+from events import Envelope, EventPayload, make_event
+from events.types import TicketCreated, TicketUpdated
 from servers.crm.errors import CrmError, NotFound, VersionConflict
 from servers.crm.inputs import NewCustomer, NewMessage, NewNote, NewTicket, TicketChanges
 from servers.crm.models import (
@@ -44,14 +45,13 @@ def number_of(prefix: str, field: str, kind: str, value: str) -> int:
     return number
 
 
-def _ticket_event(kind: str, tenant: str, row, payload: dict[str, Any]) -> Envelope:
-    return Envelope(
-        type=kind,
+def _ticket_event(payload: EventPayload, tenant: str, row) -> Envelope:
+    return make_event(
+        payload,
         tenant=tenant,
         request_id=row.request_id,
         ticket_id=format_id(TICKET, row.id),
         customer_id=format_id(CUSTOMER, row.customer_id),
-        payload=payload,
     )
 
 
@@ -126,12 +126,10 @@ async def create_ticket(
                 ticket_number=row.id,
                 after=fields,
             )
-            payload = {
-                "ticket_id": format_id(TICKET, row.id), "customer_id": new.customer_id, **fields
-            }
-            to_publish = await db.stage_events(
-                conn, [_ticket_event("ticket.created", tenant, row, payload)]
+            created = TicketCreated(
+                ticket_id=format_id(TICKET, row.id), customer_id=new.customer_id, **fields
             )
+            to_publish = await db.stage_events(conn, [_ticket_event(created, tenant, row)])
     except IntegrityError:
         # A concurrent call with the same request_id committed first: theirs is the ticket.
         async with db.read() as conn:
@@ -197,10 +195,9 @@ async def update_ticket(
         )
         diff = {field: [before[field], after[field]] for field in after}
         event = _ticket_event(
-            "ticket.updated",
+            TicketUpdated(ticket_id=ticket_id, version=updated.version, changes=diff),
             tenant,
             updated,
-            {"ticket_id": ticket_id, "version": updated.version, "changes": diff},
         )
         to_publish = await db.stage_events(conn, [event])
     return UpdatedTicket(ticket=tickets.to_ticket(updated), changes=diff), to_publish

@@ -6,6 +6,7 @@ import logging
 import pytest
 from fastmcp.exceptions import ToolError
 
+from events import EventPayload, parse_payload
 from servers.crm.inputs import NewCustomer, NewTicket
 from servers.crm.server import build_server
 from tests.support.eras import client_for
@@ -82,6 +83,7 @@ async def test_a_support_agent_works_a_ticket_end_to_end(server, seeded, era, pu
     assert timeline.structured_content["entries"][0]["kind"] == "note"
     assert [e.type for e in publisher.events] == ["ticket.created", "ticket.created",
                                                    "ticket.updated"]
+    assert all(isinstance(parse_payload(e), EventPayload) for e in publisher.events)
 
 
 async def test_a_stale_version_is_a_conflict_the_caller_can_read(server, seeded, era):
