@@ -4,7 +4,7 @@ Publishing is one INSERT (concurrent publishers share one commit). Rows keep a s
 number, so the log can be read back and replayed from any point; the relay marks the rows it
 has handed to Kafka. Any SQLite store can write outbox rows inside its own transaction with
 ``append_events`` — the state change and its events then commit together — and the bus's
-relay moves them into the main log (``Outbox.absorb``).
+relay moves them into the main log through an event source (``events.sources``).
 """
 
 from __future__ import annotations
@@ -39,11 +39,14 @@ OUTBOX_DDL = (
         ON event_outbox(seq) WHERE relayed_at IS NULL""",
 )
 
+# A row as stores and the log keep it: (event_id, type, tenant, subject_key, body, written_at).
+StoredRow = tuple[str, str, str, str | None, str, float]
+STORED_COLUMNS = ("event_id", "type", "tenant", "subject_key", "body", "written_at")
+
 _INSERT = (
-    "INSERT OR IGNORE INTO event_outbox"
-    " (event_id, type, tenant, subject_key, body, written_at) VALUES (?, ?, ?, ?, ?, ?)"
+    f"INSERT OR IGNORE INTO event_outbox ({', '.join(STORED_COLUMNS)})"
+    " VALUES (?, ?, ?, ?, ?, ?)"
 )
-_COLUMNS = "event_id, type, tenant, subject_key, body, written_at"
 
 
 def _run_sql(connection: Any, sql: str, params: Any = ()) -> Any:
@@ -59,7 +62,7 @@ def create_outbox_table(connection: Any) -> None:
         _run_sql(connection, statement)
 
 
-def outbox_rows(events: Iterable[Envelope]) -> list[tuple[str, str, str, str | None, str, float]]:
+def outbox_rows(events: Iterable[Envelope]) -> list[StoredRow]:
     now = time.time()
     return [
         (event.id, event.type, event.tenant, event.key, event.model_dump_json(), now)
@@ -149,35 +152,6 @@ def _mark_relayed(
     )
 
 
-def _absorb(connection: sqlite3.Connection, source: str, limit: int) -> int:
-    """Copy rows of another database's outbox into this log, then delete them there.
-
-    Two commits, copy first: a crash between them copies again, and the unique event id
-    turns the second copy into a no-op.
-    """
-    connection.execute("ATTACH DATABASE ? AS source", (source,))
-    try:
-        has_table = connection.execute(
-            "SELECT 1 FROM source.sqlite_master WHERE type = 'table' AND name = 'event_outbox'"
-        ).fetchone()
-        if not has_table:
-            return 0
-        rows = connection.execute(
-            f"SELECT seq, {_COLUMNS} FROM source.event_outbox ORDER BY seq LIMIT ?", (limit,)
-        ).fetchall()
-        if not rows:
-            return 0
-        transaction(connection, _insert, [row[1:] for row in rows])
-        last = rows[-1][0]
-        transaction(
-            connection,
-            lambda c: c.execute("DELETE FROM source.event_outbox WHERE seq <= ?", (last,)),
-        )
-        return len(rows)
-    finally:
-        connection.execute("DETACH DATABASE source")
-
-
 class Outbox:
     """The outbox / local log in one SQLite file (WAL), driven from asyncio."""
 
@@ -201,10 +175,16 @@ class Outbox:
         Appends that arrive while a commit is running share the next one, so many concurrent
         publishers cost one transaction rather than one each.
         """
-        if not events:
+        if events:
+            await self.carry(outbox_rows(events))
+
+    async def carry(self, rows: Sequence[StoredRow]) -> None:
+        """Durably append rows as a store kept them (an event source moving them into the
+        log); a row whose event id is already in the log is skipped."""
+        if not rows:
             return
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((outbox_rows(events), done))
+        self._pending.append((list(rows), done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="outbox-flush")
         await done
@@ -283,15 +263,6 @@ class Outbox:
                 ).rowcount
             ),
         )
-
-    async def absorb(self, source: Path, limit: int = 1000) -> int:
-        """Move up to ``limit`` rows from the outbox table of another SQLite file into this log."""
-        if not source.exists():
-            return 0
-        moved = await self._worker.run(_absorb, str(source), limit)
-        if moved:
-            self.notify()
-        return moved
 
     async def close(self) -> None:
         if self._flusher is not None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastmcp import FastMCP
 
-from events import EventPublisher, NullPublisher
+from events import EventBus, EventPublisher, NullPublisher, SQLiteSource
 from servers.http_app import ReadinessCheck
 from servers.settings import CoreSettings
 
@@ -80,10 +80,10 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     from servers.crm.store.database import CrmDatabase
 
     database = CrmDatabase.from_settings(CrmSettings(), core.data_dir)
-    if database.sqlite_path is not None and hasattr(publisher, "add_source"):
+    if database.sqlite_path is not None and isinstance(publisher, EventBus):
         # Ticket events commit with the ticket, in crm.db; the bus's relay carries them on.
         database.transactional_outbox = True
-        publisher.add_source(database.sqlite_path)
+        publisher.add_source(SQLiteSource(database.sqlite_path))
     crm = CrmService(database)
 
     async def readiness() -> dict[str, bool | str]:
@@ -189,7 +189,6 @@ def build_workflow(
 
     from fastmcp import Client
 
-    from events import EventBus
     from events.projection import RequestAnalyticsProjection
     from servers.workflow.analytics_feed import AnalyticsFeed
     from servers.workflow.server import build_server
