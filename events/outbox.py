@@ -2,9 +2,9 @@
 
 Publishing is one INSERT (concurrent publishers share one commit). Rows keep a sequence
 number, so the log can be read back and replayed from any point; the relay marks the rows it
-has handed to Kafka. Any SQLite store can write outbox rows inside its own transaction with
-``append_events`` — the state change and its events then commit together — and the bus's
-relay moves them into the main log through an event source (``events.sources``).
+has handed to Kafka. A store (SQLite or PostgreSQL) can write outbox rows inside its own
+transaction with ``append_events`` — the state change and its events then commit together —
+and the bus's relay moves them into the main log through an event source (``events.sources``).
 """
 
 from __future__ import annotations
@@ -56,8 +56,18 @@ def _run_sql(connection: Any, sql: str, params: Any = ()) -> Any:
     return connection.execute(sql, params)
 
 
+def _on_postgres(connection: Any) -> bool:
+    dialect = getattr(connection, "dialect", None)  # a SQLAlchemy Connection; sqlite3 has none
+    return dialect is not None and dialect.name == "postgresql"
+
+
 def create_outbox_table(connection: Any) -> None:
     """Create the outbox table in the caller's database (idempotent)."""
+    if _on_postgres(connection):
+        from events import postgres_outbox
+
+        postgres_outbox.create_table(connection)
+        return
     for statement in OUTBOX_DDL:
         _run_sql(connection, statement)
 
@@ -73,12 +83,17 @@ def outbox_rows(events: Iterable[Envelope]) -> list[StoredRow]:
 def append_events(connection: Any, events: Sequence[Envelope]) -> None:
     """Write outbox rows inside the caller's open transaction; the caller commits.
 
-    ``connection`` is a sqlite3 connection or a SQLAlchemy sync Connection on SQLite (from an
-    AsyncConnection: ``await conn.run_sync(lambda c: append_events(c, events))``). An event
-    id already present is ignored, so re-publishing the same event is harmless.
+    ``connection`` is a sqlite3 connection or a SQLAlchemy sync Connection on SQLite or
+    PostgreSQL (from an AsyncConnection: ``await conn.run_sync(lambda c: append_events(c,
+    events))``). An event id already present is ignored, so re-publishing the same event is
+    harmless.
     """
     rows = outbox_rows(events)
-    if hasattr(connection, "exec_driver_sql"):
+    if _on_postgres(connection):
+        from events import postgres_outbox
+
+        postgres_outbox.append_rows(connection, rows)
+    elif hasattr(connection, "exec_driver_sql"):
         connection.exec_driver_sql(_INSERT, rows)
     else:
         connection.executemany(_INSERT, rows)
