@@ -80,8 +80,9 @@ class Relay:
         self._renew_at = 0.0
 
     def add_source(self, source: EventSource) -> None:
-        """Also carry a store's own outbox table into the log; the relay closes it on stop."""
-        if source not in self.sources:
+        """Also carry a store's own outbox table into the log; the relay closes it on stop.
+        A second source on a table already added (the same store built twice) is ignored."""
+        if all(known.describe() != source.describe() for known in self.sources):
             self.sources.append(source)
 
     def wake(self) -> None:

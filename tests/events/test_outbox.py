@@ -127,3 +127,11 @@ async def test_two_processes_views_of_one_file_agree(local_settings, tmp_path):
         finally:
             await other.close()
     assert mine == theirs == ["R-1", "R-2", "R-3"]
+
+
+def test_a_store_added_twice_is_drained_once(local_settings, tmp_path):
+    bus = bus_from_settings(local_settings, tmp_path)
+    bus.add_source(SQLiteSource(tmp_path / "crm.db"))
+    bus.add_source(SQLiteSource(tmp_path / "crm.db"))
+    bus.add_source(SQLiteSource(tmp_path / "other.db"))
+    assert [source.path.name for source in bus.relay.sources] == ["crm.db", "other.db"]
