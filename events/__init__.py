@@ -7,6 +7,7 @@ from events.errors import BrokerUnavailable, EventBusError
 from events.outbox import LogRecord, Outbox, append_events, create_outbox_table
 from events.publisher import EventPublisher, MemoryPublisher, NullPublisher
 from events.settings import EventSettings
+from events.sources import EventSource, SQLiteSource
 from events.types import PAYLOAD_TYPES, EventPayload, make_event, parse_payload, payload_as
 
 __all__ = [
@@ -20,11 +21,13 @@ __all__ = [
     "EventPayload",
     "EventPublisher",
     "EventSettings",
+    "EventSource",
     "LocalLogConsumer",
     "LogRecord",
     "MemoryPublisher",
     "NullPublisher",
     "Outbox",
+    "SQLiteSource",
     "append_events",
     "bus_from_settings",
     "consuming",

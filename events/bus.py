@@ -20,6 +20,7 @@ from events.envelope import Envelope
 from events.outbox import Outbox
 from events.relay import Relay
 from events.settings import EventSettings
+from events.sources import EventSource
 
 
 class EventBus:
@@ -34,10 +35,16 @@ class EventBus:
         """Durably accept ``events`` (one outbox commit); the relay is woken to send them."""
         await self.outbox.append(events)
 
-    def add_source(self, path: Path) -> None:
-        """Also carry the outbox table a store keeps in its own SQLite file (rows written with
-        ``events.outbox.append_events`` in the store's transactions) into this log."""
-        self.relay.add_source(path)
+    def add_source(self, source: EventSource) -> None:
+        """Also carry the outbox table a store keeps in its own database (rows written with
+        ``events.outbox.append_events`` in the store's transactions) into this log. Add
+        sources before ``start``: the relay runs only when it has a sink or a source."""
+        self.relay.add_source(source)
+
+    def wake(self) -> None:
+        """Tell the relay a store just committed events to a source (else it finds them on
+        its next poll)."""
+        self.relay.wake()
 
     def consumer(self, group: str, *, families: Collection[str] | None = None) -> EventConsumer:
         """A consumer group on this bus's log: Kafka when configured, else the local log."""

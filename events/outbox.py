@@ -2,9 +2,9 @@
 
 Publishing is one INSERT (concurrent publishers share one commit). Rows keep a sequence
 number, so the log can be read back and replayed from any point; the relay marks the rows it
-has handed to Kafka. Any SQLite store can write outbox rows inside its own transaction with
-``append_events`` — the state change and its events then commit together — and the bus's
-relay moves them into the main log (``Outbox.absorb``).
+has handed to Kafka. A store (SQLite or PostgreSQL) can write outbox rows inside its own
+transaction with ``append_events`` — the state change and its events then commit together —
+and the bus's relay moves them into the main log through an event source (``events.sources``).
 """
 
 from __future__ import annotations
@@ -39,11 +39,14 @@ OUTBOX_DDL = (
         ON event_outbox(seq) WHERE relayed_at IS NULL""",
 )
 
+# A row as stores and the log keep it: (event_id, type, tenant, subject_key, body, written_at).
+StoredRow = tuple[str, str, str, str | None, str, float]
+STORED_COLUMNS = ("event_id", "type", "tenant", "subject_key", "body", "written_at")
+
 _INSERT = (
-    "INSERT OR IGNORE INTO event_outbox"
-    " (event_id, type, tenant, subject_key, body, written_at) VALUES (?, ?, ?, ?, ?, ?)"
+    f"INSERT OR IGNORE INTO event_outbox ({', '.join(STORED_COLUMNS)})"
+    " VALUES (?, ?, ?, ?, ?, ?)"
 )
-_COLUMNS = "event_id, type, tenant, subject_key, body, written_at"
 
 
 def _run_sql(connection: Any, sql: str, params: Any = ()) -> Any:
@@ -53,13 +56,23 @@ def _run_sql(connection: Any, sql: str, params: Any = ()) -> Any:
     return connection.execute(sql, params)
 
 
+def _on_postgres(connection: Any) -> bool:
+    dialect = getattr(connection, "dialect", None)  # a SQLAlchemy Connection; sqlite3 has none
+    return dialect is not None and dialect.name == "postgresql"
+
+
 def create_outbox_table(connection: Any) -> None:
     """Create the outbox table in the caller's database (idempotent)."""
+    if _on_postgres(connection):
+        from events import postgres_outbox
+
+        postgres_outbox.create_table(connection)
+        return
     for statement in OUTBOX_DDL:
         _run_sql(connection, statement)
 
 
-def outbox_rows(events: Iterable[Envelope]) -> list[tuple[str, str, str, str | None, str, float]]:
+def outbox_rows(events: Iterable[Envelope]) -> list[StoredRow]:
     now = time.time()
     return [
         (event.id, event.type, event.tenant, event.key, event.model_dump_json(), now)
@@ -70,12 +83,17 @@ def outbox_rows(events: Iterable[Envelope]) -> list[tuple[str, str, str, str | N
 def append_events(connection: Any, events: Sequence[Envelope]) -> None:
     """Write outbox rows inside the caller's open transaction; the caller commits.
 
-    ``connection`` is a sqlite3 connection or a SQLAlchemy sync Connection on SQLite (from an
-    AsyncConnection: ``await conn.run_sync(lambda c: append_events(c, events))``). An event
-    id already present is ignored, so re-publishing the same event is harmless.
+    ``connection`` is a sqlite3 connection or a SQLAlchemy sync Connection on SQLite or
+    PostgreSQL (from an AsyncConnection: ``await conn.run_sync(lambda c: append_events(c,
+    events))``). An event id already present is ignored, so re-publishing the same event is
+    harmless.
     """
     rows = outbox_rows(events)
-    if hasattr(connection, "exec_driver_sql"):
+    if _on_postgres(connection):
+        from events import postgres_outbox
+
+        postgres_outbox.append_rows(connection, rows)
+    elif hasattr(connection, "exec_driver_sql"):
         connection.exec_driver_sql(_INSERT, rows)
     else:
         connection.executemany(_INSERT, rows)
@@ -149,35 +167,6 @@ def _mark_relayed(
     )
 
 
-def _absorb(connection: sqlite3.Connection, source: str, limit: int) -> int:
-    """Copy rows of another database's outbox into this log, then delete them there.
-
-    Two commits, copy first: a crash between them copies again, and the unique event id
-    turns the second copy into a no-op.
-    """
-    connection.execute("ATTACH DATABASE ? AS source", (source,))
-    try:
-        has_table = connection.execute(
-            "SELECT 1 FROM source.sqlite_master WHERE type = 'table' AND name = 'event_outbox'"
-        ).fetchone()
-        if not has_table:
-            return 0
-        rows = connection.execute(
-            f"SELECT seq, {_COLUMNS} FROM source.event_outbox ORDER BY seq LIMIT ?", (limit,)
-        ).fetchall()
-        if not rows:
-            return 0
-        transaction(connection, _insert, [row[1:] for row in rows])
-        last = rows[-1][0]
-        transaction(
-            connection,
-            lambda c: c.execute("DELETE FROM source.event_outbox WHERE seq <= ?", (last,)),
-        )
-        return len(rows)
-    finally:
-        connection.execute("DETACH DATABASE source")
-
-
 class Outbox:
     """The outbox / local log in one SQLite file (WAL), driven from asyncio."""
 
@@ -201,10 +190,16 @@ class Outbox:
         Appends that arrive while a commit is running share the next one, so many concurrent
         publishers cost one transaction rather than one each.
         """
-        if not events:
+        if events:
+            await self.carry(outbox_rows(events))
+
+    async def carry(self, rows: Sequence[StoredRow]) -> None:
+        """Durably append rows as a store kept them (an event source moving them into the
+        log); a row whose event id is already in the log is skipped."""
+        if not rows:
             return
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((outbox_rows(events), done))
+        self._pending.append((list(rows), done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="outbox-flush")
         await done
@@ -283,15 +278,6 @@ class Outbox:
                 ).rowcount
             ),
         )
-
-    async def absorb(self, source: Path, limit: int = 1000) -> int:
-        """Move up to ``limit`` rows from the outbox table of another SQLite file into this log."""
-        if not source.exists():
-            return 0
-        moved = await self._worker.run(_absorb, str(source), limit)
-        if moved:
-            self.notify()
-        return moved
 
     async def close(self) -> None:
         if self._flusher is not None:

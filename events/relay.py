@@ -1,8 +1,10 @@
 """The relay: moves outbox rows to the broker in batches, in order, and marks them relayed.
 
-It wakes when this process appends (an asyncio.Event) and polls for rows other processes
-wrote. Only the holder of the outbox's relay lease sends. While the broker is down it backs
-off and retries; nothing is lost because rows stay in the outbox until the broker has them.
+It wakes when this process appends (an asyncio.Event) or a store commits events into its own
+outbox table (``wake``), and polls for rows other processes wrote. Each round it first carries
+the stores' tables (its sources) into the log. Only the holder of the outbox's relay lease
+works. While the broker is down it backs off and retries; nothing is lost because rows stay in
+the outbox until the broker has them.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from events import lease
 from events.errors import BrokerUnavailable
 from events.outbox import Outbox, OutboxRow, wait_for_rows
 from events.settings import EventSettings
+from events.sources import EventSource
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,8 @@ class Relay:
         self.sink = sink
         self.settings = settings
         self.owner = lease.new_owner_id()
-        self.sources: list[Path] = []
+        self.sources: list[EventSource] = []
+        self._failing_sources: set[int] = set()
         self._task: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
         self._stopping = asyncio.Event()
@@ -76,10 +79,16 @@ class Relay:
         self._last_prune = 0.0
         self._renew_at = 0.0
 
-    def add_source(self, path: Path) -> None:
-        """Also drain the outbox table of another SQLite file (a store's own outbox)."""
-        if path not in self.sources:
-            self.sources.append(path)
+    def add_source(self, source: EventSource) -> None:
+        """Also carry a store's own outbox table into the log; the relay closes it on stop.
+        A second source on a table already added (the same store built twice) is ignored."""
+        if all(known.describe() != source.describe() for known in self.sources):
+            self.sources.append(source)
+
+    def wake(self) -> None:
+        """Start a round now: a store in this process has just committed events to a source."""
+        if self._wake is not None:
+            self._wake.set()
 
     async def start(self) -> None:
         if self._task is None:
@@ -91,6 +100,7 @@ class Relay:
     async def stop(self, grace: float = 5.0) -> None:
         """Finish the round in progress (up to ``grace`` seconds), release the lease."""
         if self._task is None:
+            await self._close_sources()  # a round run by hand (relay_once) may have opened them
             return
         self._stopping.set()
         task, self._task = self._task, None
@@ -105,6 +115,7 @@ class Relay:
             await self.outbox.run(lease.release, LEASE_NAME, self.owner)
         if self.sink is not None:
             await self.sink.close()
+        await self._close_sources()
 
     async def wait_idle(self, timeout: float) -> None:
         """Until every outbox row is relayed to the sink (for tests, the benchmark, draining)."""
@@ -152,14 +163,13 @@ class Relay:
         """
         if not await self._hold_lease():
             return None
-        for source in self.sources:
-            await self.outbox.absorb(source, self.settings.relay_batch_size)
+        sources_left = await self._drain_sources()
         if self.sink is None:
-            return False
+            return sources_left
         records = await self.outbox.unrelayed(self.settings.relay_batch_size)
         if not records:
             await self._maybe_prune()
-            return False
+            return sources_left
         report = await self.sink.send(records)
         done = [*report.delivered, *report.rejected]
         await self.outbox.mark_relayed(done, report.rejected)
@@ -167,7 +177,37 @@ class Relay:
             logger.error("event relay: outbox row %d rejected by the broker: %s", seq, error)
         if report.failure:
             raise BrokerUnavailable(report.failure)
-        return len(records) == self.settings.relay_batch_size
+        return sources_left or len(records) == self.settings.relay_batch_size
+
+    async def _drain_sources(self) -> bool:
+        """One batch from each source into the log; True if a source may hold more.
+
+        A source that fails (its database is away) is skipped until a later round, so the
+        log's own rows still reach the broker meanwhile.
+        """
+        limit, left = self.settings.relay_batch_size, False
+        for source in self.sources:
+            try:
+                moved = await source.drain(self.outbox, limit)
+            except Exception as error:
+                if id(source) not in self._failing_sources:
+                    self._failing_sources.add(id(source))
+                    logger.warning(
+                        "event relay: cannot drain %s, retrying: %r", source.describe(), error
+                    )
+                continue
+            if id(source) in self._failing_sources:
+                self._failing_sources.discard(id(source))
+                logger.info("event relay: draining %s again", source.describe())
+            left = left or moved == limit
+        return left
+
+    async def _close_sources(self) -> None:
+        for source in self.sources:
+            try:
+                await source.close()
+            except Exception:
+                logger.warning("event relay: closing %s failed", source.describe(), exc_info=True)
 
     async def _hold_lease(self) -> bool:
         """Claim or renew the lease; renewing only once half its time is gone saves a write

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastmcp import FastMCP
 
-from events import EventPublisher, NullPublisher
+from events import EventBus, EventPublisher, NullPublisher
 from servers.http_app import ReadinessCheck
 from servers.settings import CoreSettings
 
@@ -80,10 +80,13 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     from servers.crm.store.database import CrmDatabase
 
     database = CrmDatabase.from_settings(CrmSettings(), core.data_dir)
-    if database.sqlite_path is not None and hasattr(publisher, "add_source"):
-        # Ticket events commit with the ticket, in crm.db; the bus's relay carries them on.
+    source = database.event_source()
+    if source is not None and isinstance(publisher, EventBus):
+        # Ticket events commit with the ticket, in the CRM's own database (crm.db or its
+        # PostgreSQL schema); the bus's relay carries them on, woken by each such commit.
         database.transactional_outbox = True
-        publisher.add_source(database.sqlite_path)
+        database.events_committed = publisher.wake
+        publisher.add_source(source)
     crm = CrmService(database)
 
     async def readiness() -> dict[str, bool | str]:
@@ -189,7 +192,6 @@ def build_workflow(
 
     from fastmcp import Client
 
-    from events import EventBus
     from events.projection import RequestAnalyticsProjection
     from servers.workflow.analytics_feed import AnalyticsFeed
     from servers.workflow.server import build_server

@@ -254,9 +254,9 @@ class CrmService:
     async def _committed(self, write):
         """Run one write transaction, then publish what it did not stage in its outbox.
 
-        On SQLite with the event bus the events were written in the transaction itself (the
-        bus relays them); otherwise they are published right after the commit, and one whose
-        publishing fails is logged (ids only) while the committed write stands.
+        With the event bus (SQLite or PostgreSQL) the events were written in the transaction
+        itself (the bus relays them); otherwise they are published right after the commit, and
+        one whose publishing fails is logged (ids only) while the committed write stands.
         """
         outcome, events = await write
         await self._publish(events)

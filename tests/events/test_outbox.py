@@ -5,7 +5,13 @@ import sqlite3
 
 import sqlalchemy as sa
 
-from events import Outbox, append_events, bus_from_settings, create_outbox_table
+from events import (
+    Outbox,
+    SQLiteSource,
+    append_events,
+    bus_from_settings,
+    create_outbox_table,
+)
 from tests.events.samples import received, ticket_created
 
 
@@ -75,7 +81,7 @@ async def test_a_store_writes_events_in_its_own_transaction(local_settings, tmp_
     connection.close()
 
     bus = bus_from_settings(local_settings, tmp_path)
-    bus.add_source(crm)
+    bus.add_source(SQLiteSource(crm))
     appended = bus.outbox.listen()
     async with bus:
         await asyncio.wait_for(appended.wait(), 10)  # the relay carried the row in
@@ -121,3 +127,11 @@ async def test_two_processes_views_of_one_file_agree(local_settings, tmp_path):
         finally:
             await other.close()
     assert mine == theirs == ["R-1", "R-2", "R-3"]
+
+
+def test_a_store_added_twice_is_drained_once(local_settings, tmp_path):
+    bus = bus_from_settings(local_settings, tmp_path)
+    bus.add_source(SQLiteSource(tmp_path / "crm.db"))
+    bus.add_source(SQLiteSource(tmp_path / "crm.db"))
+    bus.add_source(SQLiteSource(tmp_path / "other.db"))
+    assert [source.path.name for source in bus.relay.sources] == ["crm.db", "other.db"]

@@ -4,12 +4,16 @@ SQLite (the default) and PostgreSQL behave alike here: a write transaction sees 
 committed rows and holds its locks until commit. On SQLite that takes ``BEGIN IMMEDIATE``
 (the write lock is taken up front, so two writers queue instead of failing mid-transaction);
 on PostgreSQL row locks and ``WHERE version = ...`` guards do the same job.
+
+With the event bus, events are written into an outbox table in this same database, in the
+transaction of the change they describe (``stage_events``); ``event_source`` is how the bus's
+relay finds that table, and ``events_committed`` wakes it once such a transaction commits.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from events.outbox import append_events, create_outbox_table
+from events.sources import EventSource, SQLiteSource
 
 from servers.crm.settings import CrmSettings
 
@@ -27,6 +32,7 @@ VERSION_TABLE = "crm_alembic_version"
 # Any fixed 64-bit number: replicas starting together take turns migrating and seeding.
 SETUP_LOCK_KEY = 0x5D_C4_11
 _WRITE = "crm_write"
+_STAGED = "crm_staged_events"
 
 
 ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
@@ -61,13 +67,26 @@ class CrmDatabase:
         self._busy_timeout_ms = sqlite_busy_timeout_ms
         self._engine: AsyncEngine | None = None
         self.transactional_outbox = False
-        """When set (SQLite only), events are written in the same transaction as the change."""
+        """When set, events are written in the same transaction as the change."""
+        self.events_committed: Callable[[], None] | None = None
+        """Called after a transaction that staged events has committed (the relay's wake)."""
 
     @property
     def sqlite_path(self) -> Path | None:
         if self.dialect != "sqlite" or self.url.database in (None, "", ":memory:"):
             return None
         return Path(self.url.database)
+
+    def event_source(self) -> EventSource | None:
+        """The outbox table this database keeps with ``transactional_outbox``, as the bus's
+        relay reads it; None where no other connection could (an in-memory SQLite)."""
+        if self.dialect == "postgresql":
+            from events.postgres_outbox import PostgresSource
+
+            return PostgresSource(self.url, schema=self.schema)
+        if self.sqlite_path is not None:
+            return SQLiteSource(self.sqlite_path)
+        return None
 
     @classmethod
     def from_settings(cls, settings: CrmSettings, data_dir: Path) -> CrmDatabase:
@@ -105,6 +124,7 @@ class CrmDatabase:
             await self._migrate()
             if self.transactional_outbox:
                 async with self.write() as conn:
+                    await self.setup_lock(conn)
                     await conn.run_sync(create_outbox_table)
         except BaseException:
             await self.close()
@@ -142,8 +162,15 @@ class CrmDatabase:
         """One atomic write: everything commits together or nothing does."""
         async with self.engine.connect() as conn:
             await conn.execution_options(**{_WRITE: True})
-            async with conn.begin():
-                yield conn
+            try:
+                async with conn.begin():
+                    yield conn
+                staged = conn.info.get(_STAGED, False)
+            finally:
+                # info lives with the pooled DBAPI connection: never leave the mark behind.
+                conn.info.pop(_STAGED, None)
+        if staged and self.events_committed is not None:
+            self.events_committed()
 
     async def stage_events(self, conn: AsyncConnection, events: list) -> list:
         """Write ``events`` into this transaction's outbox when there is one; what is left
@@ -151,6 +178,7 @@ class CrmDatabase:
         if not self.transactional_outbox or not events:
             return events
         await conn.run_sync(lambda sync_conn: append_events(sync_conn, events))
+        conn.info[_STAGED] = True
         return []
 
     async def setup_lock(self, conn: AsyncConnection) -> None:
