@@ -166,3 +166,9 @@ audit_log = Table(
     Index(None, "tenant", "ticket_id", "id"),
     Index(None, "tenant", "customer_id", "at"),
 )
+
+
+def is_crm_object(name: str | None, type_: str, parent_names: dict) -> bool:
+    """For Alembic's comparisons: only the tables declared here belong to the CRM's schema; the
+    event outbox beside them (``transactional_outbox``) is created and owned by ``events``."""
+    return type_ != "table" or name in metadata.tables

@@ -8,7 +8,7 @@ there is no alembic.ini. To write a new revision, add a file to ``versions/`` by
 from alembic import context
 
 from servers.crm.store.database import VERSION_TABLE
-from servers.crm.store.tables import metadata
+from servers.crm.store.tables import is_crm_object, metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -17,6 +17,7 @@ if connection is None:
 context.configure(
     connection=connection,
     target_metadata=metadata,
+    include_name=is_crm_object,
     version_table=VERSION_TABLE,
     render_as_batch=connection.dialect.name == "sqlite",
     transactional_ddl=True,
