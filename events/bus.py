@@ -67,8 +67,13 @@ class EventBus:
         return f"outbox at {self.outbox.path} -> {target}"
 
     async def start(self) -> None:
-        """Start the relay when there is somewhere to relay to or something to carry in."""
-        if self.relay.sink is not None or self.relay.sources:
+        """Start the relay when there is somewhere to relay to, something to carry in, or a
+        local log to keep within its retention."""
+        if (
+            self.relay.sink is not None
+            or self.relay.sources
+            or self.settings.local_log_retention_hours is not None
+        ):
             await self.relay.start()
 
     async def stop(self) -> None:

@@ -279,6 +279,16 @@ class Outbox:
             ),
         )
 
+    async def prune_written(self, older_than: float) -> int:
+        """Delete rows written before the epoch time ``older_than``, relayed or not (the log's
+        retention when there is no broker); returns how many."""
+        return await self._worker.run(
+            transaction,
+            lambda c: (
+                c.execute("DELETE FROM event_outbox WHERE written_at < ?", (older_than,)).rowcount
+            ),
+        )
+
     async def close(self) -> None:
         if self._flusher is not None:
             await asyncio.shield(self._flusher)

@@ -165,6 +165,7 @@ class Relay:
             return None
         sources_left = await self._drain_sources()
         if self.sink is None:
+            await self._maybe_prune()
             return sources_left
         records = await self.outbox.unrelayed(self.settings.relay_batch_size)
         if not records:
@@ -222,14 +223,21 @@ class Relay:
         return False
 
     async def _maybe_prune(self) -> None:
-        hours = self.settings.relayed_retention_hours
+        """Apply the retention: relayed rows with Kafka; without it, the log's own rows."""
+        local = self.sink is None
+        hours = (
+            self.settings.local_log_retention_hours if local
+            else self.settings.relayed_retention_hours
+        )
         now = time.time()
         if hours is None or now - self._last_prune < PRUNE_EVERY_SECONDS:
             return
         self._last_prune = now
-        pruned = await self.outbox.prune_relayed(now - hours * 3600)
+        prune = self.outbox.prune_written if local else self.outbox.prune_relayed
+        pruned = await prune(now - hours * 3600)
         if pruned:
-            logger.info("event relay: pruned %d relayed rows older than %sh", pruned, hours)
+            kind = "log" if local else "relayed"
+            logger.info("event relay: pruned %d %s rows older than %sh", pruned, kind, hours)
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

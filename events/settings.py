@@ -75,6 +75,15 @@ class EventSettings(BaseSettings):
         gt=0,
         description="Rows already relayed to Kafka are pruned after this; unset keeps them.",
     )
+    local_log_retention_hours: float | None = Field(
+        default=720.0,
+        gt=0,
+        description=(
+            "Without Kafka the outbox is the event log: events written longer ago than this "
+            "are deleted (request timelines lose them; projections keep their counts). "
+            "Unset keeps everything."
+        ),
+    )
     consumer_max_attempts: int = Field(
         default=5, ge=1, description="Tries per event before it goes to the dead-letter log."
     )
