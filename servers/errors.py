@@ -8,6 +8,7 @@ stays masked (servers run with ``mask_error_details=True``).
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 from typing import ParamSpec, TypeVar
 
@@ -28,7 +29,8 @@ def caller_errors(
             try:
                 return await fn(*args, **kwargs)
             except error_types as error:
-                raise as_error(str(error)) from error
+                # The caller's mistake, answered in the result: not a fault to alert on.
+                raise as_error(str(error), log_level=logging.INFO) from error
 
         return wrapper
 

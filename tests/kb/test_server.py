@@ -125,3 +125,16 @@ async def test_reading_a_missing_article_resource_is_a_clear_error(kb_server, er
     async with client_for(kb_server, era) as client:
         with pytest.raises(Exception, match="no article with id 'nope'"):
             await client.read_resource("kb://articles/nope")
+
+
+async def test_a_callers_mistake_is_answered_not_logged_as_a_server_error(kb_server, caplog):
+    caplog.set_level("INFO")
+    async with client_for(kb_server, MODERN) as client:
+        with pytest.raises(ToolError, match="no article with id 'nope'"):
+            await client.call_tool("get_article", {"article_id": "nope"})
+        with pytest.raises(Exception, match="no article with id 'nope'"):
+            await client.read_resource("kb://articles/nope")
+    logged = [
+        r for r in caplog.records if "nope" in r.getMessage() or "get_article" in r.getMessage()
+    ]
+    assert logged and max(r.levelno for r in logged) < 40  # below ERROR
