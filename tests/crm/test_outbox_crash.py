@@ -2,21 +2,16 @@
 the next process that runs the suite's relay."""
 
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.support.postgres import POSTGRES_URL, temporary_schema
-from tests.support.processes import http_server, server_env
+from tests.support.processes import http_server, killed_after_lines, server_env
 from tests.support.services import wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 PSYCOPG_URL = POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
@@ -55,22 +50,10 @@ def test_ticket_events_committed_before_a_kill_are_carried_by_the_next_process(
         "SUPPORTDESK_EVENTS_RELAY_POLL_SECONDS": "0.1",
     }
     killed_dir, next_dir = tmp_path / "killed", tmp_path / "next"
-    writer = subprocess.Popen(
-        [sys.executable, "-m", "tests.crm.outbox_process", str(killed_dir)],
-        cwd=ROOT,
-        env=server_env(killed_dir, crm_env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    committed = killed_after_lines(
+        "tests.crm.outbox_process", str(killed_dir),
+        env=server_env(killed_dir, crm_env), lines=20,
     )
-    try:
-        committed = [writer.stdout.readline().strip() for _ in range(20)]
-    finally:
-        os.kill(writer.pid, signal.SIGKILL)
-        writer.wait()
-        writer.stdout.close()
-    assert writer.returncode == -signal.SIGKILL
-    assert all(committed)
 
     staged = staged_tickets(schema)
     # Every committed ticket's event is in PostgreSQL (a last one may have committed unprinted)

@@ -3,7 +3,6 @@
 import asyncio
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from tests.events.collect import read_topic
-from tests.support.processes import free_port
+from tests.support.processes import free_port, killed_after_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,22 +34,10 @@ def test_events_committed_before_a_kill_are_relayed_by_the_next_process(
     # The first process's broker is absent (nothing listens there): its relay holds the
     # lease and keeps failing, so everything it publishes waits in the outbox.
     absent = f"127.0.0.1:{free_port()}"
-    publisher = subprocess.Popen(
-        [sys.executable, "-m", "tests.events.outbox_process", "publish", str(data_dir)],
-        cwd=ROOT,
-        env=_env(kafka_settings, absent),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    committed = killed_after_lines(
+        "tests.events.outbox_process", "publish", str(data_dir),
+        env=_env(kafka_settings, absent), lines=120,
     )
-    try:
-        committed = [publisher.stdout.readline().strip() for _ in range(120)]
-    finally:
-        os.kill(publisher.pid, signal.SIGKILL)
-        publisher.wait()
-        publisher.stdout.close()
-    assert publisher.returncode == -signal.SIGKILL
-    assert all(committed)
 
     with sqlite3.connect(data_dir / "events.db") as db:
         left = [row[0] for row in db.execute("SELECT event_id FROM event_outbox ORDER BY seq")]

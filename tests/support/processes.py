@@ -101,3 +101,25 @@ def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
 def copy_tree(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, dirs_exist_ok=True)
     return target
+
+
+def killed_after_lines(module: str, *args: str, env: Mapping[str, str], lines: int) -> list[str]:
+    """Run ``python -m MODULE ARGS`` until it has printed ``lines`` lines (each a write it has
+    committed), then SIGKILL it: no shutdown, no flush. Returns the lines."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=dict(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        printed = [process.stdout.readline().strip() for _ in range(lines)]
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+    assert process.returncode == -signal.SIGKILL
+    assert all(printed), "the process ended before printing every line"
+    return printed
