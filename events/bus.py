@@ -99,6 +99,8 @@ def bus_from_settings(settings: EventSettings, data_dir: Path) -> EventBus:
     sink = None
     if settings.kafka_enabled:
         from events.kafka import KafkaSink
+        from events.kafka_security import connection_options
 
+        connection_options(settings)  # unusable TLS files fail the start, not the first send
         sink = KafkaSink(settings)
     return EventBus(outbox, settings, Relay(outbox, sink, settings))

@@ -15,6 +15,7 @@ from events.consumer import Handler, handle_with_retries, wants
 from events.envelope import Envelope
 from events.errors import BrokerUnavailable
 from events.kafka import client_options, ensure_topics, producer_options
+from events.kafka_security import START_ERRORS, connect_failure
 from events.settings import EventSettings
 from events.types import PAYLOAD_TYPES
 
@@ -90,9 +91,13 @@ class KafkaLogConsumer:
                 await ensure_topics(self.settings, [*self.topics, self.settings.dead_letter_topic])
                 await consumer.start()
                 return consumer
-            except (BrokerUnavailable, KafkaError, OSError) as error:
+            except BrokerUnavailable as error:
                 await consumer.stop()
-                logger.warning("consumer %s cannot start yet: %r", self.group, error)
+                logger.warning("consumer %s cannot start yet: %s", self.group, error)
+            except START_ERRORS as error:
+                await consumer.stop()
+                failure = await connect_failure(self.settings, "consumer cannot start", error)
+                logger.warning("consumer %s cannot start yet: %s", self.group, failure)
             await self._pause(delay)
             delay = min(delay * 2, self.settings.relay_backoff_max_seconds)
         return None

@@ -27,6 +27,7 @@ from aiokafka.errors import (
 from aiokafka.partitioner import murmur2
 
 from events.errors import BrokerUnavailable
+from events.kafka_security import START_ERRORS, connect_failure, connection_options
 from events.outbox import OutboxRow
 from events.relay import SendReport
 from events.settings import EventSettings
@@ -46,10 +47,13 @@ RECORD_ERRORS = (
 
 
 def client_options(settings: EventSettings) -> dict[str, Any]:
+    """What every client of the bus (producer, consumer, admin) is built with, TLS and SASL
+    included."""
     return {
         "bootstrap_servers": settings.bootstrap_list(),
         "client_id": settings.kafka_client_id,
         "request_timeout_ms": settings.kafka_request_timeout_ms,
+        **connection_options(settings),
     }
 
 
@@ -87,8 +91,8 @@ async def ensure_topics(settings: EventSettings, topics: Sequence[str]) -> None:
         response = await admin.create_topics(
             [NewTopic(t, settings.topic_partitions, settings.topic_replication) for t in topics]
         )
-    except (KafkaError, OSError) as error:
-        raise BrokerUnavailable(f"kafka: cannot create topics: {error!r}") from error
+    except START_ERRORS as error:
+        raise await connect_failure(settings, "cannot create topics", error) from error
     finally:
         await admin.close()
     for topic, code, message in _topic_errors(response):
@@ -113,16 +117,17 @@ class KafkaSink:
         self._timeout = settings.kafka_request_timeout_ms / 1000
 
     def describe(self) -> str:
-        return f"kafka at {','.join(self.settings.bootstrap_list())}"
+        servers = ",".join(self.settings.bootstrap_list())
+        return f"kafka at {servers} ({self.settings.describe_security()})"
 
     async def _started(self) -> AIOKafkaProducer:
         if self._producer is None:
             producer = AIOKafkaProducer(**producer_options(self.settings))
             try:
                 await producer.start()
-            except (KafkaError, OSError) as error:
+            except START_ERRORS as error:
                 await producer.stop()
-                raise BrokerUnavailable(f"kafka: cannot connect: {error!r}") from error
+                raise await connect_failure(self.settings, "cannot connect", error) from error
             self._producer = producer
         return self._producer
 
