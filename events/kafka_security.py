@@ -19,6 +19,7 @@ from aiokafka.conn import create_conn
 from aiokafka.errors import (
     AuthenticationFailedError,
     IllegalSaslStateError,
+    KafkaConnectionError,
     KafkaError,
     SaslAuthenticationFailed,
     UnsupportedSaslMechanismError,
@@ -113,6 +114,14 @@ async def refusal(settings: EventSettings) -> str | None:
     except (KeyError, ValueError) as error:
         return (f"{_login_refused(settings, where)}: the broker ended the exchange without "
                 f"proving it knows the password ({type(error).__name__}: {error})")
+    except KafkaConnectionError as error:
+        # A TLS server that wants a client certificate says so in an alert asyncio drops:
+        # all the client sees is the connection closing after the handshake.
+        if settings.uses_tls and settings.kafka_ssl_certfile is None and "closed" in str(error):
+            return (f"TLS: {where} closed the connection after the handshake without "
+                    "answering: if it requires a client certificate (mTLS), set "
+                    f"{env_name('kafka_ssl_certfile')} and {env_name('kafka_ssl_keyfile')}")
+        return None
     except (KafkaError, OSError, TimeoutError):
         return None
     conn.close()

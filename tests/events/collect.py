@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
@@ -48,11 +49,11 @@ class Collector:
 
 
 async def read_topic(
-    bootstrap: str, topic: str, *, at_least: int = 0, timeout: float = 20
+    bootstrap: str, topic: str, *, at_least: int = 0, timeout: float = 20, **options: Any
 ) -> list[ConsumerRecord]:
     """Every record in ``topic`` (all partitions) without joining a group; with ``at_least``,
-    keeps reading until that many have arrived."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    keeps reading until that many have arrived. ``options``: e.g. TLS/SASL connection options."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, **options)
     await consumer.start()
     try:
         await consumer.topics()  # loads the metadata of every topic

@@ -31,12 +31,19 @@ def tansu_binary() -> Path | None:
 
 @dataclass
 class Broker:
-    """One Tansu process on a fixed port; ``stop`` and ``start`` again to simulate an outage."""
+    """One Tansu process on a fixed port; ``stop`` and ``start`` again to simulate an outage.
+
+    ``advertised_port``: the address given to clients in metadata when they must come through
+    something in front of the broker (the TLS proxy). ``authentication``: Tansu demands a SASL
+    login (SCRAM) on every connection.
+    """
 
     binary: Path
     port: int = field(default_factory=free_port)
     log: Path | None = None
     process: subprocess.Popen | None = None
+    advertised_port: int | None = None
+    authentication: bool = False
 
     @property
     def bootstrap(self) -> str:
@@ -44,6 +51,7 @@ class Broker:
 
     def start(self, timeout: float = 15.0) -> None:
         url = f"tcp://127.0.0.1:{self.port}"
+        advertised = f"tcp://127.0.0.1:{self.advertised_port or self.port}"
         output = self.log.open("ab") if self.log else subprocess.DEVNULL
         try:
             self.process = subprocess.Popen(
@@ -53,9 +61,10 @@ class Broker:
                     "--listener-url",
                     url,
                     "--advertised-listener-url",
-                    url,
+                    advertised,
                     "--storage-engine",
                     "memory://tansu/",
+                    *(["--authentication"] if self.authentication else []),
                 ],
                 stdout=output,
                 stderr=subprocess.STDOUT,
