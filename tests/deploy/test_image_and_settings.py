@@ -30,6 +30,8 @@ SETTINGS: tuple[type[BaseSettings], ...] = (
     CrmSettings, LLMSettings, EmbeddingSettings, WorkflowSettings,
 )
 DOCKERFILE = REPO / "Dockerfile"
+# Settings naming files (TLS material), which must exist when the settings are read.
+FILE_SUFFIXES = ("_CAFILE", "_CERTFILE", "_KEYFILE")
 
 
 def variables_read() -> set[str]:
@@ -59,14 +61,31 @@ def variables_set(objects: list[dict]) -> dict[str, str | None]:
 
 
 @pytest.mark.parametrize("target", ["base", "dev", "prod"])
-def test_every_variable_the_manifests_set_is_read_and_accepted(target, monkeypatch):
-    given = variables_set(render(target))
+def test_every_variable_the_manifests_set_is_read_and_accepted(target, monkeypatch, tmp_path):
+    objects = render(target)
+    given = variables_set(objects)
     assert set(given) <= variables_read(), set(given) - variables_read()
     for name, value in given.items():
+        if value is not None and name.endswith(FILE_SUFFIXES):
+            value = _mounted_stand_in(objects, name, value, tmp_path)
         monkeypatch.setenv(name, value if value is not None else _stand_in(name))
     for cls in SETTINGS:
         cls()  # raises if a value does not parse
     assert HttpSettings().allowed_hosts  # the Host guard must know the Service names
+
+
+def _mounted_stand_in(objects: list[dict], name: str, path: str, tmp_path: Path) -> str:
+    """A file setting must point into a volume every server mounts; the settings check the
+    file exists, so a local file stands in for the pod's."""
+    for deployment in of_kind(objects, "Deployment").values():
+        if deployment["metadata"].get("labels", {}).get("app.kubernetes.io/component") == (
+            "mcp-server"
+        ):
+            mounts = [m["mountPath"] for m in container(deployment)["volumeMounts"]]
+            assert any(path.startswith(f"{m}/") for m in mounts), (name, path, mounts)
+    stand_in = tmp_path / name.lower()
+    stand_in.write_text("stand-in for a mounted file\n")
+    return str(stand_in)
 
 
 def _stand_in(name: str) -> str:

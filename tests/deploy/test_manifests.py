@@ -14,6 +14,7 @@ OPERATOR_KINDS = {
     ("postgresql.cnpg.io/v1", "Cluster"),
     ("kafka.strimzi.io/v1beta2", "Kafka"),
     ("kafka.strimzi.io/v1beta2", "KafkaNodePool"),
+    ("kafka.strimzi.io/v1beta2", "KafkaUser"),
 }
 SERVERS = {"kb", "crm", "memory", "orchestrator", "workflow"}
 STATELESS = {"kb", "crm", "orchestrator", "workflow"}
@@ -21,12 +22,19 @@ STATELESS = {"kb", "crm", "orchestrator", "workflow"}
 REFERENCED_SECRETS = {
     "supportdesk-postgres-app", "supportdesk-redis-url", "supportdesk-request-state",
     "supportdesk-llm", "supportdesk-remote-token", "supportdesk-auth", "supportdesk-tls",
+    # Made by Strimzi in prod: the KafkaUser's SCRAM password and the cluster CA certificate.
+    "supportdesk-events", "supportdesk-kafka-cluster-ca-cert",
 }
 
 
 @pytest.fixture(scope="module", params=["base", "dev", "prod"])
 def rendered(request) -> tuple[str, list[dict]]:
     return request.param, render(request.param)
+
+
+def kafka_port(objects: list[dict]) -> int:
+    (settings,) = of_kind(objects, "ConfigMap").values()
+    return int(settings["data"]["SUPPORTDESK_EVENTS_KAFKA_BOOTSTRAP_SERVERS"].rsplit(":", 1)[1])
 
 
 def servers_of(objects: list[dict]) -> dict[str, dict]:
@@ -128,6 +136,9 @@ def test_no_secret_is_committed_and_only_known_secrets_are_referenced(rendered):
                 for source in c.get("envFrom", []):
                     if "secretRef" in source:
                         referenced.add(source["secretRef"]["name"])
+            for volume in obj["spec"]["template"]["spec"].get("volumes", []):
+                if "secret" in volume:
+                    referenced.add(volume["secret"]["secretName"])
         if obj["kind"] == "Ingress":
             referenced |= {tls["secretName"] for tls in obj["spec"].get("tls", [])}
     assert referenced <= REFERENCED_SECRETS
@@ -139,9 +150,14 @@ def test_network_policies_deny_by_default_and_allow_the_backends(rendered):
     deny = policies["supportdesk-default-deny"]["spec"]
     assert set(deny["policyTypes"]) == {"Ingress", "Egress"}
     assert "ingress" not in deny and "egress" not in deny
-    egress_ports = {p["port"] for rule in policies["supportdesk-servers-egress"]["spec"]["egress"]
-                    for p in rule["ports"]}
-    assert {53, 5432, 6379, 9092, 8765} <= egress_ports
+    egress = policies["supportdesk-servers-egress"]["spec"]["egress"]
+    egress_ports = {p["port"] for rule in egress for p in rule["ports"]}
+    assert {53, 5432, 6379, 8765} <= egress_ports
+    # Kafka: exactly the port the servers bootstrap from (plain in dev, TLS in prod).
+    kafka_rules = [rule for rule in egress if any(
+        "strimzi.io/cluster" in peer.get("podSelector", {}).get("matchLabels", {})
+        for peer in rule["to"])]
+    assert [p["port"] for rule in kafka_rules for p in rule["ports"]] == [kafka_port(objects)]
 
 
 def test_the_dev_overlay_brings_single_instance_backends_behind_the_prod_names():
@@ -164,3 +180,30 @@ def test_prod_takes_its_backends_from_operators():
     assert not of_kind(objects, "StatefulSet")
     orchestrator = of_kind(objects, "HorizontalPodAutoscaler")["supportdesk-orchestrator"]
     assert orchestrator["spec"]["minReplicas"] >= 3
+
+
+def test_prod_reaches_kafka_only_over_tls_with_a_scram_login_from_strimzi():
+    objects = render("prod")
+    settings = of_kind(objects, "ConfigMap")["supportdesk-settings"]["data"]
+    assert settings["SUPPORTDESK_EVENTS_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    assert settings["SUPPORTDESK_EVENTS_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+    (kafka,) = of_kind(objects, "Kafka").values()
+    (listener,) = kafka["spec"]["kafka"]["listeners"]  # no plaintext listener beside it
+    assert listener["tls"] is True and listener["port"] == kafka_port(objects)
+    assert listener["authentication"]["type"] == "scram-sha-512"
+    assert "userOperator" in kafka["spec"]["entityOperator"]
+    user = of_kind(objects, "KafkaUser")[settings["SUPPORTDESK_EVENTS_KAFKA_SASL_USERNAME"]]
+    assert user["metadata"]["labels"]["strimzi.io/cluster"] == kafka["metadata"]["name"]
+    assert user["spec"]["authentication"]["type"] == "scram-sha-512"
+    ca_file = settings["SUPPORTDESK_EVENTS_KAFKA_SSL_CAFILE"]
+    for name, deployment in servers_of(objects).items():
+        main = container(deployment)
+        password = {e["name"]: e for e in main["env"]}["SUPPORTDESK_EVENTS_KAFKA_SASL_PASSWORD"]
+        # The User Operator names the Secret after the KafkaUser.
+        assert password["valueFrom"]["secretKeyRef"] == {
+            "name": user["metadata"]["name"], "key": "password"}, name
+        volumes = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}
+        (mount,) = [m for m in main["volumeMounts"] if ca_file.startswith(m["mountPath"] + "/")]
+        source = volumes[mount["name"]]["secret"]
+        assert source["secretName"] == f"{kafka['metadata']['name']}-cluster-ca-cert", name
+        assert [item["path"] for item in source["items"]] == [ca_file.rsplit("/", 1)[1]]
