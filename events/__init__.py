@@ -3,7 +3,7 @@
 from events.bus import EventBus, bus_from_settings
 from events.consumer import DeadLetter, EventConsumer, LocalLogConsumer, consuming
 from events.envelope import Envelope, new_event_id
-from events.errors import BrokerUnavailable, EventBusError
+from events.errors import BrokerRefused, BrokerUnavailable, EventBusError
 from events.outbox import LogRecord, Outbox, append_events, create_outbox_table
 from events.publisher import EventPublisher, MemoryPublisher, NullPublisher
 from events.settings import EventSettings
@@ -12,6 +12,7 @@ from events.types import PAYLOAD_TYPES, EventPayload, make_event, parse_payload,
 
 __all__ = [
     "PAYLOAD_TYPES",
+    "BrokerRefused",
     "BrokerUnavailable",
     "DeadLetter",
     "Envelope",

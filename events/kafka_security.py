@@ -112,8 +112,8 @@ async def refusal(settings: EventSettings) -> str | None:
     except (SaslAuthenticationFailed, AuthenticationFailedError, IllegalSaslStateError) as error:
         return f"{_login_refused(settings, where)}: {error}"
     except (KeyError, ValueError) as error:
-        return (f"{_login_refused(settings, where)}: the broker ended the exchange without "
-                f"proving it knows the password ({type(error).__name__}: {error})")
+        return (f"{_login_refused(settings, where)}: the SCRAM exchange ended in an error "
+                f"instead of the broker's signature ({type(error).__name__}: {error})")
     except KafkaConnectionError as error:
         # A TLS server that wants a client certificate says so in an alert asyncio drops:
         # all the client sees is the connection closing after the handshake.
