@@ -3,8 +3,9 @@
 Every write slides the session's time-to-live; a session untouched for that long is gone.
 A session is bound to a customer by its first turn that names one, so "forget this
 customer" can find every session of theirs. A turn may carry an idempotency key: the session
-remembers its keys (as long as it lives) and appends a turn with a key it has seen only once. Implementations: ``session_local`` (in-process),
-``session_redis`` (shared), ``session_resilient`` (Redis with an in-process fallback).
+remembers its keys (as long as it lives) and appends a turn with a key it has seen only once.
+Implementations: ``session_local`` (in-process), ``session_redis`` (shared),
+``session_resilient`` (Redis with an in-process fallback).
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ class SessionCache(Protocol):
 
         With an ``idempotency_key`` the session has already seen, nothing is added
         (``created`` is False); the check and the append are one atomic step. Keys live as
-        long as the session; an empty key is no key. Raises ``SessionCustomerMismatch`` when the session belongs to
-        another customer (checked first, repeat or not).
+        long as the session; an empty key is no key. Raises ``SessionCustomerMismatch`` when
+        the session belongs to another customer (checked first, repeat or not).
         """
         ...
 
