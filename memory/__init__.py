@@ -16,10 +16,11 @@ from memory.errors import BackendUnavailable, MemoryTierError, NotFound, Session
 from memory.langgraph_store import LongTermStore
 from memory.long_term import LongTermMemory, customer_namespace
 from memory.models import MemoryRecord, RecalledMemory, SessionSnapshot, Turn
-from memory.session_cache import SessionCache
+from memory.session_cache import Appended, SessionCache
 from memory.settings import MemorySettings
 
 __all__ = [
+    "Appended",
     "BackendUnavailable",
     "LongTermMemory",
     "LongTermStore",

@@ -2,15 +2,28 @@
 
 Every write slides the session's time-to-live; a session untouched for that long is gone.
 A session is bound to a customer by its first turn that names one, so "forget this
-customer" can find every session of theirs. Implementations: ``session_local`` (in-process),
-``session_redis`` (shared), ``session_resilient`` (Redis with an in-process fallback).
+customer" can find every session of theirs. A turn may carry an idempotency key: the session
+remembers its keys (as long as it lives) and appends a turn with a key it has seen only once.
+Implementations: ``session_local`` (in-process), ``session_redis`` (shared),
+``session_resilient`` (Redis with an in-process fallback).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from memory.models import SessionSnapshot, Turn
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """What ``append_turn`` did."""
+
+    turns: int
+    """Turns the session now holds."""
+    created: bool
+    """False when the session had already seen the turn's idempotency key: nothing added."""
 
 
 @runtime_checkable
@@ -27,11 +40,20 @@ class SessionCache(Protocol):
         ...
 
     async def append_turn(
-        self, tenant: str, session_id: str, turn: Turn, *, customer_id: str | None = None
-    ) -> int:
-        """Add a turn (binding the session to ``customer_id`` if unbound); turns now held.
+        self,
+        tenant: str,
+        session_id: str,
+        turn: Turn,
+        *,
+        customer_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Appended:
+        """Add a turn (binding the session to ``customer_id`` if unbound).
 
-        Raises ``SessionCustomerMismatch`` when the session belongs to another customer.
+        With an ``idempotency_key`` the session has already seen, nothing is added
+        (``created`` is False); the check and the append are one atomic step. Keys live as
+        long as the session; an empty key is no key. Raises ``SessionCustomerMismatch`` when
+        the session belongs to another customer (checked first, repeat or not).
         """
         ...
 

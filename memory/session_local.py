@@ -11,7 +11,7 @@ from typing import Any
 
 from memory.errors import SessionCustomerMismatch
 from memory.models import SessionSnapshot, Turn
-from memory.session_cache import session_from_parts
+from memory.session_cache import Appended, session_from_parts
 
 
 @dataclass
@@ -21,6 +21,8 @@ class _Session:
     customer_id: str | None = None
     context: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, tuple[Any, float]] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)
+    """Idempotency keys of the turns appended, kept as long as the session."""
 
 
 class InProcessSessionCache:
@@ -72,15 +74,25 @@ class InProcessSessionCache:
         return session
 
     async def append_turn(
-        self, tenant: str, session_id: str, turn: Turn, *, customer_id: str | None = None
-    ) -> int:
+        self,
+        tenant: str,
+        session_id: str,
+        turn: Turn,
+        *,
+        customer_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Appended:
         existing = self._live(tenant, session_id)
         if customer_id and existing and existing.customer_id not in (None, customer_id):
             raise SessionCustomerMismatch(session_id)
         session = self._touch(tenant, session_id)
         session.customer_id = session.customer_id or customer_id
+        if idempotency_key:
+            if idempotency_key in session.keys:
+                return Appended(turns=len(session.turns), created=False)
+            session.keys.add(idempotency_key)
         session.turns.append(turn.model_copy())
-        return len(session.turns)
+        return Appended(turns=len(session.turns), created=True)
 
     async def get(
         self, tenant: str, session_id: str, *, last: int | None = None

@@ -2,8 +2,9 @@
 
 Keys, under ``{prefix}:{tenant}:``: ``s:{id}:meta`` (hash: customer_id, updated_at),
 ``s:{id}:turns`` (list of JSON turns), ``s:{id}:ctx`` and ``s:{id}:facts`` (hashes of JSON),
-``c:{customer}:sessions`` (set of session ids). Each write runs as one Lua script, so it is
-atomic and slides every key's expiry together.
+``s:{id}:keys`` (set of the turns' idempotency keys), ``c:{customer}:sessions`` (set of
+session ids). Each write runs as one Lua script, so it is atomic (an idempotency key is
+checked and the turn appended in one step) and slides every key's expiry together.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from memory.errors import BackendUnavailable, SessionCustomerMismatch
 from memory.models import SessionSnapshot, Turn
-from memory.session_cache import session_from_parts
+from memory.session_cache import Appended, session_from_parts
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
-# KEYS: meta, turns, ctx, facts. ARGV: ttl_ms, now_ms, customer key prefix, session id,
+# KEYS: meta, turns, ctx, facts, keys. ARGV: ttl_ms, now_ms, customer key prefix, session id,
 # customer id ('' when not given), then per operation: see the scripts below.
 _TOUCH = """
 local bound = redis.call('HGET', KEYS[1], 'customer_id')
@@ -40,17 +41,23 @@ end
 redis.call('HSET', KEYS[1], 'updated_at', ARGV[2])
 """
 _SLIDE = """
-for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 if bound then
   local sessions = ARGV[3] .. bound .. ':sessions'
   redis.call('SADD', sessions, ARGV[4])
   redis.call('PEXPIRE', sessions, ARGV[1])
 end
 """
+# ARGV[6]: the turn, ARGV[7]: turns kept, ARGV[8]: idempotency key ('' for none).
+# Returns -1 (another customer's session) or {turns held, 1 if appended else 0}.
 APPEND = _TOUCH + """
-redis.call('RPUSH', KEYS[2], ARGV[6])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[7]), -1)
-""" + _SLIDE + "return redis.call('LLEN', KEYS[2])"
+local created = 1
+if ARGV[8] ~= '' and redis.call('SADD', KEYS[5], ARGV[8]) == 0 then created = 0 end
+if created == 1 then
+  redis.call('RPUSH', KEYS[2], ARGV[6])
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[7]), -1)
+end
+""" + _SLIDE + "return {redis.call('LLEN', KEYS[2]), created}"
 SET_CONTEXT = _TOUCH + """
 local values = cjson.decode(ARGV[6])
 for k, v in pairs(values) do
@@ -116,7 +123,9 @@ class RedisSessionCache:
 
     def _keys(self, tenant: str, session_id: str) -> list[str]:
         base = f"{self._base(tenant)}:s:{session_id}"
-        return [f"{base}:meta", f"{base}:turns", f"{base}:ctx", f"{base}:facts"]
+        return [
+            f"{base}:meta", f"{base}:turns", f"{base}:ctx", f"{base}:facts", f"{base}:keys"
+        ]
 
     def _customer_key(self, tenant: str, customer_id: str) -> str:
         return f"{self._base(tenant)}:c:{customer_id}:sessions"
@@ -142,20 +151,27 @@ class RedisSessionCache:
             return False
 
     async def append_turn(
-        self, tenant: str, session_id: str, turn: Turn, *, customer_id: str | None = None
-    ) -> int:
-        held = await self._run(
+        self,
+        tenant: str,
+        session_id: str,
+        turn: Turn,
+        *,
+        customer_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Appended:
+        answer = await self._run(
             "append", tenant, session_id, customer_id or "", turn.model_dump_json(),
-            self.max_turns,
+            self.max_turns, idempotency_key or "",
         )
-        if held == -1:
+        if answer == -1:
             raise SessionCustomerMismatch(session_id)
-        return int(held)
+        held, created = answer
+        return Appended(turns=int(held), created=bool(created))
 
     async def get(
         self, tenant: str, session_id: str, *, last: int | None = None
     ) -> SessionSnapshot | None:
-        meta, turns, ctx, facts = self._keys(tenant, session_id)
+        meta, turns, ctx, facts, _ = self._keys(tenant, session_id)
         start = 0 if last is None else -max(last, 1)
         try:
             async with self.redis.pipeline(transaction=True) as pipe:

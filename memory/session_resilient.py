@@ -4,10 +4,16 @@ Every write is mirrored into the local tier, so during an outage this process st
 with what it has seen. Writes made during the outage are journalled and replayed into Redis
 (in order, deletions included) once Redis answers again; only then does the cache leave
 degraded mode. The switch is logged once each way and shown by ``health()``.
+
+A replayed write may reach Redis more than once: a reply lost to a timeout leaves it at the
+head of the journal, and a write whose first attempt timed out is journalled although Redis
+may have applied it. So every turn goes to Redis with an idempotency key (the caller's, else
+one made from the turn's id) and a repeat appends nothing. One replay runs at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import deque
@@ -17,7 +23,7 @@ from typing import Any
 
 from memory.errors import BackendUnavailable
 from memory.models import SessionSnapshot, Turn
-from memory.session_cache import SessionCache
+from memory.session_cache import Appended, SessionCache
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +58,7 @@ class ResilientSessionCache:
         self._last_probe = 0.0
         self._journal: deque[tuple[str, tuple, dict]] = deque(maxlen=JOURNAL_LIMIT)
         self._dropped = 0
+        self._replaying = asyncio.Lock()
 
     async def open(self) -> None:
         await self.fallback.open()
@@ -93,6 +100,13 @@ class ResilientSessionCache:
             return
         if not force and self._clock() - self._last_probe < self.retry_seconds:
             return
+        if self._replaying.locked():  # another caller is replaying: answer locally meanwhile
+            return
+        async with self._replaying:
+            await self._replay()
+
+    async def _replay(self) -> None:
+        """Drain the journal into Redis in order; leave degraded mode once it is empty."""
         self._last_probe = self._clock()
         if not await self.primary.ping():
             return
@@ -145,18 +159,28 @@ class ResilientSessionCache:
         return await getattr(self.fallback, method)(*args, **kwargs)
 
     async def append_turn(
-        self, tenant: str, session_id: str, turn: Turn, *, customer_id: str | None = None
-    ) -> int:
+        self,
+        tenant: str,
+        session_id: str,
+        turn: Turn,
+        *,
+        customer_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Appended:
+        # Always keyed, so neither a retry after a lost reply nor a replay appends it twice.
+        key = idempotency_key or f"turn:{turn.id}"
         # Redis is the authority on which customer a session belongs to: ask it first, so a
         # mismatch is refused before the mirror changes.
         held = await self._on_primary(
-            "append_turn", tenant, session_id, turn, customer_id=customer_id
+            "append_turn", tenant, session_id, turn, customer_id=customer_id,
+            idempotency_key=key,
         )
         if held is MISSED:
             return await self._write("append_turn", tenant, session_id, turn,
-                                     customer_id=customer_id)
+                                     customer_id=customer_id, idempotency_key=key)
         try:
-            await self.fallback.append_turn(tenant, session_id, turn, customer_id=customer_id)
+            await self.fallback.append_turn(tenant, session_id, turn, customer_id=customer_id,
+                                            idempotency_key=key)
         except Exception:  # the mirror is best effort: Redis already holds the truth
             logger.debug("in-process mirror diverged from redis", exc_info=True)
         return held

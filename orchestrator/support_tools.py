@@ -25,10 +25,6 @@ class SupportToolError(RuntimeError):
     """A server answered a tool call with an error."""
 
 
-NO_SESSION = "session_id: no session"
-"""How the memory server's error begins for a session never written to (or expired)."""
-
-
 @dataclass(frozen=True)
 class Target:
     """Where one server lives: an in-process FastMCP, or a URL with an optional token."""
@@ -136,24 +132,22 @@ class SupportTools:
         await self._call("memory", "remember", customer_id=customer_id, content=content,
                          kind="resolution", source=source)
 
-    async def session_turns(self, session_id: str, *, last: int) -> list[tuple[str, str]]:
-        """The session's newest ``last`` turns as (role, content), oldest first; none for a
-        session not started yet. A plain read: no long-term recall, unlike memory_context."""
-        try:
-            session = await self._call("memory", "get_session", session_id=session_id,
-                                       last=last)
-        except SupportToolError as error:
-            if str(error.__cause__).startswith(NO_SESSION):
-                return []
-            raise
-        return [(turn["role"], turn["content"]) for turn in session["turns"]]
-
     async def record_turns(
-        self, customer_id: str, session_id: str, turns: list[tuple[str, str]]
-    ) -> None:
-        """Append the run's turns once: a repeated step finds them already there."""
-        if not turns or await self.session_turns(session_id, last=len(turns)) == turns:
-            return
-        for role, content in turns:
-            await self._call("memory", "append_turn", session_id=session_id, role=role,
-                             content=content, customer_id=customer_id)
+        self,
+        customer_id: str,
+        session_id: str,
+        turns: list[tuple[str, str]],
+        *,
+        idempotency_key: str,
+    ) -> int:
+        """Append the run's turns once, each under ``{idempotency_key}:turn:{i}``: a repeated
+        step (or one resumed after a crash between turns) adds only what is missing. Nothing
+        is read first. How many turns were new."""
+        added = 0
+        for i, (role, content) in enumerate(turns):
+            appended = await self._call(
+                "memory", "append_turn", session_id=session_id, role=role, content=content,
+                customer_id=customer_id, idempotency_key=f"{idempotency_key}:turn:{i}",
+            )
+            added += bool(appended.get("created"))
+        return added

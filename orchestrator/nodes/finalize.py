@@ -120,6 +120,7 @@ async def _update_memory(tools, state: SupportState, customer_id: str, status: s
         customer_id,
         request["request_id"],
         [("customer", triage["redacted_message"])] + ([("agent", reply)] if reply else []),
+        idempotency_key=request["run_id"],
     )
     return ["resolution remembered", "conversation turns recorded"]
 

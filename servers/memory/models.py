@@ -18,6 +18,11 @@ Source = Annotated[
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"),
     Field(description="Where the memory comes from, e.g. 'agent', 'ticket:T-12', 'crm'."),
 ]
+TurnKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
+]
+"""An idempotency key for one turn: letters, digits, '.', '_', ':' or '-', at most 128."""
 
 
 class RememberOutcome(BaseModel):
@@ -43,6 +48,8 @@ class AppendOutcome(BaseModel):
     session_id: str = Field(description="The session written to.")
     turns: int = Field(description="Turns the session now holds (the oldest are dropped "
                        "beyond the configured maximum).")
+    created: bool = Field(description="False when idempotency_key had already added this "
+                          "turn to the session (nothing new).")
     uri: str = Field(description="memory://sessions/{session_id}.")
 
 

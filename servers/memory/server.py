@@ -30,15 +30,17 @@ from servers.memory.models import (
     RememberOutcome,
     SessionSummary,
     Source,
+    TurnKey,
 )
 from servers.memory.service import MemoryService
 
 INSTRUCTIONS = """\
 Customer memory for support agents. Before answering a customer, call `get_context` (recent
 conversation turns plus what is known about the customer, within a size budget) or `recall`
-(search their memories by meaning). Record each message with `append_turn`; keep durable
-knowledge (facts, preferences, how an issue was resolved) with `remember`. `forget` erases a
-memory, or everything about a customer.
+(search their memories by meaning). Record each message with `append_turn` (pass an
+`idempotency_key` when a retry must not add it twice); keep durable knowledge (facts,
+preferences, how an issue was resolved) with `remember`. `forget` erases a memory, or
+everything about a customer.
 """
 
 READ_ONLY = ToolAnnotations(
@@ -159,6 +161,7 @@ def build_server(
         """Read a conversation: its turns (oldest first), context and live short-lived facts."""
         return await service.get_session(tenant(), session_id, last=last)
 
+    # Not idempotent as a tool: without its idempotency_key a repeat adds the turn again.
     @mcp.tool(
         annotations=ToolAnnotations(
             readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
@@ -176,11 +179,22 @@ def build_server(
             CustomerId | None,
             Field(description="Customer of the conversation; binds the session on first use."),
         ] = None,
+        idempotency_key: Annotated[
+            TurnKey | None,
+            Field(description="Names this turn for retries, e.g. 'run-42:turn:0': a repeat "
+                  "with a key the session has already seen adds nothing. Letters, digits, "
+                  "'.', '_', ':' or '-', at most 128; kept as long as the session."),
+        ] = None,
     ) -> AppendOutcome:
         """Add a message to a conversation (the session starts with its first turn and is
-        forgotten after a period without writes)."""
+        forgotten after a period without writes).
+
+        With an `idempotency_key`, calling again (a retry) adds nothing and returns `created`
+        false. A key names one turn of one session, for as long as the session lives.
+        """
         return await service.append_turn(
-            tenant(), session_id, role, content, customer_id=customer_id
+            tenant(), session_id, role, content, customer_id=customer_id,
+            idempotency_key=idempotency_key,
         )
 
     @mcp.tool(annotations=IDEMPOTENT_WRITE, tags={MEMORY_WRITE})

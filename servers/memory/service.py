@@ -160,11 +160,15 @@ class MemoryService:
         content: str,
         *,
         customer_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> AppendOutcome:
-        held = await self.sessions.append_turn(
-            tenant, session_id, Turn(role=role, content=content), customer_id=customer_id
+        """Add a turn; with an ``idempotency_key`` the session has seen, add nothing."""
+        appended = await self.sessions.append_turn(
+            tenant, session_id, Turn(role=role, content=content), customer_id=customer_id,
+            idempotency_key=idempotency_key,
         )
-        return AppendOutcome(session_id=session_id, turns=held, uri=session_uri(session_id))
+        return AppendOutcome(session_id=session_id, turns=appended.turns,
+                             created=appended.created, uri=session_uri(session_id))
 
     async def update_session(
         self,

@@ -42,6 +42,10 @@ async def test_every_tool_is_typed_described_and_annotated(memory_server, era):
     assert tools["recall"].annotations.read_only_hint is True
     assert tools["forget"].annotations.destructive_hint is True
     assert tools["remember"].annotations.idempotent_hint is True
+    # append_turn repeats only with its key: as a tool it is not idempotent.
+    assert tools["append_turn"].annotations.idempotent_hint is False
+    assert "idempotency_key" in tools["append_turn"].input_schema["properties"]
+    assert "idempotency_key" in tools["append_turn"].description
     assert {"memory://customers/{customer_id}", "memory://sessions/{session_id}"} <= templates
 
 
@@ -84,7 +88,7 @@ async def test_a_conversation_is_recorded_summarised_and_used_as_context(memory_
         context = (await client.call_tool("get_context", {
             "customer_id": "c1", "message": "was my refund issued?", "session_id": "s-1",
             "budget": 400})).structured_content
-    assert appended.structured_content == {"session_id": "s-1", "turns": 4,
+    assert appended.structured_content == {"session_id": "s-1", "turns": 4, "created": True,
                                            "uri": "memory://sessions/s-1"}
     assert [t["content"] for t in session.structured_content["turns"]] == [c for _, c in turns]
     assert resource == session.structured_content
@@ -139,6 +143,39 @@ async def test_tenants_never_see_each_others_memories_or_sessions(tmp_path, embe
     assert hits["memories"] == [] and customer["memories"] == []
 
 
+async def test_a_retried_turn_with_its_key_is_recorded_once(memory_server, era):
+    call = {"session_id": "s1", "role": "customer", "content": "My export is stuck.",
+            "customer_id": "c1", "idempotency_key": "run-1:turn:0"}
+    async with client_for(memory_server, era) as client:
+        first = (await client.call_tool("append_turn", call)).structured_content
+        retry = (await client.call_tool("append_turn", call)).structured_content
+        session = (await client.call_tool("get_session", {"session_id": "s1"}))
+    assert (first["created"], first["turns"]) == (True, 1)
+    assert (retry["created"], retry["turns"]) == (False, 1)
+    assert [t["content"] for t in session.structured_content["turns"]] == [call["content"]]
+
+
+async def test_tenants_never_share_turn_keys(tmp_path, embedder, era):
+    shared_sessions = InProcessSessionCache(ttl_seconds=60, max_turns=10)
+
+    def server_for(tenant: str):
+        service = MemoryService(MemorySettings(), tmp_path / "shared", embedder,
+                                sessions=shared_sessions)
+        return build_server(service, default_tenant=tenant)
+
+    call = {"session_id": "s1", "role": "customer", "content": "hello",
+            "idempotency_key": "run-1:turn:0"}
+    async with client_for(server_for("acme"), era) as acme:
+        mine = (await acme.call_tool("append_turn", call)).structured_content
+    async with client_for(server_for("globex"), era) as globex:
+        theirs = (await globex.call_tool("append_turn", call)).structured_content
+        again = (await globex.call_tool("append_turn", call)).structured_content
+    async with client_for(server_for("acme"), era) as acme:
+        session = (await acme.call_tool("get_session", {"session_id": "s1"}))
+    assert mine["created"] and theirs["created"] and not again["created"]
+    assert [t["content"] for t in session.structured_content["turns"]] == ["hello"]
+
+
 @pytest.mark.parametrize(
     ("tool", "arguments", "field"),
     [
@@ -151,6 +188,10 @@ async def test_tenants_never_see_each_others_memories_or_sessions(tmp_path, embe
         ("forget", {}, "memory_id"),
         ("forget", {"memory_id": "m-1", "customer_id": "c1"}, "memory_id"),
         ("append_turn", {"session_id": "s1", "role": "boss", "content": "x"}, "role"),
+        ("append_turn", {"session_id": "s1", "role": "customer", "content": "x",
+                         "idempotency_key": "has spaces"}, "idempotency_key"),
+        ("append_turn", {"session_id": "s1", "role": "customer", "content": "x",
+                         "idempotency_key": "k" * 129}, "idempotency_key"),
         ("get_session", {"session_id": "nope"}, "session_id"),
         ("summarize_session", {"session_id": "nope"}, "session_id"),
         ("get_context", {"customer_id": "c1", "message": "x", "strategy": "psychic"},

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from redis.asyncio import Redis
 
 from memory.errors import SessionCustomerMismatch
 from memory.models import Turn
+from memory.session_cache import Appended
 from tests.memory.conftest import make_session_cache
 from tests.support.services import await_until
 
@@ -59,8 +62,8 @@ def turn(text: str, role: str = "customer") -> Turn:
 
 
 async def test_turns_come_back_in_order_with_the_customer(cache):
-    assert await cache.append_turn("t1", "s1", turn("hello"), customer_id="c1") == 1
-    assert await cache.append_turn("t1", "s1", turn("hi, how can I help?", "agent")) == 2
+    assert (await cache.append_turn("t1", "s1", turn("hello"), customer_id="c1")).turns == 1
+    assert (await cache.append_turn("t1", "s1", turn("hi, how can I help?", "agent"))).turns == 2
     session = await cache.get("t1", "s1")
     assert [t.content for t in session.turns] == ["hello", "hi, how can I help?"]
     assert [t.role for t in session.turns] == ["customer", "agent"]
@@ -83,8 +86,8 @@ async def test_sessions_are_scoped_by_tenant(cache):
 async def test_only_the_newest_turns_are_kept(cache_factory):
     cache = await cache_factory(max_turns=3)
     for i in range(5):
-        held = await cache.append_turn("t1", "s1", turn(f"message {i}"))
-    assert held == 3
+        appended = await cache.append_turn("t1", "s1", turn(f"message {i}"))
+    assert appended.turns == 3
     assert [t.content for t in (await cache.get("t1", "s1")).turns] == [
         "message 2", "message 3", "message 4"
     ]
@@ -95,6 +98,83 @@ async def test_a_session_belongs_to_one_customer(cache):
     with pytest.raises(SessionCustomerMismatch, match="customer_id"):
         await cache.append_turn("t1", "s1", turn("sneaky"), customer_id="c2")
     assert len((await cache.get("t1", "s1")).turns) == 1
+
+
+async def contents(cache, tenant: str, session_id: str) -> list[str]:
+    session = await cache.get(tenant, session_id)
+    return [t.content for t in session.turns] if session else []
+
+
+async def test_a_turn_with_a_key_already_seen_is_not_appended_again(cache):
+    first = await cache.append_turn("t1", "s1", turn("hello"), idempotency_key="r1:turn:0")
+    again = await cache.append_turn("t1", "s1", turn("hello"), idempotency_key="r1:turn:0")
+    other = await cache.append_turn("t1", "s1", turn("more"), idempotency_key="r1:turn:1")
+    assert first == Appended(turns=1, created=True)
+    assert again == Appended(turns=1, created=False)
+    assert other == Appended(turns=2, created=True)
+    assert await contents(cache, "t1", "s1") == ["hello", "more"]
+
+
+async def test_turns_without_a_key_are_always_appended(cache):
+    for _ in range(2):
+        assert (await cache.append_turn("t1", "s1", turn("again"))).created is True
+    assert await contents(cache, "t1", "s1") == ["again", "again"]
+
+
+async def test_a_key_belongs_to_one_session_of_one_tenant(cache):
+    await cache.append_turn("t1", "s1", turn("mine"), idempotency_key="k")
+    assert (await cache.append_turn("t1", "s2", turn("s2"), idempotency_key="k")).created
+    assert (await cache.append_turn("t2", "s1", turn("theirs"), idempotency_key="k")).created
+    assert await contents(cache, "t1", "s1") == ["mine"]
+    assert await contents(cache, "t2", "s1") == ["theirs"]
+
+
+async def test_a_key_outlives_its_trimmed_turn(cache_factory):
+    cache = await cache_factory(max_turns=2)
+    for i in range(3):
+        await cache.append_turn("t1", "s1", turn(f"message {i}"), idempotency_key=f"k{i}")
+    again = await cache.append_turn("t1", "s1", turn("message 0"), idempotency_key="k0")
+    assert again == Appended(turns=2, created=False)
+    assert await contents(cache, "t1", "s1") == ["message 1", "message 2"]
+
+
+async def test_a_repeat_is_still_refused_for_another_customer(cache):
+    await cache.append_turn("t1", "s1", turn("hello"), customer_id="c1", idempotency_key="k")
+    with pytest.raises(SessionCustomerMismatch, match="customer_id"):
+        await cache.append_turn("t1", "s1", turn("hello"), customer_id="c2", idempotency_key="k")
+
+
+async def test_concurrent_appends_with_one_key_add_one_turn(cache):
+    results = await asyncio.gather(*(
+        cache.append_turn("t1", "s1", turn("once"), idempotency_key="k") for _ in range(10)
+    ))
+    assert sorted(r.created for r in results) == [False] * 9 + [True]
+    assert await contents(cache, "t1", "s1") == ["once"]
+
+
+async def test_keys_are_deleted_with_the_session_and_the_customer(cache):
+    await cache.append_turn("t1", "s1", turn("first life"), customer_id="c1",
+                            idempotency_key="k")
+    await cache.append_turn("t1", "s2", turn("first life"), customer_id="c1",
+                            idempotency_key="k")
+    assert await cache.delete_session("t1", "s1") is True
+    assert await cache.delete_customer("t1", "c1") == 1
+    for session_id in ("s1", "s2"):
+        again = await cache.append_turn("t1", session_id, turn("second life"),
+                                        idempotency_key="k")
+        assert again == Appended(turns=1, created=True)
+        assert await contents(cache, "t1", session_id) == ["second life"]
+
+
+async def test_keys_expire_with_the_session(cache_factory):
+    cache = await cache_factory(ttl=0.4)
+    await cache.append_turn("t1", "s1", turn("short-lived"), idempotency_key="k")
+
+    async def gone():
+        return await cache.get("t1", "s1") is None
+
+    await await_until(gone, timeout=5, what="the session to expire")
+    assert (await cache.append_turn("t1", "s1", turn("new"), idempotency_key="k")).created
 
 
 async def test_context_merges_and_none_removes(cache):
@@ -143,6 +223,13 @@ async def test_a_shared_backend_is_seen_by_every_client(shared_cache_factory):
     writer, reader = await shared_cache_factory(), await shared_cache_factory()
     await writer.append_turn("t1", "s1", turn("from replica A"), customer_id="c1")
     assert (await reader.get("t1", "s1")).turns[0].content == "from replica A"
+
+
+async def test_a_key_seen_by_one_client_is_seen_by_every_client(shared_cache_factory):
+    first, second = await shared_cache_factory(), await shared_cache_factory()
+    await first.append_turn("t1", "s1", turn("once"), idempotency_key="k")
+    again = await second.append_turn("t1", "s1", turn("once"), idempotency_key="k")
+    assert again == Appended(turns=1, created=False)
 
 
 async def test_redis_sessions_survive_a_client_restart(shared_cache_factory):

@@ -8,6 +8,16 @@ from orchestrator.deps import Deps
 from servers.identity import Caller
 from tests.orchestrator.requests import GIBBERISH, PASSWORD
 from tests.orchestrator.test_resolve_routes import read_ticket
+from tests.support.services import await_until
+
+
+def memory_tool_calls(rig, tool: str | None = None, at_least: int = 0):
+    """(tool, outcome) of each tool.called event of the memory server, or None while fewer
+    than ``at_least`` of ``tool`` have been published (they are published in the background)."""
+    calls = [(e.payload["tool"], e.payload["outcome"]) for e in rig.publisher.events
+             if e.type == "tool.called" and e.payload["server"] == "memory"
+             and tool in (None, e.payload["tool"])]
+    return None if len(calls) < at_least else calls
 
 
 @asynccontextmanager
@@ -46,12 +56,20 @@ async def test_running_the_final_step_again_writes_nothing_twice(resolve_server)
     assert [t["role"] for t in memory["turns"]] == ["customer", "agent"]
     resolutions = [m for m in memory["memories"] if m["kind"] == "resolution"]
     assert len(resolutions) == 1
+    # The conversation is recorded without reading the session first, and nothing failed on
+    # the way (a new session used to cost a failed get_session call).
+    async def both_runs_appended():
+        return memory_tool_calls(rig, "append_turn", at_least=4)
+
+    await await_until(both_runs_appended, what="the append_turn calls of both runs")
+    assert memory_tool_calls(rig, "get_session") == []
+    assert [c for c in memory_tool_calls(rig) if c[1] == "error"] == []
 
 
 async def test_running_the_final_step_of_an_escalation_again_adds_one_note(resolve_server):
     rig = resolve_server()
     async with finalized_twice(rig, GIBBERISH) as (out, again, tools):
-        session = await tools.session_turns(out["request_id"], last=10)
+        memory = await tools.memory_context("C-000002", GIBBERISH["message"], out["request_id"])
     ticket = await read_ticket(rig.crm, out["ticket_id"])
 
     assert out["status"] == again["outcome"]["status"] == "escalated"
@@ -59,4 +77,6 @@ async def test_running_the_final_step_of_an_escalation_again_adds_one_note(resol
     assert len(ticket["notes"]) == 1  # …written once
     assert "Escalated to a human" in ticket["notes"][0]["body"]
     assert [h["action"] for h in ticket["history"]].count("note.added") == 1
-    assert session == [("customer", again["triage"]["redacted_message"])]
+    assert [(t["role"], t["content"]) for t in memory["turns"]] == [
+        ("customer", again["triage"]["redacted_message"])
+    ]

@@ -1,10 +1,12 @@
-"""The orchestrator's memory calls over MCP: recording a run's turns reads the session only."""
+"""The orchestrator's memory calls over MCP: recording a run's turns writes each turn once,
+under a key of the run, without reading the session first."""
 
 import pytest
+from fastmcp import Client
 from fastmcp.server.middleware import Middleware
 
 from memory.settings import MemorySettings
-from orchestrator.support_tools import SupportToolError, SupportTools, Target
+from orchestrator.support_tools import SupportTools, Target
 from servers.identity import Caller
 from servers.memory.server import build_server
 from servers.memory.service import MemoryService
@@ -13,14 +15,22 @@ TURNS = [("customer", "My export is stuck at 0%."), ("agent", "I restarted it fo
 
 
 class ToolLog(Middleware):
-    """Which tools the server was asked to run, in order."""
+    """Which tools the server was asked to run, in order, and which of them failed."""
 
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self.failed: list[str] = []
 
     async def on_call_tool(self, context, call_next):
         self.calls.append(context.message.name)
-        return await call_next(context)
+        try:
+            result = await call_next(context)
+        except Exception:
+            self.failed.append(context.message.name)
+            raise
+        if getattr(result, "is_error", False):
+            self.failed.append(context.message.name)
+        return result
 
 
 @pytest.fixture
@@ -39,22 +49,30 @@ async def tools(memory):
         yield connected.acting_for(Caller("acme", "orchestrator"))
 
 
-async def test_recording_turns_again_writes_nothing_and_never_recalls(tools, memory):
-    _, log = memory
-    await tools.record_turns("C-000001", "req-1", TURNS)
-    await tools.record_turns("C-000001", "req-1", TURNS)
-    assert await tools.session_turns("req-1", last=10) == TURNS
-    assert log.calls == [
-        "get_session", "append_turn", "append_turn",  # a new session: both turns written
-        "get_session",  # the repeat finds them there
-        "get_session",
-    ]
+async def session_turns(server, session_id: str) -> list[tuple[str, str]]:
+    async with Client(server) as client:
+        session = await client.call_tool("get_session", {"session_id": session_id})
+    return [(t["role"], t["content"]) for t in session.structured_content["turns"]]
 
 
-async def test_a_session_not_started_has_no_turns(tools):
-    assert await tools.session_turns("never-written", last=2) == []
+async def test_recording_a_new_session_only_appends_and_nothing_fails(tools, memory):
+    server, log = memory
+    assert await tools.record_turns("C-000001", "req-1", TURNS, idempotency_key="run-1") == 2
+    assert log.calls == ["append_turn", "append_turn"]  # no get_session before writing
+    assert log.failed == []
+    assert await session_turns(server, "req-1") == TURNS
 
 
-async def test_other_session_errors_are_not_taken_for_an_empty_session(tools):
-    with pytest.raises(SupportToolError, match="session_id"):
-        await tools.session_turns("../elsewhere", last=2)
+async def test_recording_turns_again_writes_nothing(tools, memory):
+    server, log = memory
+    await tools.record_turns("C-000001", "req-1", TURNS, idempotency_key="run-1")
+    assert await tools.record_turns("C-000001", "req-1", TURNS, idempotency_key="run-1") == 0
+    assert log.calls == ["append_turn"] * 4 and log.failed == []
+    assert await session_turns(server, "req-1") == TURNS
+
+
+async def test_a_rerun_after_a_crash_between_turns_adds_only_the_missing_turn(tools, memory):
+    server, _ = memory
+    await tools.record_turns("C-000001", "req-1", TURNS[:1], idempotency_key="run-1")
+    assert await tools.record_turns("C-000001", "req-1", TURNS, idempotency_key="run-1") == 1
+    assert await session_turns(server, "req-1") == TURNS
