@@ -110,15 +110,26 @@ class SupportTools:
         await self._call("crm", "add_note", ticket_id=ticket_id, body=body,
                          idempotency_key=idempotency_key[:128])
 
-    async def set_ticket_state(self, ticket_id: str, **wanted: Any) -> bool:
-        """Bring the ticket to ``wanted``; False when it already is (a repeated step)."""
-        current = (await self._call("crm", "get_ticket", ticket_id=ticket_id))["ticket"]
-        changes = {k: v for k, v in wanted.items() if v is not None and current.get(k) != v}
-        if not changes:
-            return False
-        await self._call("crm", "update_ticket", ticket_id=ticket_id,
-                         expected_version=current["version"], **changes)
-        return True
+    async def set_ticket_state(self, ticket: dict[str, Any], **wanted: Any) -> bool:
+        """Bring the ticket to ``wanted``; False when it already is (a repeated step).
+
+        ``ticket`` is the caller's recent copy (as ``ensure_ticket`` returned it), which saves
+        a read; if someone changed the ticket since, it is read again and the change retried.
+        """
+        try:
+            return await self._update_ticket(ticket, wanted)
+        except SupportToolError as error:
+            if not str(error.__cause__).startswith("expected_version:"):
+                raise
+        current = (await self._call("crm", "get_ticket", ticket_id=ticket["id"]))["ticket"]
+        return await self._update_ticket(current, wanted)
+
+    async def _update_ticket(self, ticket: dict[str, Any], wanted: dict[str, Any]) -> bool:
+        changes = {k: v for k, v in wanted.items() if v is not None and ticket.get(k) != v}
+        if changes:
+            await self._call("crm", "update_ticket", ticket_id=ticket["id"],
+                             expected_version=ticket["version"], **changes)
+        return bool(changes)
 
     # memory
     async def memory_context(

@@ -67,7 +67,7 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
     reply = final_reply(state) if status == "resolved" else None
     # The ticket's thread and the customer's memory are independent: write them side by side.
     ticket_actions, memory_actions = await asyncio.gather(
-        _update_ticket(tools, state, ticket["id"], status, reply),
+        _update_ticket(tools, state, ticket, status, reply),
         _update_memory(tools, state, customer_id, status, reply),
     )
     actions += ticket_actions + memory_actions
@@ -85,9 +85,10 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
     }
 
 
-async def _update_ticket(tools, state: SupportState, ticket_id: str, status: str,
+async def _update_ticket(tools, state: SupportState, ticket: dict, status: str,
                          reply: str | None) -> list[str]:
     request, triage = state["request"], state["triage"]
+    ticket_id = ticket["id"]
     actions = []
     if reply:
         await tools.add_reply(ticket_id, reply, idempotency_key=f"{request['run_id']}:reply")
@@ -98,7 +99,7 @@ async def _update_ticket(tools, state: SupportState, ticket_id: str, status: str
         actions.append("internal note added")
     target = {"resolved": "resolved", "escalated": "open", "rejected": "open"}[status]
     changed = await tools.set_ticket_state(
-        ticket_id, status=target, priority=triage["priority"], category=triage["category"],
+        ticket, status=target, priority=triage["priority"], category=triage["category"],
         assignee="tier2" if status != "resolved" else None,
     )
     if changed:
