@@ -144,3 +144,26 @@ async def test_indexes_keep_results_the_same(long_term):
     await long_term.table.refresh_indexes()
     after = await long_term.recall("t1", "note about topic 7", customer_id="c1", limit=5)
     assert [h.id for h in after] == [h.id for h in before]
+
+
+async def test_writes_are_compacted_and_indexed_as_they_accumulate(tmp_path, embedder):
+    from memory.vector_store import MemoryTable
+
+    table = MemoryTable(tmp_path / "memory.lance", embedder.dim, upkeep_every=10)
+    memory = LongTermMemory(tmp_path, embedder)
+    memory.table = table  # the same store, with upkeep after every 10 writes
+    await memory.open()
+    for i in range(25):
+        await memory.remember("t1", f"c{i % 3}", f"Customer note number {i} about topic {i}")
+    await memory.close()  # waits for an upkeep still running
+
+    await table.open()
+    try:
+        fragments = (await table.table.stats())["fragment_stats"]["num_fragments"]
+        indexes = {index.name for index in await table.table.list_indices()}
+        recalled = await memory.recall("t1", "note about topic 7", customer_id="c1", limit=1)
+    finally:
+        await table.close()
+    assert fragments < 25 / 2  # one per write without upkeep
+    assert {"customer_id_idx", "uid_idx", "tenant_idx"} <= indexes
+    assert recalled[0].content == "Customer note number 7 about topic 7"
