@@ -109,6 +109,23 @@ class RequestFailed(EventPayload):
 # --- other domains ---------------------------------------------------------------------
 
 
+class CustomerCreated(EventPayload):
+    event_type = "customer.created"
+    customer_id: str
+    tier: str = Field(description="Support tier the customer starts on.")
+    vip: bool = Field(default=False)
+    identified_by: list[str] = Field(
+        description="What identifies them: 'email' and/or external id systems, e.g. 'chat'."
+    )
+
+
+class CustomerUpdated(EventPayload):
+    event_type = "customer.updated"
+    customer_id: str
+    version: int = Field(ge=1, description="Customer version after the change.")
+    fields: list[str] = Field(description="Names of the changed fields (never their values).")
+
+
 class TicketCreated(EventPayload):
     event_type = "ticket.created"
     ticket_id: str
@@ -156,6 +173,8 @@ PAYLOAD_TYPES: dict[str, type[EventPayload]] = {
         ApprovalDecided,
         RequestResolved,
         RequestFailed,
+        CustomerCreated,
+        CustomerUpdated,
         TicketCreated,
         TicketUpdated,
         MemoryWritten,

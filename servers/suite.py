@@ -79,7 +79,8 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     from servers.crm.settings import CrmSettings
     from servers.crm.store.database import CrmDatabase
 
-    database = CrmDatabase.from_settings(CrmSettings(), core.data_dir)
+    settings = CrmSettings()
+    database = CrmDatabase.from_settings(settings, core.data_dir)
     source = database.event_source()
     if source is not None and isinstance(publisher, EventBus):
         # Ticket events commit with the ticket, in the CRM's own database (crm.db or its
@@ -87,7 +88,7 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
         database.transactional_outbox = True
         database.events_committed = publisher.wake
         publisher.add_source(source)
-    crm = CrmService(database)
+    crm = CrmService(database, new_customer_tier=settings.new_customer_tier)
 
     async def readiness() -> dict[str, bool | str]:
         return {"crm_store": await crm.ready()}

@@ -15,10 +15,10 @@ class NotFound(CrmError):
 
 
 class VersionConflict(CrmError):
-    def __init__(self, ticket_id: str, expected: int, current: int) -> None:
+    def __init__(self, kind: str, record_id: str, expected: int, current: int) -> None:
         super().__init__(
-            f"expected_version: ticket {ticket_id} is at version {current}, not {expected}; "
-            "someone changed it since you read it. Read it again with get_ticket, then retry "
+            f"expected_version: {kind} {record_id} is at version {current}, not {expected}; "
+            f"someone changed it since you read it. Read it again with get_{kind}, then retry "
             "with the new version if your change still applies."
         )
         self.current = current

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
-from servers.crm.models import IdempotencyKey, Tag
+from servers.crm.models import ExternalId, IdempotencyKey, Tag
 from servers.crm.vocabulary import (
     AuthorType,
     Category,
@@ -101,16 +101,84 @@ class TicketFilters(BaseModel):
     created_before: AwareDatetime | None = None
 
 
-class NewCustomer(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str | None = Field(default=None, max_length=40)
-    company: str | None = Field(default=None, max_length=200)
-    tier: Tier = "free"
-    vip: bool = False
-    locale: str = Field(default="en-US", max_length=16)
+Email = Annotated[
+    str,
+    StringConstraints(
+        min_length=3, max_length=320, strip_whitespace=True, to_lower=True,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    ),
+    Field(description="Email address, e.g. 'ana@example.com' (stored lower-cased)."),
+]
+CustomerName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
+    Field(description="Full name, e.g. 'Ana Lima'."),
+]
+Company = Annotated[
+    str,
+    StringConstraints(max_length=200, strip_whitespace=True),
+    Field(description="Company or organisation; '' for none."),
+]
+Phone = Annotated[
+    str,
+    StringConstraints(max_length=40, strip_whitespace=True),
+    Field(description="Phone number; '' for none."),
+]
+Locale = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+    Field(description="Preferred language/region (BCP 47), e.g. 'en-GB' or 'es'."),
+]
+ExternalIds = Annotated[
+    list[ExternalId],
+    Field(max_length=16, description="Ids in other systems, as 'system:id' (at most 16)."),
+]
 
-    @field_validator("email")
-    @classmethod
-    def _case_folded(cls, email: str) -> str:
-        return email.lower()
+
+def _unique_ids(ids: list[str] | None) -> list[str] | None:
+    return None if ids is None else list(dict.fromkeys(ids))
+
+
+class NewCustomer(BaseModel):
+    """A customer to create: an email or an external id says who they are (at least one)."""
+
+    email: Email | None = None
+    name: CustomerName | None = None
+    phone: Phone | None = None
+    company: Company | None = None
+    tier: Tier | None = None
+    vip: bool = False
+    locale: Locale = "en-US"
+    external_ids: ExternalIds = Field(default_factory=list)
+
+    _unique_ids = field_validator("external_ids")(_unique_ids)
+
+    def display_name(self) -> str:
+        """The name to store: given, else the email's local part, else the visitor id."""
+        if self.name:
+            return self.name
+        if self.email:
+            return self.email.split("@", 1)[0]
+        return f"Visitor {self.external_ids[0].split(':', 1)[1]}"[:200]
+
+
+class CustomerChanges(BaseModel):
+    """Fields to change; None leaves a field as it is, '' clears company or phone."""
+
+    email: Email | None = None
+    name: CustomerName | None = None
+    phone: Phone | None = None
+    company: Company | None = None
+    tier: Tier | None = None
+    vip: bool | None = None
+    locale: Locale | None = None
+    external_ids: ExternalIds | None = None
+
+    _unique_ids = field_validator("external_ids")(_unique_ids)
+
+    def requested(self) -> dict[str, object]:
+        wanted = self.model_dump(exclude_none=True)
+        for field in ("company", "phone"):
+            if wanted.get(field) == "":
+                wanted[field] = None
+        return wanted

@@ -36,6 +36,14 @@ Tag = Annotated[
     StringConstraints(min_length=1, max_length=40, strip_whitespace=True, to_lower=True),
     Field(description="A short label, e.g. 'refund' or 'ios'."),
 ]
+ExternalId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}:[!-~]{1,200}$"),
+    Field(
+        description="Who the customer is in another system, as 'system:id', e.g. "
+        "'chat:v_8f3a2c' (a chat widget's visitor id) or 'zendesk:39481'."
+    ),
+]
 IdempotencyKey = Annotated[
     str,
     StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
@@ -63,17 +71,21 @@ class Subscription(BaseModel):
 class CustomerSummary(BaseModel):
     id: str = Field(description="Customer id, e.g. 'C-000001'.")
     name: str = Field(description="Full name.")
-    email: str = Field(description="Email address.")
+    email: str | None = Field(description="Email address; none yet for a chat visitor.")
     company: str | None = Field(description="Company, if any.")
     tier: Tier = Field(description="Support tier: free, pro or enterprise.")
     vip: bool = Field(description="VIP customers get extra care and faster escalation.")
     locale: str = Field(description="Preferred language/region, e.g. 'en-GB'.")
     created_at: datetime = Field(description="When the customer signed up (UTC).")
+    version: int = Field(description="Pass this as expected_version to update_customer.")
     uri: str = Field(description="Resource URI: crm://customers/{id}.")
 
 
 class Customer(CustomerSummary):
     phone: str | None = Field(description="Phone number, if known.")
+    external_ids: list[str] = Field(
+        default_factory=list, description="Ids in other systems, as 'system:id'."
+    )
 
 
 class TicketSummary(BaseModel):
@@ -134,7 +146,10 @@ class Note(BaseModel):
 
 class AuditEntry(BaseModel):
     at: datetime = Field(description="When the change happened (UTC).")
-    action: str = Field(description="ticket.created, ticket.updated, message.added, note.added.")
+    action: str = Field(
+        description="customer.created, customer.updated, ticket.created, ticket.updated, "
+        "message.added, note.added."
+    )
     actor: str = Field(description="Who made the change.")
     ticket_id: str | None = Field(description="Ticket changed, if any.")
     before: dict[str, Any] | None = Field(description="Changed fields before, if any.")
@@ -152,6 +167,7 @@ class TimelineEntry(BaseModel):
     at: datetime = Field(description="When it happened (UTC).")
     kind: Literal[
         "customer_created",
+        "customer_updated",
         "subscription_started",
         "ticket_created",
         "ticket_updated",
@@ -166,6 +182,21 @@ class Timeline(BaseModel):
     customer_id: str = Field(description="Whose timeline this is.")
     entries: list[TimelineEntry] = Field(description="Newest first.")
     next_cursor: str | None = Field(description="Pass as cursor for older entries; none at end.")
+
+
+class CreatedCustomer(BaseModel):
+    customer: Customer
+    created: bool = Field(
+        description="False when a customer with this email or external id already existed "
+        "(returned as it is; nothing changed)."
+    )
+
+
+class UpdatedCustomer(BaseModel):
+    customer: Customer
+    changes: dict[str, list[Any]] = Field(
+        description="Each changed field with [before, after]; empty when nothing changed."
+    )
 
 
 class CreatedTicket(BaseModel):

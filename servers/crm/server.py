@@ -18,6 +18,14 @@ from servers.crm.demo import load_demo_if_empty
 from servers.crm.errors import CrmError
 from servers.crm.inputs import (
     Assignee,
+    Company,
+    CustomerChanges,
+    CustomerName,
+    Email,
+    ExternalIds,
+    Locale,
+    NewCustomer,
+    Phone,
     NewMessage,
     NewNote,
     NewTicket,
@@ -31,15 +39,18 @@ from servers.crm.inputs import (
 from servers.crm.models import (
     AddedMessage,
     AddedNote,
+    CreatedCustomer,
     CreatedTicket,
     CustomerId,
     CustomerPage,
     CustomerProfile,
+    ExternalId,
     IdempotencyKey,
     TicketDetail,
     TicketId,
     TicketPage,
     Timeline,
+    UpdatedCustomer,
     UpdatedTicket,
 )
 from servers.crm.service import CrmService
@@ -57,9 +68,10 @@ from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
 
 INSTRUCTIONS = """\
-Customer records and support tickets for Tasklane. Look a customer up with `find_customers`
-(by email, name or company), read their profile with `get_customer` and their history with
-`customer_timeline`. List tickets with `list_tickets`, read one with `get_ticket`. To change a
+Customer records and support tickets. Look a customer up with `find_customers` (by email,
+name, company or an external id such as a chat visitor id), read their profile with
+`get_customer` and their history with `customer_timeline`; add one with `create_customer`
+(idempotent by email and external id) and change one with `update_customer`. List tickets with `list_tickets`, read one with `get_ticket`. To change a
 ticket pass the `version` you read as `expected_version`; a conflict means someone else changed
 it first: read it again. Pass a `request_id` to `create_ticket` (and an `idempotency_key` to
 `add_message` or `add_note`) when a retry must not create a second one.
@@ -108,6 +120,9 @@ OpenedBefore = Annotated[
 ]
 ExpectedVersion = Annotated[
     int, Field(ge=1, description="The ticket's `version` as you last read it.")
+]
+CustomerVersion = Annotated[
+    int, Field(ge=1, description="The customer's `version` as you last read it.")
 ]
 MessageAuthor = Annotated[
     str | None,
@@ -165,10 +180,14 @@ def build_server(
         company: CompanyQuery = None,
         tier: Annotated[Tier | None, Field(description="Only this tier.")] = None,
         vip: Annotated[bool | None, Field(description="Only VIPs (true) or non-VIPs.")] = None,
+        external_id: Annotated[
+            ExternalId | None, Field(description="Only the customer with this external id.")
+        ] = None,
         cursor: Cursor = None,
         limit: Annotated[int, Field(ge=1, le=100, description="Most customers per page.")] = 20,
     ) -> CustomerPage:
-        """Find customers by email, name or company (case-insensitive, partial matches).
+        """Find customers by email, name or company (case-insensitive, partial matches), or
+        by an external id ('system:id', exact).
 
         Filters combine with AND. Results come a page at a time: pass `next_cursor` back as
         `cursor` for more.
@@ -180,6 +199,7 @@ def build_server(
             company=company,
             tier=tier,
             vip=vip,
+            external_id=external_id,
             cursor=cursor,
             limit=limit,
         )
@@ -237,6 +257,67 @@ def build_server(
         tickets opened, ticket changes, messages and internal notes."""
         return await service.customer_timeline(
             caller().tenant, customer_id, cursor=cursor, limit=limit
+        )
+
+    @mcp.tool(annotations=UPDATES, tags={CRM_WRITE})
+    @caller_errors(CrmError)
+    async def create_customer(
+        email: Email | None = None,
+        name: CustomerName | None = None,
+        company: Company | None = None,
+        phone: Phone | None = None,
+        tier: Annotated[
+            Tier | None, Field(description="Support tier; omitted: the configured default.")
+        ] = None,
+        vip: Annotated[bool, Field(description="VIP customers get extra care.")] = False,
+        locale: Locale = "en-US",
+        external_ids: ExternalIds = [],  # noqa: B006 - pydantic copies defaults
+    ) -> CreatedCustomer:
+        """Add a customer, identified by an email, by external ids (e.g. a chat visitor id
+        'chat:v_8f3a'), or both.
+
+        Idempotent: if a customer already has this email (or, failing that, one of these
+        external ids) that customer is returned unchanged with `created` false — use
+        `update_customer` to change it.
+        """
+        who = caller()
+        new = NewCustomer(
+            email=email, name=name, company=company, phone=phone, tier=tier, vip=vip,
+            locale=locale, external_ids=external_ids,
+        )
+        return await service.create_customer(who.tenant, who.principal, new)
+
+    @mcp.tool(annotations=UPDATES, tags={CRM_WRITE})
+    @caller_errors(CrmError)
+    async def update_customer(
+        customer_id: CustomerId,
+        expected_version: CustomerVersion,
+        email: Email | None = None,
+        name: CustomerName | None = None,
+        company: Company | None = None,
+        phone: Phone | None = None,
+        tier: Annotated[Tier | None, Field(description="New tier.")] = None,
+        vip: Annotated[bool | None, Field(description="Set or clear the VIP flag.")] = None,
+        locale: Locale | None = None,
+        external_ids: Annotated[
+            ExternalIds | None, Field(description="Replaces all external ids.")
+        ] = None,
+    ) -> UpdatedCustomer:
+        """Change a customer's email, name, company, phone, tier, VIP flag, locale or
+        external ids; omitted fields stay. Give a chat visitor their email this way: their
+        tickets and history stay with them.
+
+        Fails with a conflict if the customer is no longer at `expected_version`: read them
+        again with `get_customer`. Returns the customer and each changed field as
+        [before, after].
+        """
+        who = caller()
+        changes = CustomerChanges(
+            email=email, name=name, company=company, phone=phone, tier=tier, vip=vip,
+            locale=locale, external_ids=external_ids,
+        )
+        return await service.update_customer(
+            who.tenant, who.principal, customer_id, expected_version, changes
         )
 
     @mcp.tool(annotations=APPENDS, tags={CRM_WRITE})

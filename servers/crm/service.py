@@ -15,6 +15,7 @@ from events import Envelope, EventPublisher, NullPublisher
 from servers.crm import cursors, writes
 from servers.crm.errors import InvalidInput, NotFound
 from servers.crm.inputs import (
+    CustomerChanges,
     NewCustomer,
     NewMessage,
     NewNote,
@@ -25,13 +26,14 @@ from servers.crm.inputs import (
 from servers.crm.models import (
     AddedMessage,
     AddedNote,
+    CreatedCustomer,
     CreatedTicket,
-    Customer,
     CustomerPage,
     CustomerProfile,
     TicketDetail,
     TicketPage,
     Timeline,
+    UpdatedCustomer,
     UpdatedTicket,
 )
 from servers.crm.store import audit, conversation, customers, tickets, timeline
@@ -55,8 +57,11 @@ class CrmService:
         *,
         publisher: EventPublisher | None = None,
         clock: Callable[[], datetime] = _utc_now,
+        new_customer_tier: str = "free",
     ) -> None:
+        """``new_customer_tier``: the tier of a customer created without one."""
         self.database = database
+        self.new_customer_tier = new_customer_tier
         self.publisher: EventPublisher = publisher or NullPublisher()
         self.clock = clock
 
@@ -87,6 +92,7 @@ class CrmService:
         company: str | None = None,
         tier: str | None = None,
         vip: bool | None = None,
+        external_id: str | None = None,
         cursor: str | None = None,
         limit: int = 20,
     ) -> CustomerPage:
@@ -100,6 +106,7 @@ class CrmService:
                 company=company,
                 tier=tier,
                 vip=vip,
+                external_id=external_id,
                 after=after,
                 limit=limit + 1,
             )
@@ -125,7 +132,9 @@ class CrmService:
                 limit=RECENT_TICKETS,
             )
             return CustomerProfile(
-                customer=customers.to_customer(row),
+                customer=customers.to_customer(
+                    row, await customers.external_ids_of(conn, tenant, number)
+                ),
                 subscriptions=await customers.subscriptions_of(conn, tenant, number),
                 open_tickets=await tickets.count_open(conn, tenant, number),
                 recent_tickets=[tickets.to_summary(ticket) for ticket in recent],
@@ -210,9 +219,30 @@ class CrmService:
 
     # --- writes --------------------------------------------------------------------------
 
-    async def create_customer(self, tenant: str, actor: str, new: NewCustomer) -> Customer:
+    async def create_customer(
+        self, tenant: str, actor: str, new: NewCustomer
+    ) -> CreatedCustomer:
+        """Create a customer; one with the same email or external id is returned instead."""
         return await self._committed(
-            writes.create_customer(self.database, self.clock(), tenant, actor, new)
+            writes.create_customer(
+                self.database, self.clock(), tenant, actor, new, self.new_customer_tier
+            )
+        )
+
+    async def update_customer(
+        self,
+        tenant: str,
+        actor: str,
+        customer_id: str,
+        expected_version: int,
+        changes: CustomerChanges,
+    ) -> UpdatedCustomer:
+        """Change fields if the customer is still at ``expected_version``, else VersionConflict."""
+        return await self._committed(
+            writes.update_customer(
+                self.database, self.clock(), tenant, actor, customer_id, expected_version,
+                changes,
+            )
         )
 
     async def create_ticket(self, tenant: str, actor: str, new: NewTicket) -> CreatedTicket:
@@ -270,5 +300,6 @@ class CrmService:
         except Exception:
             logger.exception(
                 "publishing %s failed after commit",
-                ", ".join(f"{event.type} {event.ticket_id}" for event in events),
+                ", ".join(f"{event.type} {event.ticket_id or event.customer_id}"
+                          for event in events),
             )

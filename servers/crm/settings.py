@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,12 @@ class CrmSettings(BaseSettings):
         default=10_000,
         ge=0,
         description="How long a SQLite writer waits for another writer's lock, in ms.",
+    )
+
+    new_customer_tier: Literal["free", "pro", "enterprise"] = Field(
+        default="free",
+        description="Tier of a customer created without one (a first-time requester, an "
+        "import row without a plan).",
     )
 
     def url_for(self, data_dir: Path) -> str:

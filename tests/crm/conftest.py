@@ -97,9 +97,9 @@ async def frozen_crm(make_database):
 
 @pytest.fixture
 async def customer(crm, tenant):
-    return await crm.create_customer(
+    return (await crm.create_customer(
         tenant,
         "setup",
         NewCustomer(name="Quinn Test", email=f"quinn@{tenant}.example.com",
                     phone="+1 555-0199", company="Testing Co", tier="pro"),
-    )
+    )).customer

@@ -14,7 +14,7 @@ from tests.support.eras import LEGACY
 @pytest.fixture
 async def suite(crm, tenant):
     """The CRM mounted in a suite that checks bearer tokens carrying a tenant claim."""
-    owner = await crm.create_customer(tenant, "t", NewCustomer(name="Ada", email="a@example.com"))
+    owner = (await crm.create_customer(tenant, "t", NewCustomer(name="Ada", email="a@example.com"))).customer
     ticket = (await crm.create_ticket(tenant, "t", NewTicket(
         customer_id=owner.id, subject="Invoice", body="Need VAT.", category="billing"))).ticket
     verifier = StaticTokenVerifier(tokens={

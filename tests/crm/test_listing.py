@@ -55,9 +55,9 @@ async def test_a_ticket_opened_between_pages_is_neither_skipped_nor_repeated(
 
 
 async def test_tickets_opened_in_the_same_instant_page_by_id(frozen_crm, tenant):
-    owner = await frozen_crm.create_customer(
+    owner = (await frozen_crm.create_customer(
         tenant, "t", NewCustomer(name="T", email="t@example.org")
-    )
+    )).customer
     made = [
         (await frozen_crm.create_ticket(tenant, "a", NewTicket(
             customer_id=owner.id, subject=str(n), body="b", category="bugs"))).ticket.id
@@ -94,7 +94,8 @@ async def test_a_date_range_selects_tickets_opened_within_it(crm, tenant, ticket
 
 
 async def test_the_customer_filter_lists_only_their_tickets(crm, tenant, customer, tickets):
-    other = await crm.create_customer(tenant, "t", NewCustomer(name="O", email="o@example.org"))
+    other = (await crm.create_customer(
+        tenant, "t", NewCustomer(name="O", email="o@example.org"))).customer
     await crm.create_ticket(tenant, "a", NewTicket(
         customer_id=other.id, subject="Mine", body="b", category="plans"))
     listed = await all_pages(crm, tenant, TicketFilters(customer_id=other.id))

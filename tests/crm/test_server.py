@@ -12,16 +12,18 @@ from servers.crm.server import build_server
 from tests.support.eras import client_for
 
 READS = {"find_customers", "get_customer", "list_tickets", "get_ticket", "customer_timeline"}
-WRITES = {"create_ticket", "update_ticket", "add_message", "add_note"}
+WRITES = {
+    "create_customer", "update_customer", "create_ticket", "update_ticket", "add_message", "add_note"
+}
 EMAIL, PHONE = "river.song@example.org", "+44 20 7946 0777"
 
 
 @pytest.fixture
 async def seeded(crm, tenant):
     """A customer with contact details and one ticket, in the test's tenant."""
-    customer = await crm.create_customer(tenant, "setup", NewCustomer(
+    customer = (await crm.create_customer(tenant, "setup", NewCustomer(
         name="River Song", email=EMAIL, phone=PHONE, company="Tardis Travel",
-        tier="enterprise", vip=True, locale="en-GB"))
+        tier="enterprise", vip=True, locale="en-GB"))).customer
     ticket = (await crm.create_ticket(tenant, "setup", NewTicket(
         customer_id=customer.id, subject="Webhooks not delivered", body="Nothing since 10:00.",
         category="integrations", priority="high"))).ticket

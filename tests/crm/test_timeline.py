@@ -48,9 +48,9 @@ async def test_timeline_pages_join_up_exactly(crm, tenant, customer, limit):
 
 
 async def test_entries_in_the_same_instant_still_page_exactly(frozen_crm, tenant):
-    owner = await frozen_crm.create_customer(
+    owner = (await frozen_crm.create_customer(
         tenant, "t", NewCustomer(name="T", email="t@example.org")
-    )
+    )).customer
     await build_history(frozen_crm, tenant, owner)
     everything = (await frozen_crm.customer_timeline(tenant, owner.id, limit=100)).entries
     assert len(everything) == 13

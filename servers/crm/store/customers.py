@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servers.crm.models import Customer, CustomerSummary, Subscription, customer_uri
-from servers.crm.store.tables import customers, subscriptions
+from servers.crm.store.tables import customer_external_ids, customers, subscriptions
 from servers.crm.vocabulary import CURRENCY_EXPONENT, CUSTOMER, SUBSCRIPTION, format_id
 
 
@@ -30,12 +30,13 @@ def _fields(row: Row) -> dict[str, Any]:
         "vip": row.vip,
         "locale": row.locale,
         "created_at": row.created_at,
+        "version": row.version,
         "uri": customer_uri(customer_id),
     }
 
 
-def to_customer(row: Row) -> Customer:
-    return Customer(**_fields(row), phone=row.phone)
+def to_customer(row: Row, external_ids: list[str] = ()) -> Customer:
+    return Customer(**_fields(row), phone=row.phone, external_ids=list(external_ids))
 
 
 def to_summary(row: Row) -> CustomerSummary:
@@ -45,6 +46,75 @@ def to_summary(row: Row) -> CustomerSummary:
 async def insert_customer(conn: AsyncConnection, values: dict[str, Any]) -> Row:
     inserted = await conn.execute(insert(customers).values(**values).returning(*customers.c))
     return inserted.one()
+
+
+def split_external_id(value: str) -> tuple[str, str]:
+    """'chat:v_8f3a' -> ('chat', 'v_8f3a'): the system, then its id (which may hold ':')."""
+    system, _, external = value.partition(":")
+    return system, external
+
+
+async def by_email(conn: AsyncConnection, tenant: str, email: str) -> Row | None:
+    query = select(customers).where(customers.c.tenant == tenant, customers.c.email == email)
+    return (await conn.execute(query)).first()
+
+
+async def by_external_id(conn: AsyncConnection, tenant: str, value: str) -> Row | None:
+    system, external = split_external_id(value)
+    x = customer_external_ids.c
+    query = (
+        select(customers)
+        .join(customer_external_ids, x.customer_id == customers.c.id)
+        .where(x.tenant == tenant, x.system == system, x.external_id == external)
+    )
+    return (await conn.execute(query)).first()
+
+
+async def external_ids_of(conn: AsyncConnection, tenant: str, number: int) -> list[str]:
+    x = customer_external_ids.c
+    query = (
+        select(x.system, x.external_id)
+        .where(x.tenant == tenant, x.customer_id == number)
+        .order_by(x.system, x.external_id)
+    )
+    return [f"{row.system}:{row.external_id}" for row in (await conn.execute(query)).all()]
+
+
+async def set_external_ids(
+    conn: AsyncConnection, tenant: str, number: int, wanted: list[str]
+) -> None:
+    """Make the customer's external ids exactly ``wanted`` (another's id raises IntegrityError)."""
+    x = customer_external_ids.c
+    current = set(await external_ids_of(conn, tenant, number))
+    for value in current - set(wanted):
+        system, external = split_external_id(value)
+        await conn.execute(
+            delete(customer_external_ids).where(
+                x.tenant == tenant, x.customer_id == number, x.system == system,
+                x.external_id == external,
+            )
+        )
+    for value in [v for v in wanted if v not in current]:
+        system, external = split_external_id(value)
+        await conn.execute(
+            insert(customer_external_ids).values(
+                tenant=tenant, customer_id=number, system=system, external_id=external
+            )
+        )
+
+
+async def update_if_version(
+    conn: AsyncConnection, tenant: str, number: int, expected: int, values: dict[str, Any]
+) -> Row | None:
+    """Apply ``values`` and bump the version if still at ``expected``; None if not."""
+    c = customers.c
+    updated = await conn.execute(
+        update(customers)
+        .where(c.tenant == tenant, c.id == number, c.version == expected)
+        .values(**values, version=c.version + 1)
+        .returning(*customers.c)
+    )
+    return updated.first()
 
 
 async def count_all(conn: AsyncConnection) -> int:
@@ -66,11 +136,18 @@ async def find(
     company: str | None = None,
     tier: str | None = None,
     vip: bool | None = None,
+    external_id: str | None = None,
     after: int | None = None,
     limit: int = 20,
 ) -> list[Row]:
     """Matching customers by id, from just after ``after``; substring matches ignore case."""
     query = select(customers).where(customers.c.tenant == tenant)
+    if external_id:
+        system, external = split_external_id(external_id)
+        x = customer_external_ids.c
+        query = query.join(customer_external_ids, x.customer_id == customers.c.id).where(
+            x.tenant == tenant, x.system == system, x.external_id == external
+        )
     if email:
         query = query.where(customers.c.email.like(like_pattern(email), escape="\\"))
     if name:

@@ -191,14 +191,33 @@ class CrmDatabase:
             async with self.write() as conn:
                 await self.setup_lock(conn)
                 await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
-        async with self.write() as conn:
-            await self.setup_lock(conn)
-            await conn.run_sync(upgrade_to_head)
+        async with self.engine.connect() as conn:
+            sqlite = self.dialect == "sqlite"
+            if sqlite:
+                # A batch migration copies a table that others reference: SQLite wants its
+                # foreign keys off for that, and the pragma only works outside a transaction.
+                await _sqlite_pragma(conn, "foreign_keys=OFF")
+            try:
+                await conn.execution_options(**{_WRITE: True})
+                async with conn.begin():
+                    await self.setup_lock(conn)
+                    await conn.run_sync(upgrade_to_head)
+                    if sqlite and (await conn.exec_driver_sql("PRAGMA foreign_key_check")).first():
+                        raise RuntimeError("CRM migration left rows with broken references")
+            finally:
+                if sqlite:
+                    await _sqlite_pragma(conn, "foreign_keys=ON")
 
     async def ping(self) -> bool:
         async with self.read() as conn:
             await conn.execute(text("SELECT 1"))
         return True
+
+
+async def _sqlite_pragma(conn: AsyncConnection, pragma: str) -> None:
+    """Run a pragma on the driver connection itself, outside any transaction."""
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.execute(f"PRAGMA {pragma}")
 
 
 class _DropDebug(logging.Filter):

@@ -69,15 +69,29 @@ customers = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     _tenant(),
     Column("name", String(200), nullable=False),
-    Column("email", String(320), nullable=False),
+    Column("email", String(320)),  # none yet for a chat visitor known by an external id
     Column("phone", String(40)),
     Column("company", String(200)),
     Column("tier", String(16), nullable=False),
     Column("vip", Boolean, nullable=False, default=False),
     Column("locale", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
     UniqueConstraint("tenant", "email"),
     Index(None, "tenant", "company"),
+)
+
+# Who a customer is in other systems: a chat widget's visitor id, another helpdesk's user id.
+customer_external_ids = Table(
+    "customer_external_ids",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
+    Column("system", String(32), nullable=False),
+    Column("external_id", String(200), nullable=False),
+    UniqueConstraint("tenant", "system", "external_id"),
+    Index(None, "tenant", "customer_id"),
 )
 
 subscriptions = Table(

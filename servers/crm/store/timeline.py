@@ -89,6 +89,13 @@ def _noted(tenant: str, customer: int) -> Select:
     )
 
 
+def _profile_changed(tenant: str, customer: int) -> Select:
+    a = audit_log.c
+    return select(a.at, a.id, a.actor, a.after).where(
+        a.tenant == tenant, a.customer_id == customer, a.action == "customer.updated"
+    )
+
+
 def _ticket_of(row: Row) -> str:
     return format_id(TICKET, row.ticket_id)
 
@@ -122,6 +129,12 @@ _SOURCES: tuple[tuple[str, Callable[[str, int], Select], Callable[[Row], str]], 
         "note",
         _noted,
         lambda r: f"Internal note by {r.author} on {_ticket_of(r)}: {_excerpt(r.body)}",
+    ),
+    # Appended last: a kind's rank is part of the cursors already handed out.
+    (
+        "customer_updated",
+        _profile_changed,
+        lambda r: f"{r.actor} updated the profile: {', '.join(sorted(r.after or {}))}",
     ),
 )
 KIND_RANK = {kind: rank for rank, (kind, _, _) in enumerate(_SOURCES)}
