@@ -96,10 +96,12 @@ async def frozen_crm(make_database):
 
 
 @pytest.fixture
-async def customer(crm, tenant):
-    return (await crm.create_customer(
+async def customer(crm, tenant, publisher):
+    created = await crm.create_customer(
         tenant,
         "setup",
         NewCustomer(name="Quinn Test", email=f"quinn@{tenant}.example.com",
                     phone="+1 555-0199", company="Testing Co", tier="pro"),
-    )).customer
+    )
+    publisher.events.clear()  # tests look at the events of what they do, not of the setup
+    return created.customer

@@ -83,8 +83,8 @@ async def test_a_support_agent_works_a_ticket_end_to_end(server, seeded, era, pu
     assert [n["body"] for n in body["notes"]] == ["Ref 12."]
     assert {t["id"] for t in listed.structured_content["tickets"]} == {ticket.id, new_id}
     assert timeline.structured_content["entries"][0]["kind"] == "note"
-    assert [e.type for e in publisher.events] == ["ticket.created", "ticket.created",
-                                                   "ticket.updated"]
+    assert [e.type for e in publisher.events] == ["customer.created", "ticket.created",
+                                                   "ticket.created", "ticket.updated"]
     assert all(isinstance(parse_payload(e), EventPayload) for e in publisher.events)
 
 
