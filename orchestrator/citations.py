@@ -16,12 +16,15 @@ _SOURCES_BLOCK = re.compile(rf"\n\s*{re.escape(SOURCES_HEADING)}\s*\n", re.IGNOR
 
 
 def citation_for(passage: Passage) -> Citation:
-    return Citation(uri=passage.uri, article_id=passage.article_id, title=passage.title)
+    return Citation(
+        uri=passage.uri, article_id=passage.article_id, title=passage.title, url=passage.url
+    )
 
 
 def render_sources(citations: list[Citation]) -> str:
-    """``Sources:`` then one ``[n] Title — kb://articles/id`` line per citation."""
-    lines = [f"[{n}] {c.title} — {c.uri}" for n, c in enumerate(citations, start=1)]
+    """``Sources:`` then one ``[n] Title — link`` line per citation: the article's public page
+    when the help center has one (the customer can open it), else its kb://articles/id."""
+    lines = [f"[{n}] {c.title} — {c.url or c.uri}" for n, c in enumerate(citations, start=1)]
     return "\n".join([SOURCES_HEADING, *lines])
 
 

@@ -63,6 +63,7 @@ class Citation(BaseModel):
     uri: str = Field(description="kb://articles/{id}")
     article_id: str
     title: str
+    url: str | None = Field(default=None, description="The article's public page, if any.")
 
 
 class ResolveOutcome(BaseModel):
@@ -78,6 +79,10 @@ class ResolveOutcome(BaseModel):
     sentiment: str | None = None
     confidence: float | None = None
     ticket_id: str | None = Field(default=None, description="CRM ticket for this request.")
+    customer_id: str | None = Field(default=None, description="The CRM customer served.")
+    new_customer: bool = Field(
+        default=False, description="True when this request created the customer (first contact)."
+    )
     actions: list[str] = Field(default_factory=list, description="Side effects performed.")
     approval: ApprovalRecord | None = Field(default=None, description="Approval, if one was needed.")
     trace: list[AgentStep] = Field(default_factory=list, description="Per-agent decision trace.")

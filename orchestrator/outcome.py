@@ -43,6 +43,8 @@ def build_outcome(values: dict[str, Any], approval: dict | None, *, paused: bool
         sentiment=triage.get("sentiment"),
         confidence=triage.get("confidence"),
         ticket_id=outcome.get("ticket_id"),
+        customer_id=(values.get("customer") or {}).get("id"),
+        new_customer=bool((values.get("customer") or {}).get("new")),
         actions=values.get("actions", []),
         approval=approval_record(approval),
         trace=[AgentStep(**step) for step in values.get("decisions", [])],

@@ -38,11 +38,13 @@ class OrchestratorError(Exception):
 
 @dataclass(frozen=True)
 class ResolveInput:
-    customer: str
+    customer: str | None
     subject: str
     message: str
     channel: str = "web"
     request_id: str | None = None
+    customer_name: str | None = None
+    external_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,7 @@ class Orchestrator:
     ) -> RunResult:
         run_id = new_id("run")
         tools = self.tools.acting_for(caller, correlation=run_id)
-        customer = await tools.find_customer(request.customer)
-        if customer is None:
-            raise OrchestratorError(
-                f"customer: no customer with email or id {request.customer!r}"
-            )
+        customer, is_new = await self._customer_for(request, tools)
         state = {
             "request": {
                 "request_id": request.request_id or new_id("req"),
@@ -135,13 +133,31 @@ class Orchestrator:
                 "message": request.message,
                 "channel": request.channel,
             },
-            "customer": {"id": customer["id"]},
+            "customer": {"id": customer["id"], "new": is_new},
         }
         await self.records.save_run(
             {"run_id": run_id, "request_id": state["request"]["request_id"],
              "tenant": caller.tenant, "customer_id": customer["id"], "status": "running"}
         )
         return await self._drive(state, run_id, caller, tools, progress)
+
+    async def _customer_for(
+        self, request: ResolveInput, tools: SupportTools
+    ) -> tuple[dict[str, Any], bool]:
+        """The CRM customer behind the request, created on first contact: (customer, new)."""
+        reference = (request.customer or "").strip()
+        if reference and "@" not in reference:
+            customer = await tools.find_customer(reference)
+            if customer is None:
+                raise OrchestratorError(f"customer: no customer with id {reference!r}")
+            return customer, False
+        if not reference and not request.external_id:
+            raise OrchestratorError(
+                "customer: give the customer's email or CRM id, or an external_id"
+            )
+        return await tools.identify_customer(
+            reference or None, request.external_id, request.customer_name
+        )
 
     async def resume(
         self,

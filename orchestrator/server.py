@@ -33,6 +33,7 @@ from orchestrator.models import (
 )
 from orchestrator.runner import Orchestrator, OrchestratorError, Paused, ResolveInput
 from servers.auth import APPROVALS_DECIDE, SUPPORT_RESOLVE
+from servers.crm.models import ExternalId
 from servers.correlation import Correlation
 from servers.errors import caller_errors
 from servers.identity import Caller, current_caller
@@ -126,9 +127,6 @@ def build_server(
     )
     @caller_errors(OrchestratorError)
     async def triage_and_resolve(
-        customer: Annotated[
-            str, Field(min_length=1, max_length=320, description="Customer email or CRM id.")
-        ],
         subject: Annotated[
             str, Field(min_length=1, max_length=300, description="Subject of the request.")
         ],
@@ -136,6 +134,21 @@ def build_server(
             str, Field(min_length=1, max_length=20_000, description="What the customer wrote.")
         ],
         ctx: Context,
+        customer: Annotated[
+            str | None,
+            Field(min_length=1, max_length=320,
+                  description="Customer email or CRM id. A new email creates the customer."),
+        ] = None,
+        customer_name: Annotated[
+            str | None,
+            Field(min_length=1, max_length=200,
+                  description="The customer's name, used when this request creates them."),
+        ] = None,
+        external_id: Annotated[
+            ExternalId | None,
+            Field(description="Who the customer is elsewhere, as 'system:id' — e.g. a chat "
+                  "widget's visitor id 'chat:v_8f3a' for a visitor without an email."),
+        ] = None,
         channel: Annotated[
             Literal["email", "chat", "web", "phone", "api"],
             Field(description="Where the request came in."),
@@ -152,7 +165,8 @@ def build_server(
         articles it relies on, a quality check, and — for urgent, security, refund, VIP or
         low-confidence cases — a human approval (you may be asked to approve, edit or reject).
         Then the CRM ticket is created or updated, the reply added and the resolution
-        remembered. Status is resolved, pending_approval, escalated, rejected or failed.
+        remembered. Identify the customer by `customer` (email or CRM id) and/or
+        `external_id`; someone the CRM has never seen is created on first contact. Status is resolved, pending_approval, escalated, rejected or failed.
         """
         who = caller()
 
@@ -162,7 +176,9 @@ def build_server(
         if ctx.request_state and ctx.input_responses:
             return await _answered(ctx, who, progress)
         result = await orchestrator.start(
-            ResolveInput(customer, subject, message, channel, request_id), who, progress
+            ResolveInput(customer, subject, message, channel, request_id, customer_name,
+                         external_id),
+            who, progress,
         )
         if result.paused is None or not _can_elicit(ctx):
             return result.outcome

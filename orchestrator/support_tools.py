@@ -81,14 +81,48 @@ class SupportTools:
 
     # CRM
     async def find_customer(self, reference: str) -> dict[str, Any] | None:
-        """A customer by id or email; None when there is no such customer."""
+        """A customer by CRM id or exact email; None when there is no such customer."""
         if "@" in reference:
-            found = await self._call("crm", "find_customers", email=reference, limit=1)
-            return found["customers"][0] if found.get("customers") else None
+            found = await self._call("crm", "find_customers", email=reference, limit=20)
+            exact = [c for c in found["customers"] if c["email"] == reference.strip().lower()]
+            return exact[0] if exact else None
         try:
             return (await self._call("crm", "get_customer", customer_id=reference))["customer"]
         except SupportToolError:
             return None
+
+    async def identify_customer(
+        self, email: str | None, external_id: str | None, name: str | None
+    ) -> tuple[dict[str, Any], bool]:
+        """The customer this email and/or external id names, created on first contact:
+        (customer, whether new). ``create_customer`` is idempotent by email and external id,
+        so concurrent first requests from one person make one customer.
+
+        A known customer missing the other identifier gets it (a chat visitor who now gives
+        an email); when that identifier belongs to someone else the two are not merged.
+        """
+        created = await self._call(
+            "crm", "create_customer", email=email, name=name,
+            external_ids=[external_id] if external_id else None,
+        )
+        customer = created["customer"]
+        if created["created"]:
+            return customer, True
+        changes: dict[str, Any] = {}
+        if email and not customer.get("email"):
+            changes["email"] = email
+        if external_id and external_id not in customer.get("external_ids", []):
+            changes["external_ids"] = [*customer.get("external_ids", []), external_id]
+        if changes:
+            try:
+                updated = await self._call(
+                    "crm", "update_customer", customer_id=customer["id"],
+                    expected_version=customer["version"], **changes,
+                )
+                customer = updated["customer"]
+            except SupportToolError:
+                pass  # taken by another customer, or changed meanwhile: serve as found
+        return customer, False
 
     async def customer_profile(self, customer_id: str) -> dict[str, Any]:
         """The customer with their subscriptions and recent tickets, as one flat dict."""

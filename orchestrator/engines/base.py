@@ -54,6 +54,9 @@ class Customer(BaseModel):
     phone: str | None = Field(
         default=None, description="The customer's own phone: a reply may repeat it."
     )
+    new: bool = Field(
+        default=False, description="First contact: the CRM created them for this request."
+    )
 
     @property
     def first_name(self) -> str:
@@ -99,6 +102,7 @@ class Passage(BaseModel):
     heading: str = Field(default="", description="Section heading ('' if none).")
     text: str = Field(description="The passage text.")
     uri: str = Field(description="Citation URI: kb://articles/{id}.")
+    url: str | None = Field(default=None, description="The article's public page, if any.")
     score: float = Field(default=0.0, description="Retrieval score; higher is better.")
     category: str = Field(default="", description="Article category, when the search knows it.")
 
@@ -107,6 +111,7 @@ class Citation(BaseModel):
     uri: str = Field(description="kb://articles/{id}.")
     article_id: str = Field(description="Article id.")
     title: str = Field(description="Article title.")
+    url: str | None = Field(default=None, description="The article's public page, if any.")
 
 
 class Claim(BaseModel):

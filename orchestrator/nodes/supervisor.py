@@ -36,7 +36,8 @@ async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
     ))
     summary = (
         f"customer {customer_id} ({profile.get('tier', '?')}"
-        f"{', VIP' if profile.get('vip') else ''}); {len(history)} recent tickets, "
+        f"{', VIP' if profile.get('vip') else ''}"
+        f"{', new' if state['customer'].get('new') else ''}); {len(history)} recent tickets, "
         f"{len(session)} session turns, {len(memories)} memories"
     )
     return {

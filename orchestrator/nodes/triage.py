@@ -14,7 +14,7 @@ from orchestrator.state import SupportState
 def customer_model(state: SupportState) -> Customer:
     customer = state["customer"] or {}
     return Customer.model_validate(
-        {key: customer.get(key) for key in ("id", "name", "tier", "vip", "locale")
+        {key: customer.get(key) for key in ("id", "name", "tier", "vip", "locale", "new")
          if customer.get(key) is not None}
     )
 

@@ -82,7 +82,9 @@ async def test_an_agent_that_keeps_failing_ends_the_run_as_failed(resolve_server
 @pytest.mark.parametrize(
     ("arguments", "field"),
     [
-        ({**PASSWORD, "customer": "nobody@example.com"}, "customer"),
+        ({**PASSWORD, "customer": "C-999999"}, "customer"),
+        ({k: v for k, v in PASSWORD.items() if k != "customer"}, "customer"),
+        ({**PASSWORD, "external_id": "no system"}, "external_id"),
         ({**PASSWORD, "message": ""}, "message"),
         ({**PASSWORD, "channel": "pigeon"}, "channel"),
         ({**PASSWORD, "request_id": "bad id!"}, "request_id"),

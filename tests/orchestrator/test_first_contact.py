@@ -1,0 +1,79 @@
+"""First contact: a customer the CRM has never seen gets a full resolution, by email or as a
+chat visitor known only by the widget's visitor id — through a real MCP client, both eras."""
+
+import asyncio
+
+from fastmcp import Client
+
+from tests.support.eras import client_for
+
+EXPORT = {
+    "subject": "Exporting my projects",
+    "message": "Hi! How do I export all my projects to CSV?",
+}
+
+
+async def crm_call(crm, tool, arguments):
+    async with Client(crm) as client:
+        return (await client.call_tool(tool, arguments)).structured_content
+
+
+async def test_a_first_time_email_is_created_and_fully_served(resolve_server, era):
+    rig = resolve_server()
+    async with client_for(rig.server, era) as client:
+        out = (await client.call_tool("triage_and_resolve", {
+            **EXPORT, "customer": "Nadia.Brun@Example.net", "customer_name": "Nadia Brun",
+            "channel": "email"})).structured_content
+        again = (await client.call_tool("triage_and_resolve", {
+            **EXPORT, "customer": "nadia.brun@example.net"})).structured_content
+        profile = await crm_call(rig.crm, "get_customer", {"customer_id": out["customer_id"]})
+    assert out["status"] == "resolved" and out["new_customer"] is True
+    assert out["reply"] and out["citations"] and out["ticket_id"]
+    assert again["new_customer"] is False and again["customer_id"] == out["customer_id"]
+    customer = profile["customer"]
+    assert (customer["name"], customer["email"], customer["tier"], customer["vip"]) == (
+        "Nadia Brun", "nadia.brun@example.net", "free", False)
+    assert {t["id"] for t in profile["recent_tickets"]} == {out["ticket_id"], again["ticket_id"]}
+    [created] = rig.publisher.of_type("customer.created")
+    assert created.payload["customer_id"] == out["customer_id"]
+    assert "nadia" not in created.model_dump_json().lower()
+
+
+async def test_a_chat_visitor_is_served_and_keeps_history_when_giving_an_email(
+    resolve_server, era
+):
+    rig = resolve_server()
+    visitor = {"external_id": "chat:v_51c0ffee", "channel": "chat"}
+    async with client_for(rig.server, era) as client:
+        first = (await client.call_tool("triage_and_resolve", {
+            **EXPORT, **visitor})).structured_content
+        second = (await client.call_tool("triage_and_resolve", {
+            **visitor, "subject": "Password", "customer": "olu@example.org",
+            "message": "How do I reset my password?", "request_id": first["request_id"],
+        })).structured_content
+        profile = await crm_call(rig.crm, "get_customer", {"customer_id": first["customer_id"]})
+        by_email = (await client.call_tool("triage_and_resolve", {
+            **EXPORT, "customer": "olu@example.org"})).structured_content
+    assert first["status"] == "resolved" and first["new_customer"] is True
+    assert second["new_customer"] is False and second["customer_id"] == first["customer_id"]
+    assert profile["customer"]["email"] == "olu@example.org"
+    assert profile["customer"]["external_ids"] == ["chat:v_51c0ffee"]
+    assert profile["customer"]["name"] == "Visitor v_51c0ffee"
+    # One conversation, one ticket: the visitor's history stayed theirs.
+    assert second["ticket_id"] == first["ticket_id"]
+    assert by_email["customer_id"] == first["customer_id"]
+    supervisor = next(step for step in second["trace"] if step["agent"] == "supervisor")
+    assert "2 session turns" in supervisor["summary"]
+
+
+async def test_concurrent_first_requests_from_one_address_make_one_customer(resolve_server):
+    rig = resolve_server()
+    async with client_for(rig.server, "2026-07-28") as client:
+        outs = await asyncio.gather(*(
+            client.call_tool("triage_and_resolve", {**EXPORT, "customer": "rush@example.com"})
+            for _ in range(5)
+        ))
+    ids = {out.structured_content["customer_id"] for out in outs}
+    assert len(ids) == 1
+    assert sum(out.structured_content["new_customer"] for out in outs) == 1
+    assert len(rig.publisher.of_type("customer.created")) == 1
