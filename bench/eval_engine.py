@@ -79,13 +79,13 @@ async def research(
     matching passage is an article's introduction.
     """
     query = "\n".join(part for part in (subject, redacted_message) if part)
-    hits = (await kb.search(query, limit=SEARCH_LIMIT)).hits
+    hits = (await kb.search("demo", query, limit=SEARCH_LIMIT)).hits
     passages: list[Passage] = []
     for rank, hit in enumerate(hits):
         best = Passage.model_validate(hit.model_dump())
         passages.append(best)
         if mode == "sections" and rank < EXPANDED_ARTICLES:
-            article = await kb.get(hit.article_id)
+            article = await kb.get("demo", hit.article_id)
             passages.extend(
                 best.model_copy(update={"heading": c.heading, "text": c.text, "score": 0.0})
                 for c in chunk_article(article.body, max_chars=kb.chunk_chars)
@@ -143,7 +143,7 @@ async def evaluate(requests: list[dict], mode: str = "search") -> list[Outcome]:
         kb = KnowledgeBase(Path(data_dir), embedder)
         await kb.open()
         try:
-            await load_demo_if_empty(kb)
+            await load_demo_if_empty(kb, "demo")
             await kb.store.refresh_indexes()
             return await evaluate_with(kb, OfflineEngine(embedder), requests, mode)
         finally:

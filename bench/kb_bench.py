@@ -71,11 +71,12 @@ async def bench_http(clients: int, calls: int, rounds: int) -> None:
 
 def _synthetic_articles(count: int, sections: int, seed: int = 7):
     """Articles built from the demo corpus's sentences, shuffled: realistic words, many rows."""
-    from servers.kb.ingest import DEMO_DIR, parse_document
+    from servers.kb.documents import read_document
+    from servers.kb.ingest import DEMO_DIR
     from servers.kb.models import ArticleInput
 
     rng = random.Random(seed)
-    demo = [parse_document(p) for p in sorted(DEMO_DIR.glob("*.md"))]
+    demo = [d.article for p in sorted(DEMO_DIR.glob("*.md")) for d in read_document(p)]
     sentences = [s.strip() for a in demo for s in a.body.replace("\n", " ").split(". ") if len(s) > 30]
     categories = sorted({a.category for a in demo})
     for i in range(count):
@@ -104,7 +105,7 @@ async def bench_scale(chunks: int, queries: int) -> None:
         articles = list(_synthetic_articles(int(chunks / 3.2), sections))  # ~3.2 chunks each
         started = time.perf_counter()
         for start in range(0, len(articles), 1000):
-            await kb.upsert_many([(a, True) for a in articles[start : start + 1000]])
+            await kb.upsert_many("demo", [(a, True) for a in articles[start : start + 1000]])
         ingest_s = time.perf_counter() - started
         total = await kb.store.count_chunks()
         started = time.perf_counter()
@@ -114,16 +115,16 @@ async def bench_scale(chunks: int, queries: int) -> None:
         rng = random.Random(1)
         questions = [rng.choice(_questions()) for _ in range(queries)]
         for q in questions[:20]:
-            await kb.search(q)
+            await kb.search("demo", q)
         hybrid = []
         for q in questions:
             t = time.perf_counter()
-            await kb.search(q, limit=5)
+            await kb.search("demo", q, limit=5)
             hybrid.append(time.perf_counter() - t)
         filtered = []
         for q in questions:
             t = time.perf_counter()
-            await kb.search(q, limit=5, filters=SearchFilters(category="billing"))
+            await kb.search("demo", q, limit=5, filters=SearchFilters(category="billing"))
             filtered.append(time.perf_counter() - t)
 
         # Baseline: exact brute-force top-5 over the same vectors in numpy (embedding included).

@@ -1,4 +1,4 @@
-"""The ``supportdesk`` command: serve the servers, ingest documents."""
+"""The supportdesk command: serve the servers, ingest a help center, import customers."""
 
 from __future__ import annotations
 
@@ -30,8 +30,26 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="Bind address (default 127.0.0.1).")
     serve.add_argument("--port", type=int, help="TCP port (default 8765).")
 
-    ingest = commands.add_parser("ingest", help="Load Markdown/text files into the KB.")
-    ingest.add_argument("path", type=Path, help="A file or a folder of .md/.txt files.")
+    ingest = commands.add_parser(
+        "ingest",
+        help="Load a help center into the knowledge base: Markdown, text, HTML, PDF, Word "
+        "(.docx) and help-center JSON exports.",
+    )
+    ingest.add_argument("path", type=Path, help="A file, or a folder of them.")
+    ingest.add_argument("--tenant", help="Whose help center (default: the default tenant).")
+
+    importing = commands.add_parser("import", help="Import records from a file.")
+    what = importing.add_subparsers(dest="what", required=True)
+    customers = what.add_parser(
+        "customers", help="Upsert customers by email from a CSV export of a helpdesk or CRM."
+    )
+    customers.add_argument("file", type=Path, help="The CSV file (with a header row).")
+    customers.add_argument("--tenant", help="Whose customers (default: the default tenant).")
+    customers.add_argument(
+        "--map", action="append", default=[], metavar="COLUMN=FIELD",
+        help="Read COLUMN as FIELD (email, name, first_name, last_name, company, tier, vip, "
+        "tags, phone, locale, external_id); repeat for more.",
+    )
     return parser
 
 
@@ -99,25 +117,46 @@ def _metrics_for(built) -> Metrics:
     return metrics
 
 
-async def _ingest(path: Path, core: CoreSettings) -> int:
+async def _ingest(path: Path, tenant: str, core: CoreSettings) -> int:
     from embeddings import EmbeddingSettings, embedder_from_settings
     from servers.kb.ingest import ingest_folder
     from servers.kb.service import KnowledgeBase
 
-    kb = KnowledgeBase(core.data_dir, embedder_from_settings(EmbeddingSettings()))
+    kb = KnowledgeBase(core.data_dir, embedder_from_settings(EmbeddingSettings()),
+                       legacy_tenant=core.default_tenant)
     await kb.open()
     try:
-        report = await ingest_folder(kb, path, progress=True)
+        report = await ingest_folder(kb, tenant, path, progress=True)
     finally:
         await kb.close()
     for error in report.errors:
         logger.error("skipped %s", error)
-    counts = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items()))
-    print(
-        f"ingested {sum(report.statuses.values())} documents ({counts or 'none'}); "
-        f"{report.embedded} chunks embedded; {len(report.errors)} skipped",
-        file=sys.stderr,
-    )
+    print(f"{report.summary()} (tenant {tenant})", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+async def _import_customers(args: argparse.Namespace, tenant: str, core: CoreSettings) -> int:
+    from tqdm import tqdm
+
+    from events import EventSettings, bus_from_settings
+    from servers.crm.importing import import_customers
+    from servers.suite import crm_service
+
+    overrides = dict(item.split("=", 1) for item in args.map if "=" in item)
+    bus = bus_from_settings(EventSettings(), core.data_dir)
+    crm = crm_service(core, bus)
+    rows = max(0, sum(1 for _ in args.file.open(encoding="utf-8-sig")) - 1)
+    async with bus:
+        await crm.open()
+        try:
+            with tqdm(total=rows, unit="row", desc="import", leave=True) as bar:
+                report = await import_customers(crm, tenant, args.file, overrides,
+                                                progress=bar.update)
+        finally:
+            await crm.close()
+    for error in report.errors:
+        logger.error("skipped %s", error)
+    print(f"{report.summary()} (tenant {tenant})", file=sys.stderr)
     return 1 if report.errors else 0
 
 
@@ -128,7 +167,12 @@ def main(argv: list[str] | None = None) -> int:
 
     configure_logging(core.log_level, core.log_format)
     if args.command == "ingest":
-        return asyncio.run(_ingest(args.path, core))
+        if not args.path.exists():
+            print(f"supportdesk ingest: {args.path}: no such file or directory", file=sys.stderr)
+            return 2
+        return asyncio.run(_ingest(args.path, args.tenant or core.default_tenant, core))
+    if args.command == "import":
+        return _import(args, core)
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     http = HttpSettings(**overrides)
     try:
@@ -136,6 +180,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _import(args: argparse.Namespace, core: CoreSettings) -> int:
+    from servers.crm.importing import CustomerImportError
+
+    if not args.file.is_file():
+        print(f"supportdesk import: {args.file}: no such file", file=sys.stderr)
+        return 2
+    bad = [item for item in args.map if "=" not in item]
+    if bad:
+        print(f"supportdesk import: --map {bad[0]!r}: expected COLUMN=FIELD", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_import_customers(args, args.tenant or core.default_tenant, core))
+    except CustomerImportError as error:
+        print(f"supportdesk import: {args.file}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

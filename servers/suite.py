@@ -40,6 +40,7 @@ def build_kb(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
         embedder,
         search_cache_size=settings.search_cache_size,
         refresh_seconds=settings.refresh_seconds,
+        legacy_tenant=core.default_tenant,
     )
 
     async def readiness() -> dict[str, bool | str]:
@@ -73,8 +74,8 @@ def build_memory(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     )
 
 
-def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
-    from servers.crm.server import build_server
+def crm_service(core: CoreSettings, publisher: EventPublisher):
+    """The CRM service from settings (not yet open), its events wired to ``publisher``."""
     from servers.crm.service import CrmService
     from servers.crm.settings import CrmSettings
     from servers.crm.store.database import CrmDatabase
@@ -88,7 +89,15 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
         database.transactional_outbox = True
         database.events_committed = publisher.wake
         publisher.add_source(source)
-    crm = CrmService(database, new_customer_tier=settings.new_customer_tier)
+    return CrmService(database, publisher=publisher,
+                      new_customer_tier=settings.new_customer_tier)
+
+
+def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
+    from servers.crm.server import build_server
+
+    crm = crm_service(core, publisher)
+    database = crm.database
 
     async def readiness() -> dict[str, bool | str]:
         return {"crm_store": await crm.ready()}

@@ -31,7 +31,7 @@ def demo_kb_dir(tmp_path_factory) -> Path:
         kb = KnowledgeBase(path, WordLlamaEmbedder())
         await kb.open()
         try:
-            await load_demo_if_empty(kb)
+            await load_demo_if_empty(kb, "demo")
             await kb.store.refresh_indexes()
         finally:
             await kb.close()

@@ -1,72 +1,43 @@
-"""Turn a folder of Markdown/text files into articles and load them into the knowledge base.
+"""Load a folder of help-center documents into one tenant's knowledge base.
 
-A file may start with a front-matter block of ``key: value`` lines between ``---`` fences
-(id, title, category, product, tags as a comma list). What is missing is derived: the id from
-the file name, the title from the first ``#`` heading, the category from the parent folder.
+Files are read by their format (``servers.kb.documents``); a file that cannot be read is
+reported by name with the reason and the rest go in. Articles are written in batches, each
+article whole or not at all. The progress bar counts every step of the work: reading each
+file, then chunking, embedding and writing each passage.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
 from tqdm import tqdm
 
-from servers.kb.models import ArticleInput
+from servers.kb.chunking import chunk_article
+from servers.kb.documents import READERS, Document, DocumentError, read_document
+from servers.kb.documents.export import ExportErrors
 from servers.kb.service import KnowledgeBase, KnowledgeBaseError
 
-SUFFIXES = {".md": True, ".markdown": True, ".txt": False}
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-_TITLE = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
+INGEST_BATCH = 128
+DEMO_DIR = Path(__file__).parent / "demo" / "articles"
 
 
 class IngestError(KnowledgeBaseError):
     pass
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:128] or "untitled"
-
-
-def parse_document(path: Path, root: Path | None = None) -> ArticleInput:
-    """Read one file into an article; raises IngestError naming the file and the problem."""
-    text = path.read_text(encoding="utf-8")
-    meta: dict[str, str] = {}
-    match = _FRONT_MATTER.match(text)
-    if match:
-        for line in match.group(1).splitlines():
-            key, sep, value = line.partition(":")
-            if sep:
-                meta[key.strip().lower()] = value.strip()
-        text = text[match.end() :]
-    title_match = _TITLE.search(text)
-    parent = path.parent.name if root is None or path.parent != root else ""
-    try:
-        return ArticleInput(
-            id=meta.get("id") or _slug(path.stem),
-            title=meta.get("title") or (title_match.group(1) if title_match else path.stem),
-            body=text.strip(),
-            category=meta.get("category") or _slug(parent or "general"),
-            product=meta.get("product") or "all",
-            tags=[tag.strip() for tag in meta.get("tags", "").split(",") if tag.strip()],
-        )
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()
-        )
-        raise IngestError(f"{path}: {problems}") from error
-
-
 def find_documents(root: Path) -> list[Path]:
+    """Every file under ``root`` (hidden ones aside), or ``root`` itself when it is a file."""
     if root.is_file():
         return [root]
     if not root.is_dir():
         raise IngestError(f"{root}: no such file or directory")
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
 
 
 @dataclass
@@ -75,54 +46,101 @@ class IngestReport:
     embedded: int = 0
     chunks: int = 0
     errors: list[str] = field(default_factory=list)
+    """One line per file (or export article) not ingested: its name and the reason."""
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(self.statuses.items()))
+        return (
+            f"ingested {sum(self.statuses.values())} articles ({counts or 'none'}); "
+            f"{self.chunks} passages, {self.embedded} embedded; {len(self.errors)} skipped"
+        )
 
 
-INGEST_BATCH = 128
+def read_all(paths: list[Path], root: Path | None, report: IngestReport,
+             bar: tqdm) -> list[Document]:
+    """Every article the files hold; what cannot be read goes into ``report.errors``."""
+    documents: list[Document] = []
+    for path in paths:
+        bar.set_description(f"reading {path.name[:30]}")
+        try:
+            documents.extend(read_document(path, root))
+        except ExportErrors as partial:
+            documents.extend(partial.documents)
+            report.errors.extend(partial.problems)
+        except DocumentError as error:
+            report.errors.append(str(error))
+        bar.update(1)
+    return documents
+
+
+def _unique_by_id(documents: list[Document], report: IngestReport) -> list[Document]:
+    seen: dict[str, Document] = {}
+    for document in documents:
+        first = seen.setdefault(document.article.id, document)
+        if first is not document:
+            report.errors.append(
+                f"{document.article.source}: id {document.article.id!r} is also the id of "
+                f"{first.article.source}; kept the first"
+            )
+    return list(seen.values())
 
 
 async def ingest_paths(
-    kb: KnowledgeBase, paths: Iterable[Path], root: Path | None = None, *, progress: bool = False
+    kb: KnowledgeBase,
+    tenant: str,
+    paths: Iterable[Path],
+    root: Path | None = None,
+    *,
+    progress: bool = False,
 ) -> IngestReport:
-    """Upsert every document in batches; a bad file is reported and skipped, the rest load."""
+    """Read every file, then upsert its articles into ``tenant``'s help center in batches."""
     report = IngestReport()
     paths = list(paths)
-    batch: dict[str, tuple[ArticleInput, bool]] = {}
+    with tqdm(total=len(paths), unit="step", disable=not progress, leave=True,
+              dynamic_ncols=True) as bar:
+        documents = _unique_by_id(read_all(paths, root, report, bar), report)
+        # Chunking is cheap: counting passages up front makes the bar's total the whole work.
+        bar.total = len(paths) + 3 * sum(
+            len(chunk_article(d.article.body, markdown=d.markdown, max_chars=kb.chunk_chars))
+            for d in documents
+        )
+        bar.refresh()
 
-    async def flush() -> None:
-        for outcome in await kb.upsert_many(list(batch.values())):
-            report.statuses[outcome.status] += 1
-            report.embedded += outcome.embedded
-            report.chunks += outcome.chunks
-        batch.clear()
+        def advance(stage: str, chunks: int) -> None:
+            bar.set_description(stage)
+            bar.update(chunks)
 
-    for path in tqdm(paths, desc="ingest", unit="doc", disable=not progress, leave=False):
-        try:
-            article = parse_document(path, root)
-        except (IngestError, UnicodeDecodeError, OSError) as error:
-            report.errors.append(str(error))
-            continue
-        if article.id in batch:
-            await flush()
-        batch[article.id] = (article, SUFFIXES.get(path.suffix.lower(), True))
-        if len(batch) >= INGEST_BATCH:
-            await flush()
-    await flush()
+        for start in range(0, len(documents), INGEST_BATCH):
+            batch = documents[start:start + INGEST_BATCH]
+            outcomes = await kb.upsert_many(
+                tenant, [(d.article, d.markdown) for d in batch], progress=advance
+            )
+            for outcome in outcomes:
+                report.statuses[outcome.status] += 1
+                report.embedded += outcome.embedded
+                report.chunks += outcome.chunks
+        bar.set_description("done")
+        bar.n = bar.total  # unchanged articles may have fewer stored passages than counted
+        bar.refresh()
     if report.embedded or report.statuses["updated"]:
         await kb.store.refresh_indexes()
     return report
 
 
-async def ingest_folder(kb: KnowledgeBase, root: Path, *, progress: bool = False) -> IngestReport:
+async def ingest_folder(
+    kb: KnowledgeBase, tenant: str, root: Path, *, progress: bool = False
+) -> IngestReport:
     root = root.resolve()
     base = root if root.is_dir() else root.parent
-    return await ingest_paths(kb, find_documents(root), base, progress=progress)
+    return await ingest_paths(kb, tenant, find_documents(root), base, progress=progress)
 
 
-DEMO_DIR = Path(__file__).parent / "demo" / "articles"
-
-
-async def load_demo_if_empty(kb: KnowledgeBase) -> IngestReport | None:
-    """First start on an empty store: load the bundled help-center articles."""
-    if not await kb.is_empty():
+async def load_demo_if_empty(kb: KnowledgeBase, tenant: str) -> IngestReport | None:
+    """First start on a tenant with no articles: load the bundled help center into it."""
+    if not await kb.is_empty(tenant):
         return None
-    return await ingest_folder(kb, DEMO_DIR)
+    return await ingest_folder(kb, tenant, DEMO_DIR)
+
+
+__all__ = ["DEMO_DIR", "READERS", "IngestError", "IngestReport", "find_documents",
+           "ingest_folder", "ingest_paths", "load_demo_if_empty"]

@@ -22,6 +22,11 @@ Category = Annotated[
     Field(description="Category slug, e.g. 'billing' or 'data-export'."),
 ]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
+PublicUrl = Annotated[
+    str,
+    StringConstraints(max_length=2000, pattern=r"^https?://[^\s]+$"),
+    Field(description="An http(s) URL."),
+]
 
 
 def article_uri(article_id: str) -> str:
@@ -41,11 +46,22 @@ class ArticleInput(BaseModel):
         default="all", min_length=1, max_length=64, description="Product area, e.g. 'web'."
     )
     tags: list[Tag] = Field(default_factory=list, max_length=32, description="Free-form tags.")
+    url: PublicUrl | None = Field(
+        default=None, description="The article's public page, e.g. in the help center."
+    )
+    source: str | None = Field(
+        default=None, max_length=2000, description="Where it was ingested from (file or URL)."
+    )
+    locale: str | None = Field(
+        default=None, max_length=16, description="Language of the article, e.g. 'en' or 'es'."
+    )
 
     def digest(self) -> str:
         """Changes whenever anything a reader or the index sees changes."""
         digest = hashlib.sha256()
-        for part in (self.title, self.category, self.product, ",".join(self.tags), self.body):
+        parts = (self.title, self.category, self.product, ",".join(self.tags), self.body,
+                 self.url or "", self.source or "", self.locale or "")
+        for part in parts:
             digest.update(part.encode())
             digest.update(b"\x00")
         return digest.hexdigest()
@@ -69,6 +85,9 @@ class SearchHit(BaseModel):
     category: str = Field(description="Article category.")
     score: float = Field(description="Fused relevance score; higher is better.")
     uri: str = Field(description="Cite this: kb://articles/{id}.")
+    url: str | None = Field(
+        default=None, description="The article's public page, to link the customer to."
+    )
 
 
 class SearchResult(BaseModel):

@@ -14,6 +14,7 @@ from events import EventPublisher
 from servers.auth import KB_READ, KB_WRITE
 from servers.correlation import Correlation
 from servers.errors import caller_errors, resource_errors
+from servers.identity import current_caller
 from servers.kb.ingest import load_demo_if_empty
 from servers.kb.models import (
     Article,
@@ -22,6 +23,7 @@ from servers.kb.models import (
     Category,
     CategoryList,
     DeleteOutcome,
+    PublicUrl,
     SearchResult,
     Tag,
     UpsertOutcome,
@@ -31,9 +33,10 @@ from servers.kb.store import SearchFilters
 from servers.tool_events import ToolEvents
 
 INSTRUCTIONS = """\
-Help-center knowledge base for the Tasklane product. Use `search` to find passages that
-answer a customer's question and cite them by their `uri` (kb://articles/{id}); read a whole
-article with `get_article`. Categories come from `list_categories`.
+Your help center's knowledge base. Use `search` to find passages that answer a customer's
+question and cite them by their `uri` (kb://articles/{id}) — link the customer to the `url`,
+the article's public page, when there is one; read a whole article with `get_article`.
+Categories come from `list_categories`. Each tenant has its own help center.
 """
 
 READ_ONLY = ToolAnnotations(readOnlyHint=True, idempotentHint=True, openWorldHint=False)
@@ -48,15 +51,20 @@ def build_server(
 ) -> FastMCP:
     """A FastMCP server over ``kb``; the store opens in the lifespan, not here.
 
-    Every tool call publishes a ``tool.called`` event to ``publisher`` (none when omitted).
+    Every call reads and writes the caller's tenant's help center; callers without an identity
+    act in ``default_tenant``, which is also where the demo help center goes. Every tool call
+    publishes a ``tool.called`` event to ``publisher`` (none when omitted).
     """
+
+    def tenant() -> str:
+        return current_caller(default_tenant).tenant
 
     @asynccontextmanager
     async def lifespan(_: FastMCP):
         await kb.open()
         try:
             if load_demo:
-                await load_demo_if_empty(kb)
+                await load_demo_if_empty(kb, default_tenant)
             yield {"kb": kb}
         finally:
             await kb.close()
@@ -94,18 +102,18 @@ def build_server(
         paraphrase the passage and cite its `uri` so the customer can read the article.
         """
         filters = SearchFilters(category=category, product=product, tags=tuple(tags or ()))
-        return await kb.search(query, filters=filters, limit=limit)
+        return await kb.search(tenant(), query, filters=filters, limit=limit)
 
     @mcp.tool(annotations=READ_ONLY, tags={KB_READ})
     @caller_errors(KnowledgeBaseError)
     async def get_article(article_id: ArticleId) -> Article:
         """Read one whole help-center article by id (the id in a search hit or its uri)."""
-        return await kb.get(article_id)
+        return await kb.get(tenant(), article_id)
 
     @mcp.tool(annotations=READ_ONLY, tags={KB_READ})
     async def list_categories() -> CategoryList:
         """List the help-center categories with how many articles each holds."""
-        return CategoryList(categories=await kb.categories())
+        return CategoryList(categories=await kb.categories(tenant()))
 
     @mcp.tool(
         annotations=ToolAnnotations(
@@ -124,13 +132,20 @@ def build_server(
             str, Field(min_length=1, max_length=64, description="Product area.")
         ] = "all",
         tags: Annotated[list[Tag], Field(max_length=32, description="Tags.")] = [],  # noqa: B006
+        url: Annotated[
+            PublicUrl | None, Field(description="The article's public page, if any.")
+        ] = None,
+        locale: Annotated[
+            str | None, Field(max_length=16, description="Language, e.g. 'en' or 'es'.")
+        ] = None,
     ) -> UpsertOutcome:
         """Create or replace an article. Idempotent: the same content again changes nothing,
         and only passages whose text changed are re-embedded."""
         article = ArticleInput(
-            id=article_id, title=title, body=body, category=category, product=product, tags=tags
+            id=article_id, title=title, body=body, category=category, product=product,
+            tags=tags, url=url, locale=locale,
         )
-        outcome = await kb.upsert(article)
+        outcome = await kb.upsert(tenant(), article)
         if outcome.embedded:
             await kb.store.refresh_indexes()
         return outcome
@@ -143,24 +158,24 @@ def build_server(
     )
     async def delete_article(article_id: ArticleId) -> DeleteOutcome:
         """Delete an article and all its passages from the search indexes. Cannot be undone."""
-        return await kb.delete(article_id)
+        return await kb.delete(tenant(), article_id)
 
     @mcp.resource("kb://articles/{article_id}", mime_type="text/markdown", tags={KB_READ})
     @resource_errors(KnowledgeBaseError)
     async def article_resource(article_id: str) -> str:
         """A help-center article as Markdown; the URI search hits cite."""
-        article = await kb.get(article_id)
+        article = await kb.get(tenant(), article_id)
         return f"# {article.title}\n\n{article.body.removeprefix(f'# {article.title}').strip()}"
 
     @mcp.resource("kb://categories", mime_type="application/json", tags={KB_READ})
     async def categories_resource() -> str:
         """Every category with its article count."""
-        return CategoryList(categories=await kb.categories()).model_dump_json()
+        return CategoryList(categories=await kb.categories(tenant())).model_dump_json()
 
     @mcp.resource("kb://categories/{category}", mime_type="application/json", tags={KB_READ})
     async def category_resource(category: str) -> str:
         """The articles of one category (titles and uris)."""
-        return (await kb.list_category(category)).model_dump_json()
+        return (await kb.list_category(tenant(), category)).model_dump_json()
 
     @mcp.prompt
     def answer_from_kb(
@@ -183,7 +198,7 @@ def build_server(
         )
         if not wants_category:
             return None
-        names = [c.category for c in await kb.categories()]
+        names = [c.category for c in await kb.categories(tenant())]
         return Completion(values=[n for n in names if n.startswith(argument.value)])
 
     return mcp

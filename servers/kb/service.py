@@ -1,8 +1,13 @@
-"""The knowledge base as plain async methods: what the MCP tools, the CLI and the tests call."""
+"""The knowledge base as plain async methods: what the MCP tools, the CLI and the tests call.
+
+Every method takes the tenant: each tenant has its own help center, and another tenant's
+article ids do not exist for it.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import anyio.to_thread
@@ -29,6 +34,9 @@ logger = logging.getLogger(__name__)
 # How many chunk candidates to fetch per requested hit before collapsing to one per article.
 CANDIDATES_PER_HIT = 4
 
+Progress = Callable[[str, int], None]
+"""Told ``(stage, chunks)`` as a write moves on: 'chunked', 'embedded', then 'written'."""
+
 
 class KnowledgeBaseError(Exception):
     """Base error of the knowledge base; messages are safe to show the caller."""
@@ -49,11 +57,16 @@ class KnowledgeBase:
         chunk_chars: int = 900,
         search_cache_size: int = 1024,
         refresh_seconds: float | None = None,
+        legacy_tenant: str = "demo",
     ) -> None:
-        """``refresh_seconds``: how often to pick up other processes' writes (None: never)."""
+        """``refresh_seconds``: how often to pick up other processes' writes (None: never).
+        ``legacy_tenant``: whose articles a store from before tenancy holds."""
         self.embedder = embedder
         self.chunk_chars = chunk_chars
-        self.store = ArticleStore(data_dir / "kb.lance", embedder.dim, refresh_seconds=refresh_seconds)
+        self.store = ArticleStore(
+            data_dir / "kb.lance", embedder.dim, refresh_seconds=refresh_seconds,
+            legacy_tenant=legacy_tenant,
+        )
         self.search_cache: SearchCache[SearchResult] = SearchCache(search_cache_size)
 
     async def open(self) -> None:
@@ -73,11 +86,18 @@ class KnowledgeBase:
         # Embedding is CPU-bound; keep the event loop free for other requests.
         return await anyio.to_thread.run_sync(self.embedder.embed, texts)
 
-    async def upsert(self, article: ArticleInput, *, markdown: bool = True) -> UpsertOutcome:
+    async def upsert(
+        self, tenant: str, article: ArticleInput, *, markdown: bool = True
+    ) -> UpsertOutcome:
         """Write an article; unchanged content does nothing, changed chunks alone are embedded."""
-        return (await self.upsert_many([(article, markdown)]))[0]
+        return (await self.upsert_many(tenant, [(article, markdown)]))[0]
 
-    async def upsert_many(self, items: list[tuple[ArticleInput, bool]]) -> list[UpsertOutcome]:
+    async def upsert_many(
+        self,
+        tenant: str,
+        items: list[tuple[ArticleInput, bool]],
+        progress: Progress | None = None,
+    ) -> list[UpsertOutcome]:
         """Upsert (article, is_markdown) pairs with one embedding batch and one commit per table.
 
         Ids must be unique within a batch.
@@ -85,7 +105,7 @@ class KnowledgeBase:
         ids = [article.id for article, _ in items]
         if len(set(ids)) != len(ids):
             raise KnowledgeBaseError("article_id: the same id appears twice in one batch")
-        known = await self.store.hashes_for(ids)
+        known = await self.store.hashes_for(tenant, ids)
         unchanged = {
             article.id
             for article, _ in items
@@ -93,7 +113,7 @@ class KnowledgeBase:
         }
         changed = [(a, md) for a, md in items if a.id not in unchanged]
         same_model = [a.id for a, _ in changed if known.get(a.id, ("", ""))[1] == self.embedder.name]
-        reusable = await self.store.chunk_vectors_for(same_model)
+        reusable = await self.store.chunk_vectors_for(tenant, same_model)
 
         plans = []
         to_embed: list[str] = []
@@ -104,7 +124,12 @@ class KnowledgeBase:
             missing = [i for i, fp in enumerate(fingerprints) if fp not in old]
             plans.append((article, chunks, fingerprints, missing, len(to_embed)))
             to_embed.extend(chunks[i].embedding_text(article.title) for i in missing)
+        counts = await self.store.chunk_counts_for(tenant, sorted(unchanged)) if unchanged else {}
+        work = sum(len(plan[1]) for plan in plans) + sum(counts.values())
+        report = progress or (lambda stage, n: None)
+        report("chunked", work)
         fresh = await self._embed(to_embed)
+        report("embedded", work)
 
         writes = []
         outcomes: dict[str, UpsertOutcome] = {}
@@ -132,8 +157,8 @@ class KnowledgeBase:
                 uri=article_uri(article.id),
             )
         if writes:
-            await self.store.write_many(writes, self.embedder.name, all_new=not known)
-        counts = await self.store.chunk_counts_for(sorted(unchanged)) if unchanged else {}
+            await self.store.write_many(tenant, writes, self.embedder.name, all_new=not known)
+        report("written", work)
         for article_id in unchanged:
             outcomes[article_id] = UpsertOutcome(
                 article_id=article_id,
@@ -144,40 +169,40 @@ class KnowledgeBase:
             )
         return [outcomes[article_id] for article_id in ids]
 
-    async def get(self, article_id: str) -> Article:
-        article = await self.store.get(article_id)
+    async def get(self, tenant: str, article_id: str) -> Article:
+        article = await self.store.get(tenant, article_id)
         if article is None:
             raise ArticleNotFound(article_id)
         return article
 
-    async def delete(self, article_id: str) -> DeleteOutcome:
-        if await self.store.get(article_id) is None:
+    async def delete(self, tenant: str, article_id: str) -> DeleteOutcome:
+        if await self.store.get(tenant, article_id) is None:
             return DeleteOutcome(article_id=article_id, deleted=False, chunks_removed=0)
-        removed = await self.store.delete(article_id)
+        removed = await self.store.delete(tenant, article_id)
         return DeleteOutcome(article_id=article_id, deleted=True, chunks_removed=removed)
 
-    async def categories(self) -> list[CategoryCount]:
-        counts = await self.store.categories()
+    async def categories(self, tenant: str) -> list[CategoryCount]:
+        counts = await self.store.categories(tenant)
         return [CategoryCount(category=name, articles=n) for name, n in counts.items()]
 
-    async def list_category(self, category: str) -> CategoryArticles:
-        rows = await self.store.titles_in(category)
+    async def list_category(self, tenant: str, category: str) -> CategoryArticles:
+        rows = await self.store.titles_in(tenant, category)
         return CategoryArticles(
             category=category,
             articles=[ArticleSummary(id=i, title=t, uri=article_uri(i)) for i, t in rows],
         )
 
     async def search(
-        self, query: str, *, filters: SearchFilters | None = None, limit: int = 5
+        self, tenant: str, query: str, *, filters: SearchFilters | None = None, limit: int = 5
     ) -> SearchResult:
         """Hybrid search; the best passage of each of the top ``limit`` articles."""
         filters = filters or SearchFilters()
-        key = (query, filters, limit)
+        key = (tenant, query, filters, limit)
         version = await self.store.chunks_version() if self.search_cache.size else 0
         if (cached := self.search_cache.get(version, key)) is not None:
             return cached
         vector = (await self._embed([query]))[0]
-        rows = await self.store.search(query, vector, filters, limit * CANDIDATES_PER_HIT)
+        rows = await self.store.search(tenant, query, vector, filters, limit * CANDIDATES_PER_HIT)
         hits: list[SearchHit] = []
         seen: set[str] = set()
         for row in rows:
@@ -193,6 +218,7 @@ class KnowledgeBase:
                     category=row["category"],
                     score=round(float(row["_relevance_score"]), 6),
                     uri=article_uri(row["article_id"]),
+                    url=row.get("url"),
                 )
             )
             if len(hits) == limit:
@@ -208,5 +234,5 @@ class KnowledgeBase:
             return False
         return True
 
-    async def is_empty(self) -> bool:
-        return await self.store.count_articles() == 0
+    async def is_empty(self, tenant: str) -> bool:
+        return await self.store.count_articles(tenant) == 0

@@ -1,7 +1,8 @@
 """Articles and their passages in LanceDB: one table of articles, one of embedded chunks.
 
-The chunk table carries a vector index (when large enough to need one) and LanceDB's native
-full-text index; hybrid queries fuse the two with reciprocal-rank fusion.
+Every row belongs to a tenant, and every read and write names it: another tenant's article ids
+do not exist for you. The chunk table carries a vector index (when large enough to need one)
+and LanceDB's native full-text index; hybrid queries fuse the two with reciprocal-rank fusion.
 """
 
 from __future__ import annotations
@@ -33,9 +34,14 @@ def _in_list(values: list[str]) -> str:
     return ", ".join(map(_quote, values))
 
 
+# Columns later versions added, with how an older store gets them on open.
+_NULLABLE_ARTICLE_COLUMNS = (("url", pa.string()), ("source", pa.string()), ("locale", pa.string()))
+
+
 def _articles_schema() -> pa.Schema:
     return pa.schema(
         [
+            ("tenant", pa.string()),
             ("id", pa.string()),
             ("title", pa.string()),
             ("body", pa.string()),
@@ -45,6 +51,7 @@ def _articles_schema() -> pa.Schema:
             ("content_hash", pa.string()),
             ("embedder", pa.string()),
             ("updated_at", pa.timestamp("us", tz="UTC")),
+            *_NULLABLE_ARTICLE_COLUMNS,
         ]
     )
 
@@ -52,6 +59,7 @@ def _articles_schema() -> pa.Schema:
 def _chunks_schema(dim: int) -> pa.Schema:
     return pa.schema(
         [
+            ("tenant", pa.string()),
             ("chunk_id", pa.string()),
             ("article_id", pa.string()),
             ("chunk_index", pa.int32()),
@@ -63,6 +71,7 @@ def _chunks_schema(dim: int) -> pa.Schema:
             ("tags", pa.list_(pa.string())),
             ("fingerprint", pa.string()),
             ("vector", pa.list_(pa.float32(), dim)),
+            ("url", pa.string()),
         ]
     )
 
@@ -98,25 +107,38 @@ class SearchFilters:
     product: str | None = None
     tags: tuple[str, ...] = ()
 
-    def sql(self) -> str | None:
-        clauses = []
+    def sql(self, tenant: str) -> str:
+        clauses = [_of(tenant)]
         if self.category:
             clauses.append(f"category = {_quote(self.category)}")
         if self.product:
             clauses.append(f"product = {_quote(self.product)}")
         if self.tags:
             clauses.append(f"array_has_any(tags, [{', '.join(map(_quote, self.tags))}])")
-        return " AND ".join(clauses) or None
+        return " AND ".join(clauses)
+
+
+def _of(tenant: str) -> str:
+    return f"tenant = {_quote(tenant)}"
 
 
 class ArticleStore:
     """Async LanceDB access for the knowledge base. Open once, share, close at shutdown."""
 
-    def __init__(self, path: Path, dim: int, *, refresh_seconds: float | None = None) -> None:
-        """``refresh_seconds``: how often to look for other processes' writes (None: never)."""
+    def __init__(
+        self,
+        path: Path,
+        dim: int,
+        *,
+        refresh_seconds: float | None = None,
+        legacy_tenant: str = "demo",
+    ) -> None:
+        """``refresh_seconds``: how often to look for other processes' writes (None: never).
+        ``legacy_tenant``: whose articles a store from before tenancy holds."""
         self.path = path
         self.dim = dim
         self.refresh_seconds = refresh_seconds
+        self.legacy_tenant = legacy_tenant
         self._db: lancedb.AsyncConnection | None = None
         self._articles: lancedb.AsyncTable | None = None
         self._chunks: lancedb.AsyncTable | None = None
@@ -137,6 +159,20 @@ class ArticleStore:
         else:
             self._chunks = await self._db.create_table(CHUNKS, schema=_chunks_schema(self.dim))
             await self._chunks.create_index("text", config=FTS(with_position=False))
+        await self._add_missing_columns()
+
+    async def _add_missing_columns(self) -> None:
+        """Bring a store written by an earlier version up to date, in place: its articles
+        belong to the legacy tenant, and the newer optional columns start empty."""
+        tenant = {"tenant": _quote(self.legacy_tenant)}
+        for table, nullable in ((self.articles, _NULLABLE_ARTICLE_COLUMNS),
+                                (self.chunks, (("url", pa.string()),))):
+            names = set((await table.schema()).names)
+            if "tenant" not in names:
+                await table.add_columns(tenant)
+            missing = [pa.field(name, kind) for name, kind in nullable if name not in names]
+            if missing:
+                await table.add_columns(missing)
 
     async def close(self) -> None:
         for table in (self._articles, self._chunks):
@@ -164,15 +200,19 @@ class ArticleStore:
     async def stored_dim(self) -> int:
         return (await self.chunks.schema()).field("vector").type.list_size
 
-    async def count_articles(self) -> int:
-        return await self.articles.count_rows()
+    async def count_articles(self, tenant: str | None = None) -> int:
+        """Articles of ``tenant``, or of every tenant."""
+        return await self.articles.count_rows(_of(tenant) if tenant is not None else None)
 
     async def count_chunks(self) -> int:
         return await self.chunks.count_rows()
 
-    async def get(self, article_id: str) -> Article | None:
-        rows = (
-            await self.articles.query().where(f"id = {_quote(article_id)}").limit(1).to_list()
+    async def get(self, tenant: str, article_id: str) -> Article | None:
+        rows = await (
+            self.articles.query()
+            .where(f"{_of(tenant)} AND id = {_quote(article_id)}")
+            .limit(1)
+            .to_list()
         )
         if not rows:
             return None
@@ -184,27 +224,30 @@ class ArticleStore:
             category=row["category"],
             product=row["product"],
             tags=row["tags"] or [],
+            url=row.get("url"),
+            source=row.get("source"),
+            locale=row.get("locale"),
             uri=article_uri(row["id"]),
             content_hash=row["content_hash"],
             updated_at=row["updated_at"],
         )
 
-    async def hashes_for(self, article_ids: list[str]) -> dict[str, tuple[str, str]]:
+    async def hashes_for(self, tenant: str, article_ids: list[str]) -> dict[str, tuple[str, str]]:
         """article id -> (content hash, embedder name) for those of ``article_ids`` stored."""
         if not article_ids:
             return {}
         rows = await (
             self.articles.query()
-            .where(f"id IN ({_in_list(article_ids)})")
+            .where(f"{_of(tenant)} AND id IN ({_in_list(article_ids)})")
             .select(["id", "content_hash", "embedder"])
             .to_list()
         )
         return {row["id"]: (row["content_hash"], row["embedder"]) for row in rows}
 
-    async def chunk_counts_for(self, article_ids: list[str]) -> dict[str, int]:
+    async def chunk_counts_for(self, tenant: str, article_ids: list[str]) -> dict[str, int]:
         rows = await (
             self.chunks.query()
-            .where(f"article_id IN ({_in_list(article_ids)})")
+            .where(f"{_of(tenant)} AND article_id IN ({_in_list(article_ids)})")
             .select(["article_id"])
             .to_list()
         )
@@ -213,16 +256,18 @@ class ArticleStore:
             counts[row["article_id"]] = counts.get(row["article_id"], 0) + 1
         return counts
 
-    async def count_chunks_of(self, article_id: str) -> int:
-        return await self.chunks.count_rows(f"article_id = {_quote(article_id)}")
+    async def count_chunks_of(self, tenant: str, article_id: str) -> int:
+        return await self.chunks.count_rows(f"{_of(tenant)} AND article_id = {_quote(article_id)}")
 
-    async def chunk_vectors_for(self, article_ids: list[str]) -> dict[str, dict[str, np.ndarray]]:
+    async def chunk_vectors_for(
+        self, tenant: str, article_ids: list[str]
+    ) -> dict[str, dict[str, np.ndarray]]:
         """article id -> fingerprint -> vector of current chunks, so unchanged ones are reused."""
         if not article_ids:
             return {}
         rows = await (
             self.chunks.query()
-            .where(f"article_id IN ({_in_list(article_ids)})")
+            .where(f"{_of(tenant)} AND article_id IN ({_in_list(article_ids)})")
             .select(["article_id", "fingerprint", "vector"])
             .to_list()
         )
@@ -233,17 +278,17 @@ class ArticleStore:
             )
         return vectors
 
-    async def categories(self) -> dict[str, int]:
-        rows = await self.articles.query().select(["category"]).to_list()
+    async def categories(self, tenant: str) -> dict[str, int]:
+        rows = await self.articles.query().where(_of(tenant)).select(["category"]).to_list()
         counts: dict[str, int] = {}
         for row in rows:
             counts[row["category"]] = counts.get(row["category"], 0) + 1
         return dict(sorted(counts.items()))
 
-    async def titles_in(self, category: str) -> list[tuple[str, str]]:
+    async def titles_in(self, tenant: str, category: str) -> list[tuple[str, str]]:
         rows = await (
             self.articles.query()
-            .where(f"category = {_quote(category)}")
+            .where(f"{_of(tenant)} AND category = {_quote(category)}")
             .select(["id", "title"])
             .to_list()
         )
@@ -251,6 +296,7 @@ class ArticleStore:
 
     async def write_many(
         self,
+        tenant: str,
         items: list[tuple[ArticleInput, list[ChunkRow]]],
         embedder: str,
         *,
@@ -264,6 +310,7 @@ class ArticleStore:
         now = datetime.now(UTC)
         chunk_rows = [
             {
+                "tenant": tenant,
                 "chunk_id": chunk.chunk_id,
                 "article_id": article.id,
                 "chunk_index": chunk.chunk_index,
@@ -275,13 +322,14 @@ class ArticleStore:
                 "tags": article.tags,
                 "fingerprint": chunk.fingerprint,
                 "vector": chunk.vector.astype(np.float32),
+                "url": article.url,
             }
             for article, chunks in items
             for chunk in chunks
         ]
         article_rows = [
-            {**article.model_dump(), "content_hash": article.digest(), "embedder": embedder,
-             "updated_at": now}
+            {**article.model_dump(), "tenant": tenant, "content_hash": article.digest(),
+             "embedder": embedder, "updated_at": now}
             for article, _ in items
         ]
         ids = _in_list([article.id for article, _ in items])
@@ -294,26 +342,26 @@ class ArticleStore:
                 await self.articles.add(article_table)
                 return
             await (
-                self.chunks.merge_insert("chunk_id")
+                self.chunks.merge_insert(["tenant", "chunk_id"])
                 .when_matched_update_all()
                 .when_not_matched_insert_all()
-                .when_not_matched_by_source_delete(f"article_id IN ({ids})")
+                .when_not_matched_by_source_delete(f"{_of(tenant)} AND article_id IN ({ids})")
                 .execute(chunk_table)
             )
             await (
-                self.articles.merge_insert("id")
+                self.articles.merge_insert(["tenant", "id"])
                 .when_matched_update_all()
                 .when_not_matched_insert_all()
                 .execute(article_table)
             )
 
-    async def delete(self, article_id: str) -> int:
+    async def delete(self, tenant: str, article_id: str) -> int:
         """Remove the article and every chunk of it; returns the chunks removed."""
-        predicate = f"article_id = {_quote(article_id)}"
+        predicate = f"{_of(tenant)} AND article_id = {_quote(article_id)}"
         async with self._write_lock:
             removed = await self.chunks.count_rows(predicate)
             await self.chunks.delete(predicate)
-            await self.articles.delete(f"id = {_quote(article_id)}")
+            await self.articles.delete(f"{_of(tenant)} AND id = {_quote(article_id)}")
             self._fts_dirty = True
         return removed
 
@@ -333,20 +381,21 @@ class ArticleStore:
                     ),
                 )
                 await self.chunks.create_index("category", config=Bitmap())
+                await self.chunks.create_index("tenant", config=Bitmap())
             if self._fts_dirty:
                 await self.chunks.optimize()
                 self._fts_dirty = False
 
     async def search(
-        self, query: str, vector: np.ndarray, filters: SearchFilters, limit: int
+        self, tenant: str, query: str, vector: np.ndarray, filters: SearchFilters, limit: int
     ) -> list[dict]:
         """Hybrid search: the vector and full-text legs run concurrently, then rank-fuse.
 
         Fusing here rather than with LanceDB's reranker keeps the legs concurrent and halves
         the latency (measured in bench/kb_bench.py).
         """
-        columns = ["chunk_id", "article_id", "title", "heading", "text", "category"]
-        where = filters.sql()
+        columns = ["chunk_id", "article_id", "title", "heading", "text", "category", "url"]
+        where = filters.sql(tenant)
         vector_leg = (
             self.chunks.query()
             .nearest_to(vector.astype(np.float32))
@@ -360,8 +409,7 @@ class ArticleStore:
             .select([*columns, "_score"])
             .limit(limit)
         )
-        if where:
-            vector_leg, text_leg = vector_leg.where(where), text_leg.where(where)
+        vector_leg, text_leg = vector_leg.where(where), text_leg.where(where)
         by_vector, by_text = await asyncio.gather(vector_leg.to_list(), text_leg.to_list())
         return reciprocal_rank_fusion([by_vector, by_text], key="chunk_id")[:limit]
 

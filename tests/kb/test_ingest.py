@@ -1,7 +1,13 @@
 from pathlib import Path
 
 from servers.cli import main
-from servers.kb.ingest import ingest_folder, parse_document
+from servers.kb.documents import read_document
+from servers.kb.ingest import ingest_folder
+
+
+def parse_document(path, root):
+    [document] = read_document(path, root)
+    return document.article
 
 
 def write(path: Path, text: str) -> Path:
@@ -29,8 +35,8 @@ async def test_re_ingesting_unchanged_files_does_no_work(kb, tmp_path):
     write(docs / "outages" / "one.md", "# Quokka outage\n\n## Now\nThe quokka service is down.")
     write(docs / "outages" / "two.txt", "Quokka latency is high on Mondays.")
 
-    first = await ingest_folder(kb, docs)
-    second = await ingest_folder(kb, docs)
+    first = await ingest_folder(kb, "demo", docs)
+    second = await ingest_folder(kb, "demo", docs)
 
     assert first.statuses["created"] == 2 and first.embedded == 2
     assert second.statuses == {"unchanged": 2} and second.embedded == 0
@@ -40,7 +46,7 @@ async def test_a_bad_file_is_reported_and_the_rest_still_load(kb, tmp_path):
     docs = tmp_path / "docs"
     write(docs / "good.md", "# Good one\n\nFine text.")
     write(docs / "bad.md", "---\ncategory: Not A Slug!\n---\n# Bad\n\ntext")
-    report = await ingest_folder(kb, docs)
+    report = await ingest_folder(kb, "demo", docs)
     assert report.statuses["created"] == 1
     assert len(report.errors) == 1 and "bad.md" in report.errors[0]
     assert "category" in report.errors[0]
@@ -57,5 +63,5 @@ def test_ingest_command_loads_a_folder_and_reports_on_stderr(tmp_path, monkeypat
 
     out = capsys.readouterr()
     assert out.out == ""
-    assert "ingested 2 documents (2 created)" in out.err
-    assert "ingested 2 documents (2 unchanged); 0 chunks embedded" in out.err
+    assert "ingested 2 articles (2 created)" in out.err
+    assert "ingested 2 articles (2 unchanged); 2 passages, 0 embedded" in out.err

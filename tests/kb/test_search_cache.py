@@ -43,20 +43,20 @@ def test_size_zero_keeps_nothing():
 
 
 async def test_a_repeated_search_is_answered_from_the_cache(kb):
-    first = await kb.search("how do I get a refund")
+    first = await kb.search("demo", "how do I get a refund")
     hits_before = kb.search_cache.hits
-    again = await kb.search("how do I get a refund")
+    again = await kb.search("demo", "how do I get a refund")
     assert again == first and kb.search_cache.hits == hits_before + 1
-    other = await kb.search("how do I get a refund", limit=2)  # another key
+    other = await kb.search("demo", "how do I get a refund", limit=2)  # another key
     assert len(other.hits) == 2 and kb.search_cache.hits == hits_before + 1
 
 
 async def test_writes_are_seen_by_the_next_search(kb):
-    assert "zz-quokka" not in _ids(await kb.search("quokka mode charts"))
-    await kb.upsert(QUOKKA)
-    assert "zz-quokka" in _ids(await kb.search("quokka mode charts"))
-    await kb.delete("zz-quokka")
-    assert "zz-quokka" not in _ids(await kb.search("quokka mode charts"))
+    assert "zz-quokka" not in _ids(await kb.search("demo", "quokka mode charts"))
+    await kb.upsert("demo", QUOKKA)
+    assert "zz-quokka" in _ids(await kb.search("demo", "quokka mode charts"))
+    await kb.delete("demo", "zz-quokka")
+    assert "zz-quokka" not in _ids(await kb.search("demo", "quokka mode charts"))
 
 
 async def test_another_process_writes_are_seen_within_the_refresh_interval(data_dir):
@@ -65,9 +65,9 @@ async def test_another_process_writes_are_seen_within_the_refresh_interval(data_
     await reader.open()
     await writer.open()
     try:
-        assert "zz-quokka" not in _ids(await reader.search("quokka mode charts"))
-        await writer.upsert(QUOKKA)
-        assert "zz-quokka" in _ids(await reader.search("quokka mode charts"))
+        assert "zz-quokka" not in _ids(await reader.search("demo", "quokka mode charts"))
+        await writer.upsert("demo", QUOKKA)
+        assert "zz-quokka" in _ids(await reader.search("demo", "quokka mode charts"))
     finally:
         await writer.close()
         await reader.close()

@@ -16,66 +16,66 @@ DOC = ArticleInput(
 
 
 async def test_upsert_is_idempotent_by_content(kb):
-    first = await kb.upsert(DOC)
-    again = await kb.upsert(DOC)
+    first = await kb.upsert("demo", DOC)
+    again = await kb.upsert("demo", DOC)
     assert (first.status, first.embedded, first.chunks) == ("created", 3, 3)
     assert (again.status, again.embedded, again.chunks) == ("unchanged", 0, 3)
 
 
 async def test_changing_one_section_re_embeds_only_that_chunk(kb):
-    await kb.upsert(DOC)
+    await kb.upsert("demo", DOC)
     changed = DOC.model_copy(update={"body": DOC.body.replace("At most 7", "At most 9")})
-    outcome = await kb.upsert(changed)
+    outcome = await kb.upsert("demo", changed)
     assert (outcome.status, outcome.embedded, outcome.chunks) == ("updated", 1, 3)
-    assert "At most 9" in (await kb.get("zz-test")).body
+    assert "At most 9" in (await kb.get("demo", "zz-test")).body
 
 
 async def test_removed_sections_leave_no_chunks_behind(kb):
-    await kb.upsert(DOC)
+    await kb.upsert("demo", DOC)
     shorter = DOC.model_copy(update={"body": "# Quokka export guide\n\nOnly an intro."})
-    outcome = await kb.upsert(shorter)
+    outcome = await kb.upsert("demo", shorter)
     assert outcome.chunks == 1
-    assert await kb.store.count_chunks_of("zz-test") == 1
+    assert await kb.store.count_chunks_of("demo", "zz-test") == 1
 
 
 async def test_delete_removes_from_vector_and_text_indexes(kb):
-    await kb.upsert(DOC)
+    await kb.upsert("demo", DOC)
     await kb.store.refresh_indexes()
     vector = kb.embedder.embed(["Press the quokka button."])[0]
     assert "zz-test" in await kb.store.text_matches("quokka")
     assert "zz-test" in await kb.store.vector_matches(vector, limit=3)
 
-    outcome = await kb.delete("zz-test")
+    outcome = await kb.delete("demo", "zz-test")
 
     assert (outcome.deleted, outcome.chunks_removed) == (True, 3)
     assert "zz-test" not in await kb.store.text_matches("quokka")
     assert "zz-test" not in await kb.store.vector_matches(vector, limit=50)
     with pytest.raises(ArticleNotFound, match="article_id"):
-        await kb.get("zz-test")
-    assert (await kb.delete("zz-test")).deleted is False
+        await kb.get("demo", "zz-test")
+    assert (await kb.delete("demo", "zz-test")).deleted is False
 
 
 async def test_search_finds_new_articles_before_any_index_refresh(kb):
-    await kb.upsert(DOC)
-    result = await kb.search("how many quokkas can I export", limit=3)
+    await kb.upsert("demo", DOC)
+    result = await kb.search("demo", "how many quokkas can I export", limit=3)
     assert result.hits[0].article_id == "zz-test"
     assert result.hits[0].uri == "kb://articles/zz-test"
 
 
 async def test_search_returns_one_passage_per_article(kb):
-    result = await kb.search("refund for my annual plan", limit=10)
+    result = await kb.search("demo", "refund for my annual plan", limit=10)
     ids = [hit.article_id for hit in result.hits]
     assert len(ids) == len(set(ids)) == 10
     assert all(a.score >= b.score for a, b in zip(result.hits, result.hits[1:]))
 
 
 async def test_filters_narrow_by_category_product_and_tags(kb):
-    await kb.upsert(DOC)
-    in_category = await kb.search("export", filters=SearchFilters(category="billing"), limit=10)
+    await kb.upsert("demo", DOC)
+    in_category = await kb.search("demo", "export", filters=SearchFilters(category="billing"), limit=10)
     assert in_category.hits and all(hit.category == "billing" for hit in in_category.hits)
-    tagged = await kb.search("export", filters=SearchFilters(tags=("quokka",)), limit=10)
+    tagged = await kb.search("demo", "export", filters=SearchFilters(tags=("quokka",)), limit=10)
     assert [hit.article_id for hit in tagged.hits] == ["zz-test"]
-    quoted = await kb.search("x", filters=SearchFilters(product="it's"), limit=5)
+    quoted = await kb.search("demo", "x", filters=SearchFilters(product="it's"), limit=5)
     assert quoted.hits == []
 
 
@@ -87,7 +87,7 @@ async def test_a_store_built_with_another_embedder_is_refused(data_dir):
 
 
 async def test_categories_count_the_demo_articles(kb):
-    categories = {c.category: c.articles for c in await kb.categories()}
+    categories = {c.category: c.articles for c in await kb.categories("demo")}
     assert set(categories) >= {
         "billing", "account", "bugs", "integrations", "outages",
         "security", "plans", "data-export", "feature-requests",

@@ -103,7 +103,7 @@ class StuckPublisher:
 async def test_a_failing_publisher_never_fails_the_call(data_dir, era):
     async with client_for(kb_with(data_dir, BrokenPublisher()), era) as client:
         result = await client.call_tool("list_categories", {})
-    assert result.structured_content["categories"]
+    assert result.structured_content == {"categories": []}  # acme's help center is empty
 
 
 async def test_a_stuck_publisher_does_not_hold_the_call(data_dir, era):
@@ -112,7 +112,7 @@ async def test_a_stuck_publisher_does_not_hold_the_call(data_dir, era):
     server = kb_with(data_dir, publisher)
     async with client_for(server, era) as client:
         result = await asyncio.wait_for(client.call_tool("list_categories", {}), 30)
-        assert result.structured_content["categories"]
+        assert result.structured_content == {"categories": []}  # acme's help center is empty
         assert publisher.events == []
         publisher.release.set()
         [middleware] = [m for m in server.middleware if hasattr(m, "drain")]
