@@ -106,8 +106,32 @@ async def test_another_tenants_rows_do_not_exist_for_the_caller(suite):
         with pytest.raises(ToolError, match="customer_id"):
             await client.call_tool("crm_get_customer", {"customer_id": "C-000002"})
         with pytest.raises(ToolError, match="customer"):
-            await client.call_tool("triage_and_resolve", REFUND)
+            await client.call_tool("triage_and_resolve", {**REFUND, "customer": "C-000002"})
+        # To acme, Bob's address is somebody new: created in acme, not the demo's Bob.
+        theirs = (await client.call_tool("triage_and_resolve", REFUND)).structured_content
     assert found.structured_content["customers"] == []
+    assert theirs["new_customer"] is True and theirs["customer_id"] != "C-000002"
+
+
+async def test_each_tenant_has_its_own_help_center_over_http(suite):
+    article = {"article_id": "acme-vpn", "title": "Connecting through the Acme VPN",
+               "body": "Open the Acme VPN client and pick the Zanzibar gateway.",
+               "category": "network", "url": "https://help.acme.example/vpn"}
+    async with as_client(suite.mcp_url, token(tenant="acme")) as acme:
+        await acme.call_tool("kb_upsert_article", article)
+        mine = await acme.call_tool("kb_search", {"query": "Zanzibar gateway VPN"})
+        demo_articles = await acme.call_tool("kb_search", {"query": "reset my password"})
+    async with as_client(suite.mcp_url, token(tenant="globex")) as globex:
+        theirs = await globex.call_tool("kb_search", {"query": "Zanzibar gateway VPN"})
+        with pytest.raises(ToolError, match="article_id: no article"):
+            await globex.call_tool("kb_get_article", {"article_id": "acme-vpn"})
+        gone = await globex.call_tool("kb_delete_article", {"article_id": "acme-vpn"})
+    async with as_client(suite.mcp_url, token(tenant="acme")) as acme:
+        kept = await acme.call_tool("kb_get_article", {"article_id": "acme-vpn"})
+    assert mine.structured_content["hits"][0]["url"] == "https://help.acme.example/vpn"
+    assert {h["article_id"] for h in demo_articles.structured_content["hits"]} == {"acme-vpn"}
+    assert theirs.structured_content["hits"] == [] and gone.structured_content["deleted"] is False
+    assert kept.structured_content["title"] == article["title"]
 
 
 async def test_a_paused_run_is_decided_by_another_principal(suite, era):
