@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import logging
 import sys
 from pathlib import Path
@@ -145,7 +146,8 @@ async def _import_customers(args: argparse.Namespace, tenant: str, core: CoreSet
     overrides = dict(item.split("=", 1) for item in args.map if "=" in item)
     bus = bus_from_settings(EventSettings(), core.data_dir)
     crm = crm_service(core, bus)
-    rows = max(0, sum(1 for _ in args.file.open(encoding="utf-8-sig")) - 1)
+    with args.file.open(newline="", encoding="utf-8-sig") as file:
+        rows = max(0, sum(1 for _ in csv.reader(file)) - 1)
     async with bus:
         await crm.open()
         try:
