@@ -2,6 +2,7 @@
 
     python -m bench.kb_bench http    # search vs a trivial tool over streamable HTTP (ratio)
     python -m bench.kb_bench scale   # ingestion chunks/s and in-process search at 100k chunks
+    python -m bench.kb_bench formats # ingest chunks/s from HTML, PDF and Word beside Markdown
 
 Targets (issue 2): HTTP search >= 0.6x the trivial tool's calls/s; in-process search p50 <= 10 ms
 at 100k chunks (measured with the result cache off).
@@ -148,6 +149,85 @@ async def bench_scale(chunks: int, queries: int) -> None:
     print(f"  hybrid/brute-force p50 ratio: {ratio:.2f}; target hybrid p50 <= 10 ms")
 
 
+PAGE = """<!doctype html><html lang="en"><head><title>{title} – Help</title>
+<link rel="canonical" href="https://help.example.com/articles/{id}"><script>track()</script>
+</head><body><header><nav><a href="/">Home</a> <a href="/billing">Billing</a></nav></header>
+<main><article><h1>{title}</h1>{body}</article></main><aside>Related articles</aside>
+<footer>© Example · Terms · Privacy</footer></body></html>"""
+
+
+def _write_formats(articles, root: Path) -> dict[str, Path]:
+    """The same articles as Markdown files, saved HTML pages, PDFs and Word files."""
+    import re
+
+    from docx import Document
+    from fpdf import FPDF
+
+    folders = {name: root / name for name in ("markdown", "html", "pdf", "docx")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    for article in articles:
+        (folders["markdown"] / f"{article.id}.md").write_text(article.body)
+        sections = re.split(r"^## ", article.body, flags=re.MULTILINE)[1:]
+        html = "".join(
+            f"<h2>{s.splitlines()[0]}</h2><p>{' '.join(s.splitlines()[1:]).strip()}</p>"
+            for s in sections
+        )
+        (folders["html"] / f"{article.id}.html").write_text(
+            PAGE.format(title=article.title, id=article.id, body=html))
+        pdf = FPDF()
+        pdf.add_page()
+        pdf.set_font("helvetica", size=10)
+        for line in article.body.splitlines():
+            text = line.lstrip("# ").encode("latin-1", "replace").decode("latin-1")
+            if text:
+                pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.output(str(folders["pdf"] / f"{article.id}.pdf"))
+        document = Document()
+        for line in article.body.splitlines():
+            if line.startswith("## "):
+                document.add_heading(line[3:], level=2)
+            elif line.startswith("# "):
+                document.add_heading(line[2:], level=1)
+            elif line.strip():
+                document.add_paragraph(line)
+        document.save(folders["docx"] / f"{article.id}.docx")
+    return folders
+
+
+async def bench_formats(count: int) -> None:
+    """End-to-end ingest (read, convert, chunk, embed, write) of the same articles in each
+    format, each into a fresh store; Markdown is the baseline of the same run."""
+    from embeddings.wordllama_embedder import WordLlamaEmbedder
+    from servers.kb.documents import read_document
+    from servers.kb.ingest import find_documents, ingest_folder
+    from servers.kb.service import KnowledgeBase
+
+    embedder = WordLlamaEmbedder()
+    articles = list(_synthetic_articles(count, 3))
+    with tempfile.TemporaryDirectory() as scratch:
+        folders = _write_formats(articles, Path(scratch) / "docs")
+        rates: dict[str, tuple[float, float, int]] = {}
+        for name, folder in folders.items():
+            started = time.perf_counter()
+            for path in find_documents(folder):
+                read_document(path, folder)
+            read_s = time.perf_counter() - started
+            kb = KnowledgeBase(Path(scratch) / f"data-{name}", embedder)
+            await kb.open()
+            started = time.perf_counter()
+            report = await ingest_folder(kb, "demo", folder)
+            total_s = time.perf_counter() - started
+            await kb.close()
+            assert not report.errors, report.errors[:3]
+            rates[name] = (report.chunks / total_s, len(articles) / read_s, report.chunks)
+    print(f"ingest of {count} articles per format (read + convert + chunk + embed + write)")
+    base = rates["markdown"][0]
+    for name, (chunks_per_s, docs_per_s, chunks) in rates.items():
+        print(f"  {name:9s} {chunks_per_s:8,.0f} chunks/s  ({chunks} chunks; reading alone "
+              f"{docs_per_s:7,.0f} files/s)  {chunks_per_s / base:5.2f}x markdown")
+
+
 def _embed_rate(embedder) -> float:
     texts = [f"sample support sentence number {i} about billing" for i in range(20_000)]
     started = time.perf_counter()
@@ -165,9 +245,13 @@ def main() -> None:
     scale = sub.add_parser("scale")
     scale.add_argument("--chunks", type=int, default=100_000)
     scale.add_argument("--queries", type=int, default=300)
+    formats = sub.add_parser("formats")
+    formats.add_argument("--articles", type=int, default=300)
     args = parser.parse_args()
     if args.what == "http":
         asyncio.run(bench_http(args.clients, args.calls, args.rounds))
+    elif args.what == "formats":
+        asyncio.run(bench_formats(args.articles))
     else:
         asyncio.run(bench_scale(args.chunks, args.queries))
 

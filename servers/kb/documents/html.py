@@ -16,6 +16,8 @@ from markdownify import markdownify
 
 from servers.kb.documents.base import Document, DocumentError, article, category_for, slug
 
+# lxml's parser (python-docx already brings lxml) reads pages ~2x faster than html.parser.
+
 _CONTENT = ("main", "article", "[role=main]", ".article-body", ".article-content",
             "#article-body", ".content")
 _BOILERPLATE = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside",
@@ -27,7 +29,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 def html_to_markdown(html: str) -> str:
     """An HTML fragment (an export's article body, say) as tidy Markdown."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(html, "lxml")
     _drop_boilerplate(soup)
     return _markdown(soup)
 
@@ -53,7 +55,7 @@ def _content(soup: BeautifulSoup) -> Tag:
 
 
 def read_html(path: Path, root: Path | None = None) -> list[Document]:
-    soup = BeautifulSoup(path.read_bytes(), "html.parser")
+    soup = BeautifulSoup(path.read_bytes(), "lxml")
     canonical = soup.select_one("link[rel=canonical][href]") or soup.select_one(
         "meta[property='og:url'][content]"
     )
