@@ -5,6 +5,7 @@ import asyncio
 
 from fastmcp import Client
 
+from tests.orchestrator.requests import REFUND
 from tests.support.eras import client_for
 
 EXPORT = {
@@ -77,3 +78,18 @@ async def test_concurrent_first_requests_from_one_address_make_one_customer(reso
     assert len(ids) == 1
     assert sum(out.structured_content["new_customer"] for out in outs) == 1
     assert len(rig.publisher.of_type("customer.created")) == 1
+
+
+async def test_a_new_customer_asking_for_money_back_waits_for_a_human_like_anyone(
+    resolve_server, era
+):
+    rig = resolve_server()
+    refund = {**REFUND, "customer": "first.timer@example.com"}
+    async with client_for(rig.server, era) as client:
+        pending = (await client.call_tool("triage_and_resolve", refund)).structured_content
+        done = (await client.call_tool("resolve_approval", {
+            "approval_id": pending["approval"]["approval_id"], "decision": "approve",
+        })).structured_content
+    assert pending["status"] == "pending_approval" and pending["new_customer"] is True
+    assert done["status"] == "resolved" and done["customer_id"] == pending["customer_id"]
+    assert done["new_customer"] is True  # the run's record of how it began
