@@ -2,7 +2,7 @@
 
 from events.bus import EventBus, bus_from_settings
 from events.consumer import DeadLetter, EventConsumer, LocalLogConsumer, consuming
-from events.envelope import Envelope, new_event_id
+from events.envelope import Envelope, new_event_id, stable_event_id
 from events.errors import BrokerRefused, BrokerUnavailable, EventBusError
 from events.outbox import LogRecord, Outbox, append_events, create_outbox_table
 from events.publisher import EventPublisher, MemoryPublisher, NullPublisher
@@ -35,6 +35,7 @@ __all__ = [
     "create_outbox_table",
     "make_event",
     "new_event_id",
+    "stable_event_id",
     "parse_payload",
     "payload_as",
 ]

@@ -18,6 +18,16 @@ def new_event_id() -> str:
     return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
 
+def stable_event_id(*parts: str) -> str:
+    """The same id for the same logical event (in the ULID alphabet, 26 characters): a step
+    that runs again after a crash re-publishes an event the log already holds, and the log and
+    every consumer drop it as a duplicate."""
+    import hashlib
+
+    value = int.from_bytes(hashlib.sha256("\x1f".join(parts).encode()).digest()[:17])
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
 class Envelope(BaseModel):
     """A domain event as it travels: JSON on the wire, unknown fields kept for newer versions."""
 

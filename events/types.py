@@ -197,8 +197,12 @@ def make_event(
     customer_id: str | None = None,
     correlation_id: str | None = None,
     cause: Envelope | None = None,
+    event_id: str | None = None,
 ) -> Envelope:
     """An envelope around a typed payload.
+
+    ``event_id``: a stable id (``stable_event_id``) for an event that a retried step may
+    publish again; a fresh ULID otherwise.
 
     Subject ids not given are taken from payload fields of the same name. ``cause`` is the
     event this one follows from: it sets the causation id and carries the correlation id on.
@@ -209,7 +213,9 @@ def make_event(
             subjects[name] = getattr(payload, name, None)
     if cause is not None:
         correlation_id = correlation_id or cause.correlation_id or cause.id
+    identity = {"id": event_id} if event_id else {}
     return Envelope(
+        **identity,
         type=payload.event_type,
         version=payload.schema_version,
         tenant=tenant,

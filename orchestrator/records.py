@@ -1,13 +1,16 @@
 """Runs and approvals, durably: what the workflow server lists and what any replica resumes.
 
 SQLite in the data directory by default, PostgreSQL when configured (shared by replicas).
-A decision is single-use: the conditional UPDATE lets exactly one decider win.
+A decision is single-use: the conditional UPDATE lets exactly one decider win, and it hands the
+run to the winner in the same transaction. A run being driven carries a lease (owner, until),
+renewed while it runs: a run whose lease ran out was cut off (a crash, a killed replica) and
+any process may claim it — again with a conditional UPDATE — and finish it.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,7 +32,12 @@ runs = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("outcome", sa.Text),
+    sa.Column("lease_owner", sa.String(64)),
+    sa.Column("lease_until", sa.DateTime(timezone=True), index=True),
 )
+# Added after the first release: created on open in a store made before them.
+LATER_RUN_COLUMNS = ("lease_owner", "lease_until")
+ACTIVE = ("running",)
 
 approvals = sa.Table(
     "orchestrator_approvals",
@@ -59,21 +67,28 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 class Records:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        """``schema``: the PostgreSQL schema to keep the tables in (created if missing)."""
         self.url = url
+        self.schema = schema
         self._engine: AsyncEngine | None = None
 
     async def open(self) -> None:
         kwargs: dict[str, Any] = {}
         if self.url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30}
+        elif self.schema:
+            kwargs["connect_args"] = {"server_settings": {"search_path": self.schema}}
         self._engine = create_async_engine(self.url, **kwargs)
         async with self._engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 # Replicas starting together would race to create the same tables.
                 await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
                                    {"key": SETUP_LOCK_KEY})
+                if self.schema:
+                    await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
             await conn.run_sync(metadata.create_all)
+            await conn.run_sync(_add_later_columns)
 
     async def close(self) -> None:
         if self._engine is not None:
@@ -87,8 +102,11 @@ class Records:
         return self._engine
 
     async def save_run(self, run: dict[str, Any]) -> None:
-        """Insert or update a run's row (its latest status and outcome)."""
+        """Insert or update a run's row (its latest status and outcome). A run that stops
+        running (resolved, paused, failed …) gives up its lease."""
         values = {**run, "updated_at": now()}
+        if values.get("status") not in (None, *ACTIVE):
+            values.update(lease_owner=None, lease_until=None)
         if "outcome" in values and not isinstance(values["outcome"], str):
             values["outcome"] = json.dumps(values["outcome"], default=str)
         async with self.engine.begin() as conn:
@@ -177,9 +195,16 @@ class Records:
             ).scalar_one()
 
     async def decide(
-        self, tenant: str, approval_id: str, decision: dict[str, Any], decided_by: str
+        self,
+        tenant: str,
+        approval_id: str,
+        decision: dict[str, Any],
+        decided_by: str,
+        lease: tuple[str, float],
     ) -> bool:
-        """Record the decision if the approval is still pending; False if someone was first."""
+        """Record the decision if the approval is still pending, and hand its run to the
+        decider (running, under ``lease`` = (owner, seconds)); False if someone was first."""
+        owner, seconds = lease
         async with self.engine.begin() as conn:
             result = await conn.execute(
                 approvals.update()
@@ -191,13 +216,81 @@ class Records:
                 .values(status="decided", decision=json.dumps(decision), decided_by=decided_by,
                         decided_at=now())
             )
+            if result.rowcount != 1:
+                return False
+            run_id = (await conn.execute(
+                sa.select(approvals.c.run_id).where(approvals.c.approval_id == approval_id)
+            )).scalar_one()
+            await conn.execute(
+                runs.update().where(runs.c.run_id == run_id).values(
+                    status="running", lease_owner=owner,
+                    lease_until=now() + timedelta(seconds=seconds), updated_at=now(),
+                )
+            )
+        return True
+
+    async def renew_lease(self, run_id: str, owner: str, seconds: float) -> bool:
+        """Extend ``owner``'s lease on a running run; False when it is no longer theirs."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                runs.update()
+                .where(runs.c.run_id == run_id, runs.c.lease_owner == owner,
+                       runs.c.status.in_(ACTIVE))
+                .values(lease_until=now() + timedelta(seconds=seconds))
+            )
         return result.rowcount == 1
+
+    async def cut_off_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Runs still marked running whose lease ran out (or that never had one)."""
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    runs.select()
+                    .where(runs.c.status.in_(ACTIVE),
+                           sa.or_(runs.c.lease_until.is_(None), runs.c.lease_until < now()))
+                    .order_by(runs.c.updated_at)
+                    .limit(limit)
+                )
+            ).mappings().all()
+        return [run_from_row(row) for row in rows]
+
+    async def claim_run(self, run_id: str, owner: str, seconds: float) -> bool:
+        """Take over a cut-off run; exactly one claimant wins."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                runs.update()
+                .where(runs.c.run_id == run_id, runs.c.status.in_(ACTIVE),
+                       sa.or_(runs.c.lease_until.is_(None), runs.c.lease_until < now()))
+                .values(lease_owner=owner, lease_until=now() + timedelta(seconds=seconds),
+                        updated_at=now())
+            )
+        return result.rowcount == 1
+
+    async def approval_for_interrupt(self, interrupt_id: str) -> dict[str, Any] | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    approvals.select().where(approvals.c.interrupt_id == interrupt_id)
+                )
+            ).mappings().first()
+        return approval_from_row(row) if row else None
+
+
+def _add_later_columns(sync_conn) -> None:
+    """Bring a runs table from before leases up to date (a plain ADD COLUMN on both)."""
+    present = {c["name"] for c in sa.inspect(sync_conn).get_columns(runs.name)}
+    for name in LATER_RUN_COLUMNS:
+        if name not in present:
+            column = runs.c[name]
+            kind = column.type.compile(dialect=sync_conn.dialect)
+            sync_conn.exec_driver_sql(f"ALTER TABLE {runs.name} ADD COLUMN {name} {kind}")
 
 
 def run_from_row(row) -> dict[str, Any]:
     run = dict(row)
     run["outcome"] = json.loads(run["outcome"]) if run.get("outcome") else None
     run["created_at"], run["updated_at"] = _aware(run["created_at"]), _aware(run["updated_at"])
+    run["lease_until"] = _aware(run.get("lease_until"))
     return run
 
 

@@ -1,24 +1,34 @@
 """Running the graph for one request, pausing for approval, and resuming — in any process.
 
 A run's thread is its run id. When the graph interrupts, the approval is recorded (once per
-interrupt) so a human can decide it later; ``resume`` looks the approval up, claims the
-decision (single use) and continues the same checkpointed thread, wherever it started.
+interrupt) so a human can decide it later; ``resume`` claims the decision (single use: one
+decider wins, every other is told who was first) and continues the same checkpointed thread,
+wherever it started.
+
+A run being driven holds a lease, renewed while it runs. A run cut off mid-graph (a crash, a
+killed replica) keeps its checkpoints but its lease runs out: every process looks for such runs
+and one of them claims and finishes it from its last checkpoint. Every effect of the graph is
+keyed (tickets by request, replies and notes by run, events by run and step), so finishing a
+run again writes nothing twice.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
-from events import EventPublisher, make_event
-from events.types import ApprovalDecided, ApprovalRequested, RequestEscalated
+from events import EventPublisher, make_event, stable_event_id
+from events.types import ApprovalDecided, ApprovalRequested, RequestEscalated, RequestFailed
 from orchestrator.deps import Deps
 from orchestrator.engines.base import LLMEngine
 from orchestrator.graph import build_graph
@@ -27,6 +37,8 @@ from orchestrator.outcome import build_outcome
 from orchestrator.records import Records, now
 from orchestrator.support_tools import SupportTools, Target
 from servers.identity import Caller
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[float, float, str], Awaitable[None]]
 STEPS = 7  # supervisor, triage, research, solution, quality, escalation, finalize
@@ -77,15 +89,23 @@ class Orchestrator:
         records: Records,
         targets: Mapping[str, Target],
         checkpointer: Callable[[], AbstractAsyncContextManager[BaseCheckpointSaver]],
+        *,
+        lease_seconds: float = 30.0,
     ) -> None:
+        """``lease_seconds``: how long a run stays claimed without renewal; a run cut off by
+        a crash is taken over within about that long (plus a third of it)."""
         self.engine = engine
         self.publisher = publisher
         self.records = records
         self.targets = targets
+        self.lease_seconds = lease_seconds
+        self.owner = new_id("proc")
+        """Who holds the leases this process takes."""
         self._checkpointer = checkpointer
         self._stack: AsyncExitStack | None = None
         self._graph: CompiledStateGraph | None = None
         self._tools: SupportTools | None = None
+        self._watch: asyncio.Task | None = None
 
     async def open(self) -> None:
         async with AsyncExitStack() as stack:
@@ -95,8 +115,13 @@ class Orchestrator:
             stack.push_async_callback(self.records.close)
             self._graph = build_graph(saver)
             self._stack = stack.pop_all()
+        self._watch = asyncio.create_task(self._watch_for_cut_off_runs())
 
     async def close(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            await asyncio.gather(self._watch, return_exceptions=True)
+            self._watch = None
         if self._stack is not None:
             await self._stack.aclose()
         self._stack, self._graph, self._tools = None, None, None
@@ -137,9 +162,14 @@ class Orchestrator:
         }
         await self.records.save_run(
             {"run_id": run_id, "request_id": state["request"]["request_id"],
-             "tenant": caller.tenant, "customer_id": customer["id"], "status": "running"}
+             "tenant": caller.tenant, "customer_id": customer["id"], "status": "running",
+             "lease_owner": self.owner, "lease_until": now() + self._lease}
         )
         return await self._drive(state, run_id, caller, tools, progress)
+
+    @property
+    def _lease(self) -> timedelta:
+        return timedelta(seconds=self.lease_seconds)
 
     async def _customer_for(
         self, request: ResolveInput, tools: SupportTools
@@ -166,49 +196,111 @@ class Orchestrator:
         caller: Caller,
         progress: Progress | None = None,
     ) -> RunResult:
-        approval = await self.records.get_approval(caller.tenant, approval_id)
-        if approval is None:
-            raise OrchestratorError(f"approval_id: no approval {approval_id!r}")
+        """Decide a pending approval and finish its run. One decision wins, atomically: every
+        other caller is told who decided first and when, and nothing of theirs is applied."""
         if decision.type == "reject" and not decision.message:
             raise OrchestratorError("message: a rejection needs a reason")
         if decision.type == "edit" and not decision.edited_reply:
             raise OrchestratorError("edited_reply: an edit needs the edited reply")
-        claimed = await self.records.decide(
-            caller.tenant, approval_id, decision.model_dump(mode="json"), caller.principal
+        won = await self.records.decide(
+            caller.tenant, approval_id, decision.model_dump(mode="json"), caller.principal,
+            lease=(self.owner, self.lease_seconds),
         )
-        config = {"configurable": {"thread_id": approval["run_id"]}}
-        if not claimed:
-            snapshot = await self.graph.aget_state(config)
-            still_waiting = any(i.id == approval["interrupt_id"] for i in snapshot.interrupts)
-            if not still_waiting:
-                raise OrchestratorError(
-                    f"approval_id: {approval_id!r} was already decided by "
-                    f"{approval['decided_by']} at {approval['decided_at']:%Y-%m-%d %H:%M:%S} UTC"
-                )
-            # Decided, but the run never continued (its process died): finish it with the
-            # decision that was recorded, not with this new one.
-            approval = await self.records.get_approval(caller.tenant, approval_id)
-            decision = ApprovalDecision.model_validate(approval["decision"])
-            caller = Caller(caller.tenant, approval["decided_by"])
+        approval = await self.records.get_approval(caller.tenant, approval_id)
+        if approval is None:
+            raise OrchestratorError(f"approval_id: no approval {approval_id!r}")
+        if not won:
+            raise OrchestratorError(
+                f"approval_id: {approval_id!r} was already decided by "
+                f"{approval['decided_by']} at {approval['decided_at']:%Y-%m-%d %H:%M:%S} UTC"
+            )
+        return await self._continue_decided(approval, caller, progress)
+
+    async def _continue_decided(
+        self, approval: dict, caller: Caller, progress: Progress | None = None
+    ) -> RunResult:
+        """Resume a run with the decision recorded on ``approval`` (by its winner)."""
+        decision = ApprovalDecision.model_validate(approval["decision"])
         await self.publisher.publish(
             make_event(
-                ApprovalDecided(approval_id=approval_id, decision=decision.type,
-                                decided_by=caller.principal),
+                ApprovalDecided(approval_id=approval["approval_id"], decision=decision.type,
+                                decided_by=approval["decided_by"]),
                 tenant=caller.tenant, request_id=approval["request_id"],
                 correlation_id=approval["run_id"],
+                event_id=stable_event_id(approval["approval_id"], "approval.decided"),
             )
         )
         answer = {
             "decision": decision.model_dump(mode="json"),
-            "decided_by": caller.principal,
-            "approval_id": approval_id,
-            "decided_at": now().isoformat(),
+            "decided_by": approval["decided_by"],
+            "approval_id": approval["approval_id"],
+            "decided_at": approval["decided_at"].isoformat(),
         }
         return await self._drive(
             Command(resume={approval["interrupt_id"]: answer}),
             approval["run_id"], caller,
             self.tools.acting_for(caller, correlation=approval["run_id"]), progress,
         )
+
+    # --- runs cut off by a crash ------------------------------------------------------------
+
+    async def _watch_for_cut_off_runs(self) -> None:
+        """Every third of a lease, finish the runs whose lease ran out (in any process)."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                await self.recover_cut_off_runs()
+            except Exception:  # a store hiccup: look again next time
+                logger.exception("looking for cut-off runs failed")
+
+    async def recover_cut_off_runs(self) -> list[str]:
+        """Claim and finish every run cut off mid-graph; the run ids this process took over."""
+        taken: list[str] = []
+        for run in await self.records.cut_off_runs():
+            if not await self.records.claim_run(run["run_id"], self.owner, self.lease_seconds):
+                continue  # another process was first
+            taken.append(run["run_id"])
+            try:
+                await self._finish_cut_off(run)
+            except Exception as error:
+                logger.exception("run %s could not be finished", run["run_id"])
+                await self._give_up(run, f"could not be finished after a restart "
+                                         f"({type(error).__name__})")
+        return taken
+
+    async def _finish_cut_off(self, run: dict) -> None:
+        config = {"configurable": {"thread_id": run["run_id"]}}
+        snapshot = await self.graph.aget_state(config)
+        if not snapshot.values:
+            await self._give_up(run, "cut off before its first step was saved; "
+                                     "submit the request again")
+            return
+        request = snapshot.values["request"]
+        caller = Caller(request["tenant"], request["principal"])
+        logger.info("finishing run %s, cut off at %s", run["run_id"],
+                    ", ".join(snapshot.next) or "its end")
+        if snapshot.interrupts:
+            approval = await self.records.approval_for_interrupt(snapshot.interrupts[0].id)
+            if approval is not None and approval["status"] == "decided":
+                await self._continue_decided(approval, caller)
+            else:  # it was waiting for a human: record the wait (once) and keep waiting
+                await self._settle(run["run_id"], caller)
+            return
+        tools = self.tools.acting_for(caller, correlation=run["run_id"])
+        # From the last checkpoint: the step that was cut off runs again, its effects keyed.
+        await self._drive(None, run["run_id"], caller, tools, None)
+
+    async def _give_up(self, run: dict, reason: str) -> None:
+        await self.records.save_run(
+            {"run_id": run["run_id"], "status": "failed",
+             "outcome": {"status": "failed", "error": reason}}
+        )
+        await self.publisher.publish(make_event(
+            RequestFailed(stage="recovery", error="RunCutOff", retryable=True),
+            tenant=run["tenant"], request_id=run["request_id"], correlation_id=run["run_id"],
+            customer_id=run.get("customer_id"),
+            event_id=stable_event_id(run["run_id"], "request.failed", "recovery"),
+        ))
 
     async def outcome_of(self, caller: Caller, run_id: str) -> ResolveOutcome | None:
         snapshot = await self.graph.aget_state({"configurable": {"thread_id": run_id}})
@@ -224,15 +316,38 @@ class Orchestrator:
         config = {"configurable": {"thread_id": run_id}}
         deps = Deps(tools=tools, engine=self.engine, publisher=self.publisher)
         done = 0
-        async for update in self.graph.astream(
-            graph_input, config, context=deps, stream_mode="updates"
-        ):
-            for node, change in update.items():
-                steps = (change or {}).get("decisions") if node != "__interrupt__" else None
-                if not steps or progress is None:
-                    continue  # routing hops and pauses are not progress
-                done += 1
-                await progress(min(done, STEPS), STEPS, f"{node}: {steps[-1]['summary']}")
+        async with self._leased(run_id):
+            async for update in self.graph.astream(
+                graph_input, config, context=deps, stream_mode="updates"
+            ):
+                for node, change in update.items():
+                    steps = (change or {}).get("decisions") if node != "__interrupt__" else None
+                    if not steps or progress is None:
+                        continue  # routing hops and pauses are not progress
+                    done += 1
+                    await progress(min(done, STEPS), STEPS, f"{node}: {steps[-1]['summary']}")
+            return await self._settle(run_id, caller)
+
+    @asynccontextmanager
+    async def _leased(self, run_id: str) -> AsyncIterator[None]:
+        """Keep this process's lease on the run alive while it drives it."""
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(self.lease_seconds / 3)
+                if not await self.records.renew_lease(run_id, self.owner, self.lease_seconds):
+                    logger.warning("run %s: lease lost while driving it", run_id)
+
+        renewing = asyncio.create_task(renew())
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)
+
+    async def _settle(self, run_id: str, caller: Caller) -> RunResult:
+        """Record where the run stands now: paused for a human, or finished."""
+        config = {"configurable": {"thread_id": run_id}}
         snapshot = await self.graph.aget_state(config)
         values = snapshot.values
         paused = None
@@ -271,10 +386,12 @@ class Orchestrator:
             triage = values["triage"]
             await self.publisher.publish(
                 make_event(ApprovalRequested(approval_id=approval_id, action=actions[0],
-                                             reasons=reasons), **ids),
+                                             reasons=reasons), **ids,
+                           event_id=stable_event_id(approval_id, "approval.requested")),
                 make_event(RequestEscalated(approval_id=approval_id, reasons=reasons,
                                             route="approval", category=triage["category"],
-                                            priority=triage["priority"]), **ids),
+                                            priority=triage["priority"]), **ids,
+                           event_id=stable_event_id(approval_id, "request.escalated")),
             )
         return Paused(record["approval_id"], request["run_id"], interrupt.id, interrupt.value)
 

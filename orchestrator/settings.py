@@ -16,6 +16,11 @@ class OrchestratorSettings(BaseSettings):
         description="SQLAlchemy async URL for runs and approvals (e.g. "
         "postgresql+asyncpg://...); default: SQLite in the data directory.",
     )
+    database_schema: str | None = Field(
+        default=None,
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="PostgreSQL schema to keep runs and approvals in (created if missing).",
+    )
     kb_url: str | None = Field(
         default=None, description="Remote knowledge-base server (…/mcp); default: in-process."
     )
@@ -36,6 +41,13 @@ class OrchestratorSettings(BaseSettings):
     )
     request_state_ttl_seconds: float = Field(
         default=3600.0, gt=0, description="How long a client may take to answer an approval."
+    )
+
+    run_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A run being driven is claimed for this long and renewed; a run cut off by "
+        "a crash is finished by any process sharing the stores within about 1.3x this.",
     )
 
     def runs_url(self, data_dir: Path) -> str:

@@ -151,9 +151,10 @@ def build_orchestrator(
     orchestrator = Orchestrator(
         engine or engine_from_settings(LLMSettings(), embedder_from_settings(EmbeddingSettings())),
         publisher,
-        Records(settings.runs_url(core.data_dir)),
+        Records(settings.runs_url(core.data_dir), schema=settings.database_schema),
         targets,
         checkpointer=lambda: open_checkpointer(memory_settings, core.data_dir),
+        lease_seconds=settings.run_lease_seconds,
     )
 
     @asynccontextmanager

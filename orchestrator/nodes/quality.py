@@ -22,7 +22,9 @@ async def quality(state: SupportState, runtime: Runtime[Deps]) -> dict:
             triage=Triage.model_validate(state["triage"]),
         )
     )
-    await emit(runtime, state, RequestReviewed(passed=review.passed, issues=review.issues))
+    await emit(runtime, state, RequestReviewed(
+        passed=review.passed, issues=review.issues, revision=state.get("revisions", 0)
+    ))
     verdict = "passed" if review.passed else "failed: " + "; ".join(review.issues)
     return {
         "review": review.model_dump(mode="json"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from events import EventPayload, make_event
+from events import EventPayload, make_event, stable_event_id
 from orchestrator.deps import Deps
 from orchestrator.state import SupportState
 
@@ -32,9 +32,14 @@ def step(agent: str, summary: str, timer: StepTimer, citations: list[str] = ()) 
 
 
 async def emit(runtime: Runtime[Deps], state: SupportState, payload: EventPayload) -> None:
-    """Publish a request event; the run id, as correlation id, ties every event of the run."""
+    """Publish a request event; the run id, as correlation id, ties every event of the run.
+
+    Its id is stable for the run, the type and the revision: a step LangGraph runs again
+    (after a crash, from the last checkpoint) publishes a duplicate the log drops.
+    """
     request = state["request"]
     customer = state.get("customer") or {}
+    revision = str(getattr(payload, "revision", ""))
     await runtime.context.publisher.publish(
         make_event(
             payload,
@@ -42,5 +47,6 @@ async def emit(runtime: Runtime[Deps], state: SupportState, payload: EventPayloa
             request_id=request["request_id"],
             customer_id=customer.get("id"),
             correlation_id=request["run_id"],
+            event_id=stable_event_id(request["run_id"], payload.event_type, revision),
         )
     )
