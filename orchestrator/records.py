@@ -34,9 +34,10 @@ runs = sa.Table(
     sa.Column("outcome", sa.Text),
     sa.Column("lease_owner", sa.String(64)),
     sa.Column("lease_until", sa.DateTime(timezone=True), index=True),
+    sa.Column("input", sa.Text),
 )
 # Added after the first release: created on open in a store made before them.
-LATER_RUN_COLUMNS = ("lease_owner", "lease_until")
+LATER_RUN_COLUMNS = ("lease_owner", "lease_until", "input")
 ACTIVE = ("running",)
 
 approvals = sa.Table(
@@ -106,7 +107,9 @@ class Records:
         running (resolved, paused, failed …) gives up its lease."""
         values = {**run, "updated_at": now()}
         if values.get("status") not in (None, *ACTIVE):
-            values.update(lease_owner=None, lease_until=None)
+            values.update(lease_owner=None, lease_until=None, input=None)
+        if "input" in values and values["input"] is not None:
+            values["input"] = json.dumps(values["input"])
         if "outcome" in values and not isinstance(values["outcome"], str):
             values["outcome"] = json.dumps(values["outcome"], default=str)
         async with self.engine.begin() as conn:
@@ -291,6 +294,7 @@ def run_from_row(row) -> dict[str, Any]:
     run["outcome"] = json.loads(run["outcome"]) if run.get("outcome") else None
     run["created_at"], run["updated_at"] = _aware(run["created_at"]), _aware(run["updated_at"])
     run["lease_until"] = _aware(run.get("lease_until"))
+    run["input"] = json.loads(run["input"]) if run.get("input") else None
     return run
 
 

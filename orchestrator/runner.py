@@ -163,7 +163,10 @@ class Orchestrator:
         await self.records.save_run(
             {"run_id": run_id, "request_id": state["request"]["request_id"],
              "tenant": caller.tenant, "customer_id": customer["id"], "status": "running",
-             "lease_owner": self.owner, "lease_until": now() + self._lease}
+             "lease_owner": self.owner, "lease_until": now() + self._lease,
+             # Until the run ends: what a process that takes it over starts from, should it
+             # be cut off before its first checkpoint.
+             "input": state}
         )
         return await self._drive(state, run_id, caller, tools, progress)
 
@@ -272,8 +275,14 @@ class Orchestrator:
         config = {"configurable": {"thread_id": run["run_id"]}}
         snapshot = await self.graph.aget_state(config)
         if not snapshot.values:
-            await self._give_up(run, "cut off before its first step was saved; "
-                                     "submit the request again")
+            if not run.get("input"):
+                await self._give_up(run, "cut off before its first step was saved; "
+                                         "submit the request again")
+                return
+            request = run["input"]["request"]
+            caller = Caller(request["tenant"], request["principal"])
+            tools = self.tools.acting_for(caller, correlation=run["run_id"])
+            await self._drive(run["input"], run["run_id"], caller, tools, None)
             return
         request = snapshot.values["request"]
         caller = Caller(request["tenant"], request["principal"])

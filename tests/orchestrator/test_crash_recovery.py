@@ -1,0 +1,86 @@
+"""Runs cut off by kill -9 are finished by the next process, exactly once: requests race a
+real suite over HTTP, the suite is killed mid-way and started again on the same stores."""
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import time
+from collections import Counter
+
+import pytest
+
+from tests.support.eras import client_for
+from tests.support.processes import http_server
+
+pytestmark = pytest.mark.integration
+
+RUNS = 12
+LEASE = "2"  # seconds: a cut-off run is taken over within ~1.3x this
+TERMINAL = {"resolved", "escalated", "rejected", "failed", "pending_approval"}
+REQUESTS = [
+    ("bob@example.com", "Forgot my password", "How do I reset my password?"),
+    ("carmen@example.org", "Refund please", "We paid twice this month. Can we get a refund?"),
+    ("dev@example.com", "Export", "How do I export all my projects to CSV?"),
+    ("new.person@example.net", "Invite", "How do I invite a teammate to my workspace?"),
+]
+
+
+def rows(path, sql, *params):
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+async def fire(url: str, n: int) -> None:
+    async with client_for(url, "2026-07-28") as client:
+        customer, subject, message = REQUESTS[n % len(REQUESTS)]
+        await client.call_tool("triage_and_resolve", {
+            "customer": customer, "subject": f"{subject} #{n}", "message": message,
+            "request_id": f"crash-{n}"})
+
+
+async def test_runs_cut_off_by_a_kill_are_finished_once_by_the_next_process(data_dir):
+    env = {"SUPPORTDESK_ORCHESTRATOR_RUN_LEASE_SECONDS": LEASE}
+    runs_db, crm_db, events_db = (data_dir / name for name in
+                                  ("orchestrator.db", "crm.db", "events.db"))
+    with http_server("all", data_dir=data_dir, env=env) as first:
+        calls = [asyncio.ensure_future(fire(first.mcp_url, n)) for n in range(RUNS)]
+        deadline = time.monotonic() + 30
+        # Kill once a few runs are under way and some are not finished yet.
+        while time.monotonic() < deadline:
+            if runs_db.exists() and len(rows(runs_db, "SELECT run_id FROM orchestrator_runs "
+                                                      "WHERE status = 'running'")) >= 3:
+                break
+            await asyncio.sleep(0.02)
+        os.killpg(first.process.pid, signal.SIGKILL)
+        await asyncio.gather(*calls, return_exceptions=True)
+    cut_off = rows(runs_db, "SELECT run_id FROM orchestrator_runs WHERE status = 'running'")
+    assert cut_off, "the kill came too late to cut any run off"
+
+    with http_server("all", data_dir=data_dir, env=env):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if not rows(runs_db, "SELECT 1 FROM orchestrator_runs WHERE status = 'running'"):
+                break
+            await asyncio.sleep(0.2)
+        statuses = dict(rows(runs_db, "SELECT run_id, status FROM orchestrator_runs"))
+
+    assert "failed" not in statuses.values(), statuses
+    assert set(statuses.values()) <= TERMINAL, statuses
+    # At most one agent reply per run on every ticket, however often a step ran.
+    replies = rows(crm_db, "SELECT t.request_id, count(*) FROM ticket_messages m "
+                           "JOIN tickets t ON t.id = m.ticket_id WHERE m.author_type = 'agent' "
+                           "AND t.request_id LIKE 'crash-%' GROUP BY t.request_id")
+    assert all(count == 1 for _, count in replies), replies
+    # No logical event twice: one of each type per run (and revision).
+    logged = [json.loads(body) for (body,) in rows(events_db, "SELECT body FROM event_outbox")]
+    per_run = Counter(
+        (e["correlation_id"], e["type"], e["payload"].get("revision"), e["payload"].get("route"))
+        for e in logged if e["type"].startswith(("request.", "approval."))
+    )
+    assert [key for key, n in per_run.items() if n > 1] == []
+    # Every run cut off was finished: its reply is on its ticket, its request.* trail ends.
+    finished = {e["correlation_id"] for e in logged
+                if e["type"] in ("request.resolved", "request.escalated")}
+    assert {run for (run,) in cut_off} <= finished
