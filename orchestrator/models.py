@@ -5,12 +5,33 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 RunStatus = Literal["resolved", "pending_approval", "escalated", "rejected", "failed"]
 DecisionType = Literal["approve", "edit", "reject"]
 Priority = Literal["low", "normal", "high", "urgent"]
 
+
+# A request id becomes the CRM ticket's request_id, the memory session id and, as
+# 'request:<id>', a memory source (at most 128 characters): this one definition fits all three,
+# so whatever a tool's schema accepts works to the end of the run.
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$"
+RequestId = Annotated[
+    str,
+    StringConstraints(pattern=REQUEST_ID_PATTERN),
+    Field(description="A request (conversation) id: a letter or digit, then letters, digits, "
+          "'.', '_' or '-'; at most 120 characters."),
+]
+Subject = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    Field(description="Subject of the request."),
+]
+CustomerMessage = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+    Field(description="What the customer wrote."),
+]
 
 # The arguments of a decision, shared by every tool that decides an approval.
 ApprovalIdArg = Annotated[
@@ -24,9 +45,15 @@ DecisionArg = Annotated[
           "nothing and needs a reason."),
 ]
 EditedReplyArg = Annotated[
-    str | None, Field(max_length=8000, description="The reply to send (edit only).")
+    str | None,
+    StringConstraints(strip_whitespace=True, max_length=8000),
+    Field(description="The reply to send (edit only)."),
 ]
-ReasonArg = Annotated[str | None, Field(max_length=2000, description="Why (required to reject).")]
+ReasonArg = Annotated[
+    str | None,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    Field(description="Why (required to reject)."),
+]
 
 
 class ApprovalDecision(BaseModel):

@@ -21,10 +21,13 @@ from fastmcp.server.elicitation import get_elicitation_schema
 from mcp.server.request_state import RequestStateSecurity
 from mcp.types import ToolAnnotations
 from mcp_types import ElicitRequest, ElicitRequestFormParams, InputRequiredResult
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from orchestrator.models import (
     ApprovalDecision,
+    CustomerMessage,
+    RequestId,
+    Subject,
     ApprovalIdArg,
     DecisionArg,
     EditedReplyArg,
@@ -35,6 +38,7 @@ from orchestrator.runner import Orchestrator, OrchestratorError, Paused, Resolve
 from servers.auth import APPROVALS_DECIDE, SUPPORT_RESOLVE
 from servers.crm.models import ExternalId
 from servers.correlation import Correlation
+from servers.input_guard import RefuseNulCharacters
 from servers.errors import caller_errors
 from servers.identity import Caller, current_caller
 
@@ -61,8 +65,8 @@ class ApprovalForm(BaseModel):
     def to_decision(self) -> ApprovalDecision:
         return ApprovalDecision(
             type=self.decision,
-            edited_reply=self.edited_reply or None,
-            message=self.reason or None,
+            edited_reply=self.edited_reply.strip() or None,
+            message=self.reason.strip() or None,
         )
 
 
@@ -102,10 +106,11 @@ def build_server(
         "supportdesk-orchestrator",
         instructions=INSTRUCTIONS,
         lifespan=lifespan or default_lifespan,
-        mask_error_details=True,
+        mask_error_details=True, strict_input_validation=True,
         request_state_security=security or request_state_security(None, 3600.0),
     )
     mcp.add_middleware(Correlation("orchestrator"))
+    mcp.add_middleware(RefuseNulCharacters())
 
     def caller() -> Caller:
         return current_caller(default_tenant)
@@ -127,22 +132,18 @@ def build_server(
     )
     @caller_errors(OrchestratorError)
     async def triage_and_resolve(
-        subject: Annotated[
-            str, Field(min_length=1, max_length=300, description="Subject of the request.")
-        ],
-        message: Annotated[
-            str, Field(min_length=1, max_length=20_000, description="What the customer wrote.")
-        ],
+        subject: Subject,
+        message: CustomerMessage,
         ctx: Context,
         customer: Annotated[
             str | None,
-            Field(min_length=1, max_length=320,
-                  description="Customer email or CRM id. A new email creates the customer."),
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=320),
+            Field(description="Customer email or CRM id. A new email creates the customer."),
         ] = None,
         customer_name: Annotated[
             str | None,
-            Field(min_length=1, max_length=200,
-                  description="The customer's name, used when this request creates them."),
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+            Field(description="The customer's name, used when this request creates them."),
         ] = None,
         external_id: Annotated[
             ExternalId | None,
@@ -154,9 +155,8 @@ def build_server(
             Field(description="Where the request came in."),
         ] = "web",
         request_id: Annotated[
-            str | None,
-            Field(pattern=r"^[A-Za-z0-9._:-]{1,128}$",
-                  description="Continue this earlier conversation (its request id)."),
+            RequestId | None,
+            Field(description="Continue this earlier conversation (its request id)."),
         ] = None,
     ) -> ResolveOutcome | InputRequiredResult:
         """Handle one customer-support request end to end and return the outcome.

@@ -145,7 +145,8 @@ def build_suite_app(
     root = build_http_app(suite, settings, auth)
     apps = {}
     for name, part in parts.items():
-        wrapper = FastMCP(part.name, request_state_security=sealing)
+        wrapper = FastMCP(part.name, request_state_security=sealing,
+                          strict_input_validation=True)
         wrapper.mount(part)
         prepare(wrapper)
         apps[name] = build_http_app(wrapper, settings, auth)

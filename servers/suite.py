@@ -275,6 +275,7 @@ def build_suite(
         parts["workflow"] = build_workflow(core, publisher, co_located=parts)
     suite = FastMCP(
         "supportdesk",
+        strict_input_validation=True,
         instructions="supportdesk: customer-support tools.",
         request_state_security=parts["orchestrator"].request_state_security
         if "orchestrator" in parts else None,

@@ -64,6 +64,7 @@ from servers.crm.vocabulary import (
 )
 from servers.auth import CRM_READ, CRM_WRITE
 from servers.correlation import Correlation
+from servers.input_guard import RefuseNulCharacters
 from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
 
@@ -165,9 +166,11 @@ def build_server(
             await service.close()
 
     mcp = FastMCP(
-        "supportdesk-crm", instructions=INSTRUCTIONS, lifespan=lifespan, mask_error_details=True
+        "supportdesk-crm", instructions=INSTRUCTIONS, lifespan=lifespan,
+        mask_error_details=True, strict_input_validation=True,
     )
     mcp.add_middleware(Correlation("crm"))
+    mcp.add_middleware(RefuseNulCharacters())
 
     def caller():
         return current_caller(default_tenant)

@@ -13,6 +13,7 @@ from pydantic import Field
 from events import EventPublisher
 from servers.auth import KB_READ, KB_WRITE
 from servers.correlation import Correlation
+from servers.input_guard import RefuseNulCharacters
 from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
 from servers.kb.ingest import load_demo_if_empty
@@ -73,9 +74,10 @@ def build_server(
         "supportdesk-kb",
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
-        mask_error_details=True,
+        mask_error_details=True, strict_input_validation=True,
     )
     mcp.add_middleware(Correlation("kb"))
+    mcp.add_middleware(RefuseNulCharacters())
     if publisher is not None:
         mcp.add_middleware(ToolEvents(publisher, server="kb", default_tenant=default_tenant))
 

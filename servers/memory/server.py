@@ -19,6 +19,7 @@ from memory.errors import MemoryTierError
 from memory.models import CustomerId, MemoryKind, Role, SessionId, SessionSnapshot
 from servers.auth import MEMORY_READ, MEMORY_WRITE
 from servers.correlation import Correlation
+from servers.input_guard import RefuseNulCharacters
 from servers.errors import caller_errors, resource_errors
 from servers.identity import current_caller
 from servers.tool_events import ToolEvents
@@ -74,9 +75,11 @@ def build_server(
             await service.close()
 
     mcp = FastMCP(
-        "supportdesk-memory", instructions=INSTRUCTIONS, lifespan=lifespan, mask_error_details=True
+        "supportdesk-memory", instructions=INSTRUCTIONS, lifespan=lifespan,
+        mask_error_details=True, strict_input_validation=True,
     )
     mcp.add_middleware(Correlation("memory"))
+    mcp.add_middleware(RefuseNulCharacters())
     if publisher is not None:
         mcp.add_middleware(ToolEvents(publisher, server="memory", default_tenant=default_tenant))
 

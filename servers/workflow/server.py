@@ -29,6 +29,7 @@ from orchestrator.models import (
 from orchestrator.runner import OrchestratorError
 from servers.auth import APPROVALS_DECIDE, WORKFLOW_READ
 from servers.correlation import Correlation
+from servers.input_guard import RefuseNulCharacters
 from servers.crm.models import CustomerId
 from servers.errors import caller_errors, resource_errors
 from servers.identity import Caller, current_caller
@@ -89,9 +90,10 @@ def build_server(
         "supportdesk-workflow",
         instructions=INSTRUCTIONS,
         lifespan=lifespan or default_lifespan,
-        mask_error_details=True,
+        mask_error_details=True, strict_input_validation=True,
     )
     mcp.add_middleware(Correlation("workflow"))
+    mcp.add_middleware(RefuseNulCharacters())
     if publisher is not None:
         mcp.add_middleware(
             ToolEvents(publisher, server="workflow", default_tenant=default_tenant)
