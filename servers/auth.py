@@ -50,6 +50,13 @@ class AuthSettings(BaseSettings):
         description='Local development only: JSON {"<token>": {"sub": "...", "tenant": "...", '
         '"scopes": ["kb:read", ...]}}.',
     )
+    tenant_for_tokens_without_claim: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Tenant of tokens that carry no 'tenant' claim; unset: such tokens are "
+        "refused (401).",
+    )
     allow_unauthenticated: bool = Field(
         default=False,
         description="Serve without authentication on a non-loopback address (not advised).",
@@ -66,6 +73,16 @@ class AuthConfigError(ValueError):
 
 def auth_provider(settings: AuthSettings) -> AuthProvider | None:
     """The provider the HTTP app enforces, or None when authentication is not configured."""
+    provider = _provider(settings)
+    if provider is not None and settings.tenant_for_tokens_without_claim:
+        from servers.tenant_gate import give_tenant_to_claimless_tokens
+
+        inner = getattr(provider, "token_verifier", provider)
+        give_tenant_to_claimless_tokens(inner, settings.tenant_for_tokens_without_claim)
+    return provider
+
+
+def _provider(settings: AuthSettings) -> AuthProvider | None:
     if settings.jwks_url or settings.public_key:
         if not (settings.issuer and settings.audience):
             raise AuthConfigError(

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from servers.auth import AuthSettings, auth_provider, check_bind, scope_middleware
 from servers.scope_gate import ScopeGate, tool_scopes_of
 from servers.settings import HttpSettings
+from servers.tenant_gate import TenantGate
 
 ReadinessCheck = Callable[[], Awaitable[Mapping[str, bool | str]]]
 """Each backend: True (answering), False (down: not ready), or "degraded" (serving from a
@@ -116,6 +117,7 @@ def build_http_app(
             f"{auth.resource_url.rstrip('/')}/.well-known/oauth-protected-resource{MCP_PATH}"
             if auth.resource_url else None
         )
+        middleware.append(Middleware(TenantGate))
         middleware.append(Middleware(ScopeGate, tool_scopes=tool_scopes_of(server),
                                      resource_metadata=metadata))
     return server.http_app(

@@ -181,3 +181,40 @@ def test_a_public_bind_without_authentication_refuses_to_start(tmp_path):
     )
     assert result.returncode != 0
     assert "SUPPORTDESK_AUTH_ALLOW_UNAUTHENTICATED" in result.stderr
+
+
+def claimless_token(**overrides) -> str:
+    """A valid token that names no tenant."""
+    options = {"subject": "svc@nowhere", "issuer": ISSUER, "audience": AUDIENCE,
+               "scopes": list(SCOPES), **overrides}
+    return KEYS.create_token(**options)
+
+
+async def test_a_token_without_a_tenant_claim_is_refused_saying_why(suite):
+    response = post(suite.mcp_url, claimless_token())
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_token"
+    assert "no 'tenant' claim" in response.json()["error_description"]
+    assert 'error="invalid_token"' in response.headers["www-authenticate"]
+    with pytest.raises(Exception, match="error response"):
+        async with as_client(suite.mcp_url, claimless_token()) as client:
+            await client.call_tool("crm_find_customers", {"email": "bob@example.com"})
+
+
+async def test_a_named_tenant_serves_tokens_without_the_claim(tmp_path, demo_kb_dir):
+    from tests.support.processes import copy_tree
+
+    data = copy_tree(demo_kb_dir, tmp_path / "data")
+    env = {
+        "SUPPORTDESK_AUTH_PUBLIC_KEY": KEYS.public_key,
+        "SUPPORTDESK_AUTH_ISSUER": ISSUER,
+        "SUPPORTDESK_AUTH_AUDIENCE": AUDIENCE,
+        "SUPPORTDESK_AUTH_TENANT_FOR_TOKENS_WITHOUT_CLAIM": "acme",
+    }
+    with http_server("kb", data_dir=data, env=env) as kb:
+        async with as_client(kb.mcp_url, claimless_token()) as client:
+            categories = await client.call_tool("list_categories", {})
+        async with as_client(kb.mcp_url, token(tenant="demo")) as client:
+            demo = await client.call_tool("list_categories", {})
+    assert categories.structured_content == {"categories": []}  # acme's, not the demo's
+    assert demo.structured_content["categories"]

@@ -54,7 +54,7 @@ async def test_a_token_signed_by_the_jwks_key_is_accepted_and_others_are_not(dat
         "SUPPORTDESK_AUTH_AUDIENCE": AUDIENCE,
     }
     good = keys.create_token(subject="agent@demo", issuer=ISSUER, audience=AUDIENCE,
-                             scopes=["kb:read"], kid=KID)
+                             scopes=["kb:read"], kid=KID, additional_claims={"tenant": "demo"})
     forged = RSAKeyPair.generate().create_token(subject="x", issuer=ISSUER, audience=AUDIENCE,
                                                 scopes=["kb:read"], kid=KID)
     try:
