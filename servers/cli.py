@@ -92,8 +92,10 @@ async def _serve_with(
         )
     else:
         app = build_http_app(built.server, http)
+    # log_config=None: uvicorn's records go through our handler (JSON lines), not its own.
     config = uvicorn.Config(
-        app, host=http.host, port=http.port, log_level="warning", lifespan="on"
+        app, host=http.host, port=http.port, log_level="warning", lifespan="on",
+        log_config=None,
     )
     server = uvicorn.Server(config)
     logger.info(

@@ -68,10 +68,31 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    handler.addFilter(CallerMistakesAtInfo())
     # Migrations announce every plugin and step at INFO: noise on every start.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
-    # fastmcp sets up its own handlers when imported and does not propagate: scrub those too.
+    # fastmcp installs its own (rich, multi-line) handlers when imported, and uvicorn would
+    # install its own when started: both go through ours instead, one JSON line per record.
     import fastmcp  # noqa: F401
 
-    for fastmcp_handler in logging.getLogger("fastmcp").handlers:
-        fastmcp_handler.addFilter(RedactPii())
+    for name in THIRD_PARTY_LOGGERS:
+        third_party = logging.getLogger(name)
+        third_party.handlers[:] = []
+        third_party.propagate = True
+    logging.getLogger("uvicorn.access").setLevel(max(logging.WARNING, root.level))
+
+
+# Loggers that come with handlers of their own; theirs are dropped for ours.
+THIRD_PARTY_LOGGERS = ("fastmcp", "mcp", "uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+class CallerMistakesAtInfo(logging.Filter):
+    """fastmcp logs a call with invalid arguments as a WARNING: it is the caller's mistake,
+    answered in the result, so it is an INFO line here (WARNING and above are for operators)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (record.levelno == logging.WARNING and record.name.startswith("fastmcp")
+                and str(record.msg).startswith("Invalid arguments for tool")):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            return logging.INFO >= logging.getLogger().getEffectiveLevel()
+        return True

@@ -50,3 +50,34 @@ async def test_each_server_is_also_served_at_its_own_path(data_dir):
     assert "search" in names["kb"] and "find_customers" in names["crm"]
     assert "recall" in names["memory"] and "triage_and_resolve" in names["orchestrator"]
     assert hits.structured_content["hits"]
+
+
+async def test_every_line_a_server_writes_is_one_json_object(tmp_path, demo_kb_dir):
+    """Third-party loggers included: fastmcp's tracebacks and refusals, uvicorn's bind error."""
+    import json
+    import subprocess
+
+    from fastmcp.client.transports import StreamableHttpTransport
+
+    from tests.support.eras import client_for
+    from tests.support.processes import SUPPORTDESK, copy_tree, http_server, server_env
+
+    data = copy_tree(demo_kb_dir, tmp_path / "data")
+    env = {"SUPPORTDESK_LOG_LEVEL": "INFO"}
+    with http_server("kb", data_dir=data, env=env) as kb:
+        async with client_for(StreamableHttpTransport(kb.mcp_url), "2026-07-28") as client:
+            for arguments in ({"query": 5}, {"query": "refund", "limit": True},
+                              {"query": "a\x00b"}, {"query": "refund"}):
+                await client.call_tool("search", arguments, raise_on_error=False)
+            await client.call_tool("get_article", {"article_id": "nope"}, raise_on_error=False)
+        port = kb.base_url.rsplit(":", 1)[1]
+        taken = subprocess.run(
+            [SUPPORTDESK, "serve", "kb", "--transport", "http", "--port", port],
+            env=server_env(data, env), capture_output=True, text=True, timeout=120,
+        )
+        lines = kb.stderr().splitlines() + taken.stderr.splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]  # fails on any other line
+    refusals = [r for r in records if "Invalid arguments" in r["message"]]
+    assert len(refusals) == 2 and {r["level"] for r in refusals} == {"INFO"}
+    assert not [r for r in records if r["level"] == "ERROR" and "search" in r["message"]]
+    assert any(r["level"] == "ERROR" and r["logger"].startswith("uvicorn") for r in records)
