@@ -120,13 +120,35 @@ def build_http_app(
         middleware.append(Middleware(TenantGate))
         middleware.append(Middleware(ScopeGate, tool_scopes=tool_scopes_of(server),
                                      resource_metadata=metadata))
-    return server.http_app(
+    app = server.http_app(
         path=MCP_PATH,
         host_origin_protection=True,
         allowed_hosts=[settings.host, *settings.allowed_hosts],
         allowed_origins=settings.allowed_origins,
         middleware=middleware,
+        session_idle_timeout=settings.session_idle_seconds,
     )
+    _cap_sessions(app, settings.max_sessions)
+    return app
+
+
+def _cap_sessions(app: Starlette, cap: int) -> None:
+    """Bound the stateful (2025-11-25) sessions the endpoint keeps: fastmcp builds the SDK's
+    session manager at start-up without a way to pass the cap, so it is set once started."""
+    started = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(starlette: Starlette):
+        async with started(starlette) as state:
+            for route in app.routes:
+                endpoint = getattr(route, "endpoint", None)
+                while endpoint is not None and not hasattr(endpoint, "session_manager"):
+                    endpoint = getattr(endpoint, "app", None)
+                if endpoint is not None and endpoint.session_manager is not None:
+                    endpoint.session_manager.max_sessions = cap
+            yield state
+
+    app.router.lifespan_context = lifespan
 
 
 def build_suite_app(

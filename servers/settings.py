@@ -61,3 +61,16 @@ class HttpSettings(BaseSettings):
         gt=0,
         description="Largest request body accepted, in bytes; larger requests get 413.",
     )
+    session_idle_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="A 2025-11-25 session with no request for this long is closed and its "
+        "memory reclaimed (the client starts a new one).",
+    )
+    max_sessions: int = Field(
+        default=1000,
+        ge=1,
+        description="Most 2025-11-25 sessions open at once per endpoint; past it a new "
+        "session gets 503 'Too many open sessions' until idle ones are reclaimed. "
+        "2026-07-28 clients hold no session.",
+    )
