@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servers.auth import AuthSettings, auth_provider, check_bind, scope_middleware
-from servers.scope_gate import ScopeGate, tool_scopes_of
+from servers.scope_gate import ScopeGate, resource_scopes_of, tool_scopes_of
 from servers.settings import HttpSettings
 from servers.tenant_gate import TenantGate
 
@@ -119,7 +119,8 @@ def build_http_app(
         )
         middleware.append(Middleware(TenantGate))
         middleware.append(Middleware(ScopeGate, tool_scopes=tool_scopes_of(server),
-                                     resource_metadata=metadata))
+                                     resource_metadata=metadata,
+                                     resource_scopes=resource_scopes_of(server)))
     app = server.http_app(
         path=MCP_PATH,
         host_origin_protection=True,

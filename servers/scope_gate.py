@@ -1,8 +1,10 @@
-"""HTTP 403 ``insufficient_scope`` for a tool call whose token lacks the tool's scope.
+"""HTTP 403 ``insufficient_scope`` for a tool call or resource read whose token lacks the
+scope it needs.
 
-FastMCP's authorisation middleware already hides and refuses such tools inside MCP; this
-gate answers at the HTTP layer too, as RFC 6750 §3.1 asks, naming the scope to obtain so a
-client can step up. It runs after authentication, on ``tools/call`` requests only.
+FastMCP's authorisation middleware already hides and refuses such tools and resources inside
+MCP (a refused read surfacing as a JSON-RPC internal error); this gate answers at the HTTP
+layer instead, as RFC 6750 §3.1 asks, naming the scope to obtain so a client can step up. It
+runs after authentication, on ``tools/call`` and ``resources/read`` requests.
 """
 
 from __future__ import annotations
@@ -16,12 +18,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from servers.auth import SCOPES
 
 ToolScopes = Callable[[], Awaitable[Mapping[str, frozenset[str]]]]
+ResourceScopes = Callable[[str], Awaitable[frozenset[str]]]
 
 
 class ScopeGate:
-    def __init__(self, app: ASGIApp, tool_scopes: ToolScopes, resource_metadata: str | None):
+    def __init__(
+        self,
+        app: ASGIApp,
+        tool_scopes: ToolScopes,
+        resource_metadata: str | None,
+        resource_scopes: ResourceScopes | None = None,
+    ):
         self.app = app
         self.tool_scopes = tool_scopes
+        self.resource_scopes = resource_scopes
         self.resource_metadata = resource_metadata
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -42,10 +52,15 @@ class ScopeGate:
             message = json.loads(body)
         except ValueError:
             return []  # not ours to judge: the MCP layer answers malformed requests
-        if not isinstance(message, dict) or message.get("method") != "tools/call":
+        if not isinstance(message, dict):
             return []
-        name = (message.get("params") or {}).get("name")
-        needed = (await self.tool_scopes()).get(name, frozenset())
+        params = message.get("params") or {}
+        if message.get("method") == "tools/call":
+            needed = (await self.tool_scopes()).get(params.get("name"), frozenset())
+        elif message.get("method") == "resources/read" and self.resource_scopes is not None:
+            needed = await self.resource_scopes(str(params.get("uri") or ""))
+        else:
+            return []
         return sorted(needed - granted)
 
     def _refuse(self, missing: list[str]) -> JSONResponse:
@@ -84,6 +99,26 @@ async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
         return await receive()
 
     return body, replay
+
+
+def resource_scopes_of(server) -> ResourceScopes:
+    """The scopes a resource URI needs: those of the resource or template that serves it."""
+    static: dict[str, frozenset[str]] = {}
+    templates: list = []
+
+    async def needed(uri: str) -> frozenset[str]:
+        if not static and not templates:
+            for resource in await server.list_resources(run_middleware=False):
+                static[str(resource.uri)] = frozenset(resource.tags or ()) & set(SCOPES)
+            templates.extend(await server.list_resource_templates(run_middleware=False))
+        if uri in static:
+            return static[uri]
+        for template in templates:
+            if template.matches(uri) is not None:
+                return frozenset(template.tags or ()) & set(SCOPES)
+        return frozenset()
+
+    return needed
 
 
 def tool_scopes_of(server) -> ToolScopes:

@@ -218,3 +218,23 @@ async def test_a_named_tenant_serves_tokens_without_the_claim(tmp_path, demo_kb_
             demo = await client.call_tool("list_categories", {})
     assert categories.structured_content == {"categories": []}  # acme's, not the demo's
     assert demo.structured_content["categories"]
+
+
+@pytest.mark.parametrize(
+    ("uri", "scope"),
+    [("crm://crm/customers/C-000002", "crm:read"), ("workflow://workflow/analytics",
+                                                   "workflow:read")],
+)
+def test_a_resource_refused_for_scope_answers_403_like_a_tool(suite, uri, scope):
+    reader = token(scopes=["kb:read"])
+    headers = {"Accept": "application/json, text/event-stream",
+               "Authorization": f"Bearer {reader}", "MCP-Protocol-Version": "2026-07-28"}
+    response = httpx.post(suite.mcp_url, headers=headers, json={
+        "jsonrpc": "2.0", "id": 1, "method": "resources/read", "params": {"uri": uri}})
+    assert response.status_code == 403
+    assert response.json()["error"] == "insufficient_scope"
+    assert f'scope="{scope}"' in response.headers["www-authenticate"]
+    allowed = httpx.post(suite.mcp_url, headers=headers, json={
+        "jsonrpc": "2.0", "id": 2, "method": "resources/read",
+        "params": {"uri": "kb://kb/categories"}})
+    assert allowed.status_code != 403
