@@ -1,5 +1,6 @@
-"""Runs cut off by kill -9 are finished by the next process, exactly once: requests race a
-real suite over HTTP, the suite is killed mid-way and started again on the same stores."""
+"""Runs cut off by kill -9 are finished exactly once: requests race a real suite over HTTP,
+the suite is killed mid-way, and two replicas start on the same stores and race to take the
+cut-off runs over — each run is finished by one of them, once."""
 
 import asyncio
 import json
@@ -40,7 +41,7 @@ async def fire(url: str, n: int) -> None:
             "request_id": f"crash-{n}"})
 
 
-async def test_runs_cut_off_by_a_kill_are_finished_once_by_the_next_process(data_dir):
+async def test_runs_cut_off_by_a_kill_are_finished_once_by_one_of_two_replicas(data_dir):
     env = {"SUPPORTDESK_ORCHESTRATOR_RUN_LEASE_SECONDS": LEASE}
     runs_db, crm_db, events_db = (data_dir / name for name in
                                   ("orchestrator.db", "crm.db", "events.db"))
@@ -58,7 +59,8 @@ async def test_runs_cut_off_by_a_kill_are_finished_once_by_the_next_process(data
     cut_off = rows(runs_db, "SELECT run_id FROM orchestrator_runs WHERE status = 'running'")
     assert cut_off, "the kill came too late to cut any run off"
 
-    with http_server("all", data_dir=data_dir, env=env):
+    with http_server("all", data_dir=data_dir, env=env), \
+            http_server("all", data_dir=data_dir, env=env):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if not rows(runs_db, "SELECT 1 FROM orchestrator_runs WHERE status = 'running'"):
