@@ -10,6 +10,7 @@ from fastmcp import FastMCP
 
 from events import EventBus, EventPublisher, NullPublisher
 from servers.http_app import ReadinessCheck
+from servers.namespacing import mount
 from servers.settings import CoreSettings
 
 
@@ -281,7 +282,7 @@ def build_suite(
         if "orchestrator" in parts else None,
     )
     for name, part in parts.items():
-        suite.mount(part.server, namespace=NAMESPACES[name])
+        mount(suite, part.server, NAMESPACES[name])
 
     async def readiness() -> dict[str, bool | str]:
         checks: dict[str, bool] = {}

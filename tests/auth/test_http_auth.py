@@ -222,7 +222,7 @@ async def test_a_named_tenant_serves_tokens_without_the_claim(tmp_path, demo_kb_
 
 @pytest.mark.parametrize(
     ("uri", "scope"),
-    [("crm://crm/customers/C-000002", "crm:read"), ("workflow://workflow/analytics",
+    [("crm://customers/C-000002", "crm:read"), ("workflow://analytics",
                                                    "workflow:read")],
 )
 def test_a_resource_refused_for_scope_answers_403_like_a_tool(suite, uri, scope):
@@ -236,5 +236,5 @@ def test_a_resource_refused_for_scope_answers_403_like_a_tool(suite, uri, scope)
     assert f'scope="{scope}"' in response.headers["www-authenticate"]
     allowed = httpx.post(suite.mcp_url, headers=headers, json={
         "jsonrpc": "2.0", "id": 2, "method": "resources/read",
-        "params": {"uri": "kb://kb/categories"}})
+        "params": {"uri": "kb://categories"}})
     assert allowed.status_code != 403
