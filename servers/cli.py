@@ -22,7 +22,15 @@ SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator", "workflow")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="supportdesk", description=__doc__)
+    from importlib.metadata import version
+
+    parser = argparse.ArgumentParser(
+        prog="supportdesk", description=__doc__,
+        epilog="Every setting is a SUPPORTDESK_* environment variable; the README lists them "
+        "(python -m servers.settings_reference prints the table).",
+    )
+    parser.add_argument("--version", action="version",
+                        version=f"supportdesk {version('supportdesk')}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="Serve one server, or the whole suite.")
@@ -165,6 +173,20 @@ async def _import_customers(args: argparse.Namespace, tenant: str, core: CoreSet
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command; a configuration mistake is one line on stderr naming what to fix, exit 2."""
+    from servers.config_errors import config_error_in, one_line
+
+    try:
+        return _main(argv)
+    except BaseException as error:
+        mistake = config_error_in(error)
+        if mistake is None:
+            raise
+        print(f"supportdesk: {one_line(mistake)}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     core = CoreSettings()
     from servers.logs import configure_logging
@@ -179,11 +201,29 @@ def main(argv: list[str] | None = None) -> int:
         return _import(args, core)
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     http = HttpSettings(**overrides)
+    if args.transport == "http" and (taken := _port_taken(http)):
+        print(f"supportdesk: {taken}", file=sys.stderr)
+        return 2
     try:
         asyncio.run(_serve(args.server, args.transport, http, core))
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _port_taken(http: HttpSettings) -> str | None:
+    """Why the HTTP address cannot be bound, said before anything announces serving on it."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in http.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((http.host, http.port))
+        except OSError as error:
+            return (f"cannot listen on {http.host}:{http.port} ({error.strerror}); choose "
+                    "another with --port or SUPPORTDESK_HTTP_PORT")
+    return None
 
 
 def _import(args: argparse.Namespace, core: CoreSettings) -> int:

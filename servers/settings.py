@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,7 +27,9 @@ class CoreSettings(BaseSettings):
         default_factory=_default_data_dir,
         description="Directory holding every embedded store (LanceDB, SQLite, outbox).",
     )
-    log_level: str = Field(default="INFO", description="Log level for stderr logs.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="Log level for stderr logs."
+    )
     log_format: Literal["json", "text"] = Field(
         default="json", description="json: one object per line with request/correlation ids."
     )
@@ -39,6 +41,11 @@ class CoreSettings(BaseSettings):
         default=True,
         description="Load the bundled demo data into a store that is empty on first start.",
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
 
 class HttpSettings(BaseSettings):
