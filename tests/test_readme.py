@@ -28,3 +28,22 @@ async def test_the_python_client_example_runs(data_dir):
     exec(compile(example, "README.md", "exec"), namespace)
     with http_server("all", data_dir=data_dir) as suite:
         await namespace["main"](suite.mcp_url)
+
+
+async def test_the_readme_lists_every_prompt_and_resource_the_suite_serves(data_dir):
+    import re
+
+    from events import MemoryPublisher
+    from servers.settings import CoreSettings
+    from servers.suite import build_suite
+    from tests.support.eras import client_for
+
+    suite = build_suite(CoreSettings(data_dir=data_dir), MemoryPublisher()).server
+    async with client_for(suite, "2026-07-28") as client:
+        prompts = [p.name for p in await client.list_prompts()]
+        uris = [str(r.uri) for r in await client.list_resources()]
+        uris += [str(t.uri_template) for t in await client.list_resource_templates()]
+    listed = re.sub(r"\{[a-z_]+\}", "{}", README)
+    missing = [name for name in prompts if f"`{name}`" not in README]
+    missing += [uri for uri in uris if f"`{re.sub(r'{[a-z_]+}', '{}', uri)}`" not in listed]
+    assert missing == []
