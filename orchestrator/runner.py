@@ -272,22 +272,17 @@ class Orchestrator:
         return taken
 
     async def _finish_cut_off(self, run: dict) -> None:
-        config = {"configurable": {"thread_id": run["run_id"]}}
-        snapshot = await self.graph.aget_state(config)
-        if not snapshot.values:
-            if not run.get("input"):
-                await self._give_up(run, "cut off before its first step was saved; "
-                                         "submit the request again")
-                return
-            request = run["input"]["request"]
-            caller = Caller(request["tenant"], request["principal"])
-            tools = self.tools.acting_for(caller, correlation=run["run_id"])
-            await self._drive(run["input"], run["run_id"], caller, tools, None)
+        """Go on from the run's last checkpoint, or from its input if none was saved yet."""
+        snapshot = await self.graph.aget_state({"configurable": {"thread_id": run["run_id"]}})
+        restart = None if snapshot.values else run.get("input")
+        if not snapshot.values and restart is None:
+            await self._give_up(run, "cut off before its first step was saved; "
+                                     "submit the request again")
             return
-        request = snapshot.values["request"]
+        request = (snapshot.values or restart)["request"]
         caller = Caller(request["tenant"], request["principal"])
         logger.info("finishing run %s, cut off at %s", run["run_id"],
-                    ", ".join(snapshot.next) or "its end")
+                    ", ".join(snapshot.next) or "its start")
         if snapshot.interrupts:
             approval = await self.records.approval_for_interrupt(snapshot.interrupts[0].id)
             if approval is not None and approval["status"] == "decided":
@@ -295,9 +290,9 @@ class Orchestrator:
             else:  # it was waiting for a human: record the wait (once) and keep waiting
                 await self._settle(run["run_id"], caller)
             return
+        # The step that was cut off runs again: its effects are keyed, nothing doubles.
         tools = self.tools.acting_for(caller, correlation=run["run_id"])
-        # From the last checkpoint: the step that was cut off runs again, its effects keyed.
-        await self._drive(None, run["run_id"], caller, tools, None)
+        await self._drive(restart, run["run_id"], caller, tools, None)
 
     async def _give_up(self, run: dict, reason: str) -> None:
         await self.records.save_run(
