@@ -56,3 +56,28 @@ def broker(tmp_path) -> Broker:
     running.start()
     yield running
     running.stop()
+
+
+# What a test that starts real processes calls: such tests are marked ``integration`` by what
+# they do, so ``pytest -m "not integration"`` is a fast inner loop without a list to keep.
+_STARTS_PROCESSES = ("http_server(", "killed_after_lines(", "subprocess.", "stdio_client(",
+                     "StdioTransport(")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        functions = [getattr(item, "function", None)]
+        for definitions in item._fixtureinfo.name2fixturedefs.values():
+            functions += [definition.func for definition in definitions]
+        if any(_starts_processes(function) for function in functions if function is not None):
+            item.add_marker(pytest.mark.integration)
+
+
+def _starts_processes(function) -> bool:
+    import inspect
+
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    return any(call in source for call in _STARTS_PROCESSES)

@@ -28,7 +28,6 @@ Category = Literal[
 TIERS: tuple[str, ...] = get_args(Tier)
 STATUSES: tuple[str, ...] = get_args(TicketStatus)
 PRIORITIES: tuple[str, ...] = get_args(Priority)
-CHANNELS: tuple[str, ...] = get_args(Channel)
 CATEGORIES: tuple[str, ...] = get_args(Category)
 OPEN_STATUSES = ("new", "open", "pending")
 

@@ -169,13 +169,6 @@ def to_amount(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-CURRENCY_EXPONENT.get(currency, 2))
 
 
-def to_minor(amount: Decimal, currency: str) -> int:
-    scaled = amount.scaleb(CURRENCY_EXPONENT.get(currency, 2))
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"amount: {amount} has more decimals than {currency} allows")
-    return int(scaled)
-
-
 async def subscriptions_of(
     conn: AsyncConnection, tenant: str, customer_number: int
 ) -> list[Subscription]:

@@ -137,7 +137,6 @@ _SOURCES: tuple[tuple[str, Callable[[str, int], Select], Callable[[Row], str]], 
         lambda r: f"{r.actor} updated the profile: {', '.join(sorted(r.after or {}))}",
     ),
 )
-KIND_RANK = {kind: rank for rank, (kind, _, _) in enumerate(_SOURCES)}
 
 
 def _older_than(query: Select, rank: int, before: TimelineKey) -> Select:
