@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from events import EventPublisher
 from orchestrator.engines.base import LLMEngine
+from orchestrator.policy import BUILT_IN, Policy
 from orchestrator.support_tools import SupportTools
 
 
@@ -15,3 +16,5 @@ class Deps:
     """The knowledge-base, CRM and memory servers, reached as an MCP client."""
     engine: LLMEngine
     publisher: EventPublisher
+    policy: Policy = field(default_factory=lambda: BUILT_IN)
+    """The team's rules: who must approve what."""

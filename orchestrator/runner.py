@@ -34,6 +34,7 @@ from orchestrator.engines.base import LLMEngine
 from orchestrator.graph import build_graph
 from orchestrator.models import ApprovalDecision, ResolveOutcome
 from orchestrator.outcome import build_outcome
+from orchestrator.policy import BUILT_IN, Policy
 from orchestrator.records import Records, now
 from orchestrator.support_tools import SupportTools, Target
 from servers.identity import Caller
@@ -91,6 +92,7 @@ class Orchestrator:
         checkpointer: Callable[[], AbstractAsyncContextManager[BaseCheckpointSaver]],
         *,
         lease_seconds: float = 30.0,
+        policy: Policy = BUILT_IN,
     ) -> None:
         """``lease_seconds``: how long a run stays claimed without renewal; a run cut off by
         a crash is taken over within about that long (plus a third of it)."""
@@ -99,6 +101,7 @@ class Orchestrator:
         self.records = records
         self.targets = targets
         self.lease_seconds = lease_seconds
+        self.policy = policy
         self.owner = new_id("proc")
         """Who holds the leases this process takes."""
         self._checkpointer = checkpointer
@@ -318,7 +321,8 @@ class Orchestrator:
         progress: Progress | None,
     ) -> RunResult:
         config = {"configurable": {"thread_id": run_id}}
-        deps = Deps(tools=tools, engine=self.engine, publisher=self.publisher)
+        deps = Deps(tools=tools, engine=self.engine, publisher=self.publisher,
+                    policy=self.policy)
         done = 0
         async with self._leased(run_id):
             async for update in self.graph.astream(

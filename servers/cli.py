@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("path", type=Path, help="A file, or a folder of them.")
     ingest.add_argument("--tenant", help="Whose help center (default: the default tenant).")
 
+    policy = commands.add_parser("policy", help="Work with the team's policy file.")
+    policy_commands = policy.add_subparsers(dest="policy_command", required=True)
+    check = policy_commands.add_parser("check", help="Validate a policy file (TOML).")
+    check.add_argument("file", type=Path)
+
     importing = commands.add_parser("import", help="Import records from a file.")
     what = importing.add_subparsers(dest="what", required=True)
     customers = what.add_parser(
@@ -199,6 +204,8 @@ def _main(argv: list[str] | None) -> int:
         return asyncio.run(_ingest(args.path, args.tenant or core.default_tenant, core))
     if args.command == "import":
         return _import(args, core)
+    if args.command == "policy":
+        return _check_policy(args.file)
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     http = HttpSettings(**overrides)
     if args.transport == "http" and (taken := _port_taken(http)):
@@ -208,6 +215,20 @@ def _main(argv: list[str] | None) -> int:
         asyncio.run(_serve(args.server, args.transport, http, core))
     except KeyboardInterrupt:
         pass
+    return 0
+
+
+def _check_policy(path: Path) -> int:
+    from orchestrator.policy import PolicyError, load_policy
+
+    try:
+        policy = load_policy(path)
+    except PolicyError as error:
+        print(f"supportdesk policy: {error}", file=sys.stderr)
+        return 2
+    tenants = ", ".join(sorted(policy.tenants)) or "none of its own"
+    print(f"{path}: ok — {len(policy.approval_rules(''))} approval rules by default; "
+          f"tenants with their own: {tenants}")
     return 0
 
 

@@ -6,9 +6,11 @@ from pydantic import ValidationError
 
 from events.errors import KafkaConfigError
 from orchestrator.engines.base import EngineConfigError
+from orchestrator.policy import PolicyError
 from servers.auth import AuthConfigError
 
-CONFIG_ERRORS = (ValidationError, AuthConfigError, KafkaConfigError, EngineConfigError)
+CONFIG_ERRORS = (ValidationError, AuthConfigError, KafkaConfigError, EngineConfigError,
+                 PolicyError)
 
 
 def config_error_in(error: BaseException) -> BaseException | None:

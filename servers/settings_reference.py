@@ -14,6 +14,7 @@ def settings_classes() -> list[type[BaseSettings]]:
     from events import EventSettings
     from memory.settings import MemorySettings
     from orchestrator.engines.settings import LLMSettings
+    from orchestrator.policy import PolicySettings
     from orchestrator.settings import OrchestratorSettings
     from servers.auth import AuthSettings
     from servers.crm.settings import CrmSettings
@@ -22,7 +23,8 @@ def settings_classes() -> list[type[BaseSettings]]:
     from servers.workflow.settings import WorkflowSettings
 
     return [CoreSettings, HttpSettings, AuthSettings, EmbeddingSettings, KbSettings, CrmSettings,
-            MemorySettings, EventSettings, LLMSettings, OrchestratorSettings, WorkflowSettings]
+            MemorySettings, EventSettings, LLMSettings, OrchestratorSettings, PolicySettings,
+            WorkflowSettings]
 
 
 def env_names(cls: type[BaseSettings], name: str, field) -> str:

@@ -131,6 +131,7 @@ def build_orchestrator(
     from memory.settings import MemorySettings
     from orchestrator.engines.factory import engine_from_settings
     from orchestrator.engines.settings import LLMSettings
+    from orchestrator.policy import PolicySettings, policy_from_settings
     from orchestrator.records import Records
     from orchestrator.runner import Orchestrator
     from orchestrator.server import build_server, request_state_security
@@ -156,6 +157,7 @@ def build_orchestrator(
         targets,
         checkpointer=lambda: open_checkpointer(memory_settings, core.data_dir),
         lease_seconds=settings.run_lease_seconds,
+        policy=policy_from_settings(PolicySettings()),
     )
 
     @asynccontextmanager

@@ -47,3 +47,13 @@ async def test_the_readme_lists_every_prompt_and_resource_the_suite_serves(data_
     missing = [name for name in prompts if f"`{name}`" not in README]
     missing += [uri for uri in uris if f"`{re.sub(r'{[a-z_]+}', '{}', uri)}`" not in listed]
     assert missing == []
+
+
+def test_the_readme_policy_example_is_a_valid_policy(tmp_path):
+    from orchestrator.policy import BUILT_IN_RULES, load_policy
+
+    example = README.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "policy.toml").write_text(example)
+    policy = load_policy(tmp_path / "policy.toml")
+    assert len(policy.approval_rules("demo")) == len(BUILT_IN_RULES) + 2
+    assert [rule.name for rule in policy.approval_rules("acme")] == ["every urgent request"]

@@ -63,8 +63,9 @@ async def escalation(state: SupportState, runtime: Runtime[Deps]) -> dict:
             "decisions": [step("escalation", f"handed to a human: {NO_ANSWER}", timer)],
         }
     customer: Customer = customer_model(state)
+    rules = runtime.context.policy.approval_rules(state["request"]["tenant"])
     reasons = needs_approval(
-        Triage.model_validate(state["triage"]), customer, review_failures(state)
+        Triage.model_validate(state["triage"]), customer, review_failures(state), rules
     )
     if not reasons:
         return {

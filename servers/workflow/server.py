@@ -198,6 +198,12 @@ def build_server(
         """Request analytics over all time."""
         return (await service.request_analytics(caller().tenant)).model_dump_json()
 
+    @mcp.resource("workflow://policy", mime_type="application/json", tags={WORKFLOW_READ})
+    async def policy_resource() -> str:
+        """The policy in force for you: which approval rules hold, and where they come from
+        (the built-in policy, or SUPPORTDESK_POLICY_PATH)."""
+        return json.dumps(service.orchestrator.policy.in_force(caller().tenant))
+
     @mcp.prompt(tags={APPROVALS_DECIDE})
     async def review_pending_approvals() -> str:
         """Walk a human through the replies waiting for approval, one at a time."""
