@@ -1,4 +1,5 @@
-"""Risk and urgency cues in a request: refund, credit, security, legal, outage and the like.
+"""Risk and urgency cues in a request: refund, credit, security, legal, outage, privacy
+requests, account deletion, threats and the like.
 
 Plain patterns, deterministic: the offline engine uses them for priority, and the provider
 engines add them to what the model reports, so a risky request is never routed on a model's
@@ -122,6 +123,40 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"as soon as possible",
         r"blocking",
         r"can'?t work",
+    ),
+    # Data-protection rights: erasure, access, portability, a processing agreement.
+    "privacy": _cue(
+        r"gdpr",
+        r"ccpa",
+        r"right to (?:be forgotten|erasure|access)",
+        r"erase (?:all )?(?:my|our) (?:personal )?data",
+        r"erasure (?:request|of)",
+        r"(?:delete|remove|purge) (?:all )?(?:of )?(?:my|our) (?:personal )?(?:data|information)",
+        r"personal data",
+        r"data subject",
+        r"subject access request",
+        r"dsar",
+        r"dpa",
+        r"data processing (?:agreement|addendum)",
+    ),
+    "account_deletion": _cue(
+        r"(?:delete|remove|close|terminate) (?:my|our|the) (?:whole |entire )?account",
+        r"account (?:deletion|closure)",
+        r"(?:deactivate|wipe) (?:my|our) account",
+    ),
+    # Pressure beyond the request itself: chargebacks, public complaints, going elsewhere loudly.
+    "threat": _cue(
+        r"charge ?back",
+        r"dispute (?:it|this|the charge) with (?:my|our) (?:bank|card)",
+        r"report (?:you|this|tasklane) to",
+        r"(?:bad|terrible|negative|1[- ]star|one[- ]star) reviews?",
+        r"warn (?:everyone|others|other people|people)",
+        r"tell (?:everyone|all my|every)",
+        r"go(?:ing)? public",
+        r"trustpilot",
+        r"(?:post|write|tweet) (?:about )?(?:this|it) (?:on|everywhere)",
+        r"social media",
+        r"file a (?:formal )?complaint",
     ),
 }
 

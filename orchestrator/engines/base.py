@@ -18,6 +18,9 @@ Signal = Literal[
     "outage",
     "data_loss",
     "urgent_cue",
+    "privacy",
+    "account_deletion",
+    "threat",
 ]
 PRIORITIES: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
 # The knowledge base's categories (servers/kb demo articles); triage picks one of these.

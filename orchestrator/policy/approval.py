@@ -101,6 +101,9 @@ BUILT_IN_RULES: tuple[ApprovalRule, ...] = tuple(
         ("money back requested ({signals})", {"signals": ["refund", "credit"]}),
         ("the draft failed quality review {review_failures} times",
          {"review_failures_at_least": MAX_REVIEW_FAILURES}),
+        ("privacy request (data protection rights)", {"signals": ["privacy"]}),
+        ("account deletion requested", {"signals": ["account_deletion"]}),
+        ("the customer threatens escalation ({signals})", {"signals": ["threat"]}),
     )
 )
 
