@@ -207,3 +207,16 @@ def test_prod_reaches_kafka_only_over_tls_with_a_scram_login_from_strimzi():
         source = volumes[mount["name"]]["secret"]
         assert source["secretName"] == f"{kafka['metadata']['name']}-cluster-ca-cert", name
         assert [item["path"] for item in source["items"]] == [ca_file.rsplit("/", 1)[1]]
+
+
+def test_every_container_has_readiness_and_liveness_probes(rendered):
+    overlay, objects = rendered
+    missing = [
+        f"{kind}/{obj['metadata']['name']}/{container['name']}: {probe}"
+        for kind in ("Deployment", "StatefulSet")
+        for obj in of_kind(objects, kind).values()
+        for container in obj["spec"]["template"]["spec"]["containers"]
+        for probe in ("readinessProbe", "livenessProbe")
+        if probe not in container
+    ]
+    assert missing == [], overlay
