@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from events import EventPublisher
 from orchestrator.engines.base import LLMEngine
 from orchestrator.policy import BUILT_IN, Policy
-from orchestrator.support_tools import SupportTools
+
+if TYPE_CHECKING:  # the MCP client stays out of the domain's imports
+    from orchestrator.support_tools import SupportTools
 
 
 @dataclass(frozen=True)

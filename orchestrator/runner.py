@@ -17,11 +17,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
@@ -36,8 +36,10 @@ from orchestrator.models import ApprovalDecision, ResolveOutcome
 from orchestrator.outcome import build_outcome
 from orchestrator.policy import BUILT_IN, Policy
 from orchestrator.records import Records, now
-from orchestrator.support_tools import SupportTools, Target
-from servers.identity import Caller
+from servers.caller import Caller
+
+if TYPE_CHECKING:  # the MCP client is handed in (``connect``): the domain does not load it
+    from orchestrator.support_tools import SupportTools
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +90,7 @@ class Orchestrator:
         engine: LLMEngine,
         publisher: EventPublisher,
         records: Records,
-        targets: Mapping[str, Target],
+        connect: Callable[[], AbstractAsyncContextManager[SupportTools]],
         checkpointer: Callable[[], AbstractAsyncContextManager[BaseCheckpointSaver]],
         *,
         lease_seconds: float = 30.0,
@@ -99,7 +101,8 @@ class Orchestrator:
         self.engine = engine
         self.publisher = publisher
         self.records = records
-        self.targets = targets
+        self.connect = connect
+        """Opens the MCP clients of the knowledge base, CRM and memory servers."""
         self.lease_seconds = lease_seconds
         self.policy = policy
         self.owner = new_id("proc")
@@ -113,7 +116,7 @@ class Orchestrator:
     async def open(self) -> None:
         async with AsyncExitStack() as stack:
             saver = await stack.enter_async_context(self._checkpointer())
-            self._tools = await stack.enter_async_context(SupportTools.connect(self.targets))
+            self._tools = await stack.enter_async_context(self.connect())
             await self.records.open()
             stack.push_async_callback(self.records.close)
             self._graph = build_graph(saver)

@@ -11,23 +11,11 @@ The tenant is never a tool argument.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fastmcp.server.dependencies import get_access_token, get_context
 
-TENANT_CLAIM = "tenant"
-ACTING_FOR = "supportdesk/caller"
+from servers.caller import ACTING_FOR, TENANT_CLAIM, Caller
 
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    tenant: str
-    principal: str
-    scopes: frozenset[str] = frozenset()
-
-    def as_meta(self) -> dict:
-        """Request ``_meta`` for an in-process call made on this caller's behalf."""
-        return {ACTING_FOR: {"tenant": self.tenant, "principal": self.principal}}
+__all__ = ["ACTING_FOR", "TENANT_CLAIM", "Caller", "current_caller"]
 
 
 def current_caller(default_tenant: str, default_principal: str = "local") -> Caller:

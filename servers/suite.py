@@ -136,7 +136,7 @@ def build_orchestrator(
     from orchestrator.runner import Orchestrator
     from orchestrator.server import build_server, request_state_security
     from orchestrator.settings import OrchestratorSettings
-    from orchestrator.support_tools import Target
+    from orchestrator.support_tools import SupportTools, Target
 
     settings, memory_settings = OrchestratorSettings(), MemorySettings()
     token = settings.remote_token.get_secret_value() if settings.remote_token else None
@@ -154,7 +154,7 @@ def build_orchestrator(
         engine or engine_from_settings(LLMSettings(), embedder_from_settings(EmbeddingSettings())),
         publisher,
         Records(settings.runs_url(core.data_dir), schema=settings.database_schema),
-        targets,
+        lambda: SupportTools.connect(targets),
         checkpointer=lambda: open_checkpointer(memory_settings, core.data_dir),
         lease_seconds=settings.run_lease_seconds,
         policy=policy_from_settings(PolicySettings()),

@@ -54,7 +54,7 @@ async def test_two_takers_racing_for_cut_off_runs_finish_each_once(resolve_serve
         for out in outs:  # as if each run's process had died before its last step
             await records.save_run({"run_id": out["run_id"], "status": "running"})
         other = Orchestrator(rig.orchestrator.engine, rig.publisher, records,
-                             rig.orchestrator.targets, rig.orchestrator._checkpointer)
+                             rig.orchestrator.connect, rig.orchestrator._checkpointer)
         other._graph, other._tools = rig.orchestrator.graph, rig.orchestrator.tools
         mine, theirs = await asyncio.gather(rig.orchestrator.recover_cut_off_runs(),
                                             other.recover_cut_off_runs())
