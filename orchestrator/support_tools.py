@@ -152,10 +152,10 @@ class SupportTools:
         """
         try:
             return await self._update_ticket(ticket, wanted)
-        except SupportToolError as error:
-            if not str(error.__cause__).startswith("expected_version:"):
-                raise
-        current = (await self._call("crm", "get_ticket", ticket_id=ticket["id"]))["ticket"]
+        except SupportToolError:
+            current = (await self._call("crm", "get_ticket", ticket_id=ticket["id"]))["ticket"]
+            if current["version"] == ticket["version"]:
+                raise  # nobody changed it: the failure was something else
         return await self._update_ticket(current, wanted)
 
     async def _update_ticket(self, ticket: dict[str, Any], wanted: dict[str, Any]) -> bool:
