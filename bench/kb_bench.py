@@ -3,6 +3,7 @@
     python -m bench.kb_bench http    # search vs a trivial tool over streamable HTTP (ratio)
     python -m bench.kb_bench scale   # ingestion chunks/s and in-process search at 100k chunks
     python -m bench.kb_bench formats # ingest chunks/s from HTML, PDF and Word beside Markdown
+                                     # (writes its PDFs with fpdf2: install '.[test]')
 
 Targets (issue 2): HTTP search >= 0.6x the trivial tool's calls/s; in-process search p50 <= 10 ms
 at 100k chunks (measured with the result cache off).
