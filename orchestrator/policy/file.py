@@ -12,6 +12,9 @@
     name = "every refund"
     when = { signals = ["refund"] }
 
+    [sla] / [assignment] / [notifications]   # see orchestrator.policy.sla, .assignment, .notices
+    [tenants.acme.sla]                        # any section, per tenant, replaces the top one
+
 A mistake is reported with the file, the line and the field (``PolicyError``).
 """
 
@@ -19,12 +22,16 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orchestrator.policy.approval import BUILT_IN_RULES, ApprovalRule
+from orchestrator.policy.assignment import AssignmentSection
+from orchestrator.policy.notices import NoticesSection
+from orchestrator.policy.sla import DueTimes, SlaSection
 
 
 class PolicyError(ValueError):
@@ -47,6 +54,9 @@ class TenantPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     approval: ApprovalSection | None = None
+    sla: SlaSection | None = None
+    assignment: AssignmentSection | None = None
+    notifications: NoticesSection | None = None
 
 
 class Policy(BaseModel):
@@ -55,13 +65,45 @@ class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     approval: ApprovalSection = Field(default_factory=ApprovalSection)
+    sla: SlaSection = Field(default_factory=SlaSection)
+    assignment: AssignmentSection = Field(default_factory=AssignmentSection)
+    notifications: NoticesSection = Field(default_factory=NoticesSection)
     tenants: dict[str, TenantPolicy] = Field(default_factory=dict)
     source: str = Field(default="built-in", exclude=True)
 
+    def _section(self, tenant: str, name: str) -> Any:
+        own = getattr(self.tenants.get(tenant), name, None)
+        return own if own is not None else getattr(self, name)
+
     def approval_rules(self, tenant: str) -> tuple[ApprovalRule, ...]:
-        own = self.tenants.get(tenant)
-        section = own.approval if own is not None and own.approval is not None else self.approval
-        return section.effective()
+        return self._section(tenant, "approval").effective()
+
+    def sla_for(self, tenant: str) -> SlaSection:
+        return self._section(tenant, "sla")
+
+    def assignment_for(self, tenant: str) -> AssignmentSection:
+        return self._section(tenant, "assignment")
+
+    def notices_for(self, tenant: str) -> NoticesSection:
+        return self._section(tenant, "notifications")
+
+    # --- what the CRM asks (servers.crm.ticket_policy.TicketPolicy) ---------------------
+
+    def due_times(self, tenant: str, priority: str, tier: str | None,
+                  opened_at: datetime) -> DueTimes:
+        return self.sla_for(tenant).due_times(priority, tier, opened_at)
+
+    def warn_before(self, tenant: str) -> timedelta:
+        return self.sla_for(tenant).warn_before
+
+    def group_for(self, tenant: str, category: str) -> str | None:
+        return self.assignment_for(tenant).group_for(category)
+
+    def escalation_group(self, tenant: str) -> str | None:
+        return self.assignment_for(tenant).escalation
+
+    def members(self, tenant: str, group: str) -> list[str]:
+        return list(self.assignment_for(tenant).groups.get(group, []))
 
     def in_force(self, tenant: str) -> dict[str, Any]:
         """What applies to ``tenant``, for people to read (the workflow://policy resource)."""
@@ -71,6 +113,9 @@ class Policy(BaseModel):
             "approval_rules": [rule.model_dump(exclude_none=True) | {
                 "when": rule.when.model_dump(exclude_none=True)} for rule in
                 self.approval_rules(tenant)],
+            "sla": self.sla_for(tenant).model_dump(mode="json", exclude_none=True),
+            "assignment": self.assignment_for(tenant).model_dump(mode="json"),
+            "notifications": self.notices_for(tenant).model_dump(mode="json"),
         }
 
 

@@ -74,7 +74,10 @@ def test_the_built_in_policy_is_todays_rules(tmp_path):
          "when = { signals = ['refnd'] }\n", ":7: approval.rules.1.when.signals.0: Input "
          "should be 'refund'"),
         ("[approval]\nrules = 3\n", ":2: approval.rules: Input should be a valid list"),
-        ("[sla]\nurgent = '1h'\n", ":1: sla: Extra inputs are not permitted"),
+        ("[sla]\nurgent = '1h'\n", ":2: sla.urgent: Extra inputs are not permitted"),
+        ("[sla.business_hours]\ntimezone = 'UTC'\nmonday = ['9-5']\n",
+         ":3: sla.business_hours.monday: Value error, '9-5' is not a period"),
+        ("[assignment]\nescalation = 'tier2'\n", ":1: assignment: Value error, group 'tier2'"),
         ("[[approval.rules]\n", ": not valid TOML"),
     ],
 )
