@@ -106,6 +106,34 @@ class RequestFailed(EventPayload):
     retryable: bool = Field(default=False, description="Whether retrying may succeed.")
 
 
+class ApprovalReminder(EventPayload):
+    event_type = "approval.reminder"
+    approval_id: str = Field(description="The approval still waiting.")
+    waiting_minutes: int = Field(ge=0, description="How long it has waited.")
+
+
+# --- SLAs --------------------------------------------------------------------------------
+
+
+class _SlaEvent(EventPayload):
+    ticket_id: str
+    target: Literal["first_response", "resolution"] = Field(description="Which clock.")
+    due_at: str = Field(description="When the target is (was) due, ISO 8601 UTC.")
+    group: str | None = Field(default=None, description="The ticket's assignment group.")
+
+
+class SlaWarning(_SlaEvent):
+    event_type = "sla.warning"
+
+
+class SlaBreached(_SlaEvent):
+    event_type = "sla.breached"
+
+
+class SlaMet(_SlaEvent):
+    event_type = "sla.met"
+
+
 # --- other domains ---------------------------------------------------------------------
 
 
@@ -173,6 +201,10 @@ PAYLOAD_TYPES: dict[str, type[EventPayload]] = {
         ApprovalDecided,
         RequestResolved,
         RequestFailed,
+        ApprovalReminder,
+        SlaWarning,
+        SlaBreached,
+        SlaMet,
         CustomerCreated,
         CustomerUpdated,
         TicketCreated,

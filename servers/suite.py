@@ -76,7 +76,9 @@ def build_memory(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
 
 
 def crm_service(core: CoreSettings, publisher: EventPublisher):
-    """The CRM service from settings (not yet open), its events wired to ``publisher``."""
+    """The CRM service from settings (not yet open), its events wired to ``publisher``, its
+    SLA targets and assignment from the team's policy."""
+    from orchestrator.policy import PolicySettings, policy_from_settings
     from servers.crm.service import CrmService
     from servers.crm.settings import CrmSettings
     from servers.crm.store.database import CrmDatabase
@@ -91,7 +93,8 @@ def crm_service(core: CoreSettings, publisher: EventPublisher):
         database.events_committed = publisher.wake
         publisher.add_source(source)
     return CrmService(database, publisher=publisher,
-                      new_customer_tier=settings.new_customer_tier)
+                      new_customer_tier=settings.new_customer_tier,
+                      policy=policy_from_settings(PolicySettings()))
 
 
 def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:

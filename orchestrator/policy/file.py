@@ -96,6 +96,10 @@ class Policy(BaseModel):
     def warn_before(self, tenant: str) -> timedelta:
         return self.sla_for(tenant).warn_before
 
+    def longest_warning(self) -> timedelta:
+        sections = [self.sla, *(t.sla for t in self.tenants.values() if t.sla is not None)]
+        return max(section.warn_before for section in sections)
+
     def group_for(self, tenant: str, category: str) -> str | None:
         return self.assignment_for(tenant).group_for(category)
 

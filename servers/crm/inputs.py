@@ -68,6 +68,7 @@ class TicketChanges(BaseModel):
     priority: Priority | None = None
     category: Category | None = None
     assignee: Assignee | None = None
+    group: str | None = Field(default=None, min_length=1, max_length=80)
     tags: Tags | None = None
 
     _unique_tags = field_validator("tags")(_unique)

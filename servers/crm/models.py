@@ -98,7 +98,15 @@ class TicketSummary(BaseModel):
     category: Category = Field(description="Support category (the knowledge base's).")
     assignee: str | None = Field(description="Agent or team it is assigned to, if any.")
     tags: list[str] = Field(description="Labels.")
-    sla_due_at: datetime = Field(description="First response due by (UTC), from the priority.")
+    assigned_group: str | None = Field(default=None, description="Assignment group, if any.")
+    sla_due_at: datetime = Field(
+        description="First response due by (UTC), from the policy's SLA for the priority.")
+    resolution_due_at: datetime | None = Field(
+        default=None, description="Resolution due by (UTC); None where no target applies.")
+    first_response_at: datetime | None = Field(
+        default=None, description="When an agent first replied (stops the first clock).")
+    resolved_at: datetime | None = Field(
+        default=None, description="When it was first resolved or closed.")
     created_at: datetime = Field(description="When it was opened (UTC).")
     updated_at: datetime = Field(description="When it last changed (UTC).")
     version: int = Field(description="Pass this as expected_version to update_ticket.")

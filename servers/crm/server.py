@@ -369,9 +369,17 @@ def build_server(
         assignee: Annotated[
             Assignee | None, Field(description="New assignee; '' unassigns.")
         ] = None,
+        group: Annotated[
+            str | None,
+            Field(min_length=1, max_length=80,
+                  description="Hand to this assignment group (the policy's); its next agent "
+                  "gets the ticket unless `assignee` is given."),
+        ] = None,
         tags: Annotated[Tags | None, Field(description="Replaces all tags.")] = None,
     ) -> UpdatedTicket:
-        """Change a ticket's status, priority, category, assignee or tags; omitted fields stay.
+        """Change a ticket's status, priority, category, assignee, group or tags; omitted
+        fields stay. A new priority moves the SLA due times; resolving stops the resolution
+        clock.
 
         Fails with a conflict if the ticket is no longer at `expected_version` (someone else
         changed it): read it again with `get_ticket` and decide whether to retry. Returns the
@@ -379,7 +387,8 @@ def build_server(
         """
         who = caller()
         changes = TicketChanges(
-            status=status, priority=priority, category=category, assignee=assignee, tags=tags
+            status=status, priority=priority, category=category, assignee=assignee,
+            group=group, tags=tags,
         )
         return await service.update_ticket(
             who.tenant, who.principal, ticket_id, expected_version, changes
@@ -396,7 +405,8 @@ def build_server(
         author: MessageAuthor = None,
         idempotency_key: MessageKey = None,
     ) -> AddedMessage:
-        """Add a turn to a ticket's conversation: an agent reply or a customer message."""
+        """Add a turn to a ticket's conversation: an agent reply or a customer message. The
+        first agent reply stops the ticket's first-response SLA clock."""
         who = caller()
         new = NewMessage(
             author_type=author_type, body=body, author=author, idempotency_key=idempotency_key

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from events import Envelope, EventPublisher, NullPublisher
-from servers.crm import cursors, writes
+from servers.crm import cursors, service_level, writes
 from servers.crm.errors import InvalidInput, NotFound
 from servers.crm.inputs import (
     CustomerChanges,
@@ -37,7 +37,9 @@ from servers.crm.models import (
     UpdatedTicket,
 )
 from servers.crm.store import audit, conversation, customers, tickets, timeline
+from servers.crm.store import sla as sla_store
 from servers.crm.store.database import CrmDatabase
+from servers.crm.ticket_policy import FixedTargets, TicketPolicy
 from servers.crm.vocabulary import CUSTOMER, TICKET, parse_id
 from servers.crm.writes import number_of
 
@@ -58,9 +60,12 @@ class CrmService:
         publisher: EventPublisher | None = None,
         clock: Callable[[], datetime] = _utc_now,
         new_customer_tier: str = "free",
+        policy: TicketPolicy | None = None,
     ) -> None:
-        """``new_customer_tier``: the tier of a customer created without one."""
+        """``new_customer_tier``: the tier of a customer created without one; ``policy``:
+        SLA targets and assignment (the CRM's fixed first-response targets without one)."""
         self.database = database
+        self.policy: TicketPolicy = policy or FixedTargets()
         self.new_customer_tier = new_customer_tier
         self.publisher: EventPublisher = publisher or NullPublisher()
         self.clock = clock
@@ -248,7 +253,7 @@ class CrmService:
     async def create_ticket(self, tenant: str, actor: str, new: NewTicket) -> CreatedTicket:
         """Open a ticket; with a ``request_id`` seen before, return that ticket instead."""
         return await self._committed(
-            writes.create_ticket(self.database, self.clock(), tenant, actor, new)
+            writes.create_ticket(self.database, self.clock(), tenant, actor, new, self.policy)
         )
 
     async def update_ticket(
@@ -262,7 +267,8 @@ class CrmService:
         """Change fields if the ticket is still at ``expected_version``, else VersionConflict."""
         return await self._committed(
             writes.update_ticket(
-                self.database, self.clock(), tenant, actor, ticket_id, expected_version, changes
+                self.database, self.clock(), tenant, actor, ticket_id, expected_version, changes,
+                self.policy,
             )
         )
 
@@ -280,6 +286,20 @@ class CrmService:
         return await self._committed(
             writes.add_note(self.database, self.clock(), tenant, actor, ticket_id, new)
         )
+
+    async def scan_sla(self) -> int:
+        """Raise sla.warning and sla.breached for clocks running out, once each per ticket and
+        target (a job; safe to run on every replica at once). How many it raised."""
+        async with self.database.write() as conn:
+            found = await service_level.scan(conn, self.policy, self.clock())
+            to_publish = await self.database.stage_events(conn, found)
+        await self._publish(to_publish)
+        return len(found)
+
+    async def sla_share(self, tenant: str, since: datetime) -> dict[str, int]:
+        """Targets met and breached since ``since`` (for the share of SLAs met)."""
+        async with self.database.read() as conn:
+            return await sla_store.marks_since(conn, tenant, since)
 
     async def _committed(self, write):
         """Run one write transaction, then publish what it did not stage in its outbox.

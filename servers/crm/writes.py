@@ -28,15 +28,18 @@ from servers.crm.models import (
     UpdatedCustomer,
     UpdatedTicket,
 )
+from servers.crm import service_level
 from servers.crm.store import audit, conversation, customers, tickets
 from servers.crm.store.database import CrmDatabase
+from servers.crm.ticket_policy import TicketPolicy
 from servers.crm.vocabulary import (
     CUSTOMER,
-    SLA_BY_PRIORITY,
     TICKET,
     format_id,
     parse_id,
 )
+
+DONE_STATUSES = ("resolved", "closed")
 
 Written = tuple[Any, list[Envelope]]
 
@@ -207,8 +210,11 @@ async def _set_external_ids(conn, tenant: str, number: int, ids: list[str]) -> N
 
 
 async def create_ticket(
-    db: CrmDatabase, now: datetime, tenant: str, actor: str, new: NewTicket
+    db: CrmDatabase, now: datetime, tenant: str, actor: str, new: NewTicket,
+    policy: TicketPolicy,
 ) -> Written:
+    """Open a ticket with its SLA clocks from the policy and, when its category has a group,
+    the group's next agent (unless an assignee is given)."""
     customer_number = number_of(CUSTOMER, "customer_id", "customer", new.customer_id)
     try:
         async with db.write() as conn:
@@ -216,8 +222,13 @@ async def create_ticket(
                 existing = await tickets.ticket_for_request(conn, tenant, new.request_id)
                 if existing is not None:
                     return _repeated(existing, customer_number, new.request_id), []
-            if await customers.customer_row(conn, tenant, customer_number) is None:
+            owner = await customers.customer_row(conn, tenant, customer_number)
+            if owner is None:
                 raise NotFound("customer_id", "customer", new.customer_id)
+            group = policy.group_for(tenant, new.category)
+            assignee = new.assignee or None
+            if assignee is None and group is not None:
+                assignee = await service_level.assignee_from(conn, policy, tenant, group)
             row = await tickets.insert_ticket(
                 conn,
                 {
@@ -230,9 +241,10 @@ async def create_ticket(
                     "status": "new",
                     "priority": new.priority,
                     "category": new.category,
-                    "assignee": new.assignee or None,
+                    "assignee": assignee,
+                    "assigned_group": group,
                     "tags": new.tags,
-                    "sla_due_at": now + SLA_BY_PRIORITY[new.priority],
+                    **service_level.clocks(policy, tenant, new.priority, owner.tier, now),
                     "created_at": now,
                     "updated_at": now,
                     "version": 1,
@@ -285,22 +297,23 @@ async def update_ticket(
     ticket_id: str,
     expected_version: int,
     changes: TicketChanges,
+    policy: TicketPolicy,
 ) -> Written:
     number = number_of(TICKET, "ticket_id", "ticket", ticket_id)
     wanted = changes.requested()
     if not wanted:
-        raise CrmError("changes: give at least one of status, priority, category, assignee, tags")
+        raise CrmError(
+            "changes: give at least one of status, priority, category, assignee, group, tags"
+        )
     async with db.write() as conn:
         row = await tickets.ticket_row(conn, tenant, number)
         if row is None:
             raise NotFound("ticket_id", "ticket", ticket_id)
         if row.version != expected_version:
             raise VersionConflict("ticket", ticket_id, expected_version, row.version)
-        values = {field: value for field, value in wanted.items() if row._mapping[field] != value}
+        values = await _ticket_values(conn, policy, tenant, row, wanted, now)
         if not values:
             return UpdatedTicket(ticket=tickets.to_ticket(row), changes={}), []
-        if "priority" in values:
-            values["sla_due_at"] = row.created_at + SLA_BY_PRIORITY[values["priority"]]
         before = {field: _jsonable(row._mapping[field]) for field in values}
         after = {field: _jsonable(value) for field, value in values.items()}
         updated = await tickets.update_if_version(
@@ -324,13 +337,40 @@ async def update_ticket(
             after=after,
         )
         diff = {field: [before[field], after[field]] for field in after}
-        event = _ticket_event(
+        events = [_ticket_event(
             TicketUpdated(ticket_id=ticket_id, version=updated.version, changes=diff),
             tenant,
             updated,
-        )
-        to_publish = await db.stage_events(conn, [event])
+        )]
+        if "resolved_at" in values:
+            events += await service_level.stop_clock(conn, tenant, updated, "resolution", now)
+        to_publish = await db.stage_events(conn, events)
     return UpdatedTicket(ticket=tickets.to_ticket(updated), changes=diff), to_publish
+
+
+async def _ticket_values(conn, policy: TicketPolicy, tenant: str, row,
+                         wanted: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The columns a change writes: the fields that differ, plus the SLA clocks a new
+    priority moves, the resolution a done status records, the agent a new group picks."""
+    group = wanted.pop("group", None)
+    if group is not None and not policy.members(tenant, group):
+        raise CrmError(f"group: {group!r} is not an assignment group in the policy")
+    values = {field: value for field, value in wanted.items() if row._mapping[field] != value}
+    if group is not None and group != row.assigned_group:
+        values["assigned_group"] = group
+        if "assignee" not in wanted:
+            agent = await service_level.assignee_from(conn, policy, tenant, group)
+            if agent is not None and agent != row.assignee:
+                values["assignee"] = agent
+    if not values:
+        return values
+    if "priority" in values:
+        owner = await customers.customer_row(conn, tenant, row.customer_id)
+        values.update(service_level.clocks(policy, tenant, values["priority"],
+                                           owner.tier if owner else None, row.created_at))
+    if values.get("status") in DONE_STATUSES and row.resolved_at is None:
+        values["resolved_at"] = now
+    return values
 
 
 async def add_message(
@@ -366,6 +406,11 @@ async def add_message(
                 },
             )
             await tickets.touch(conn, tenant, number, now)
+            to_publish: list[Envelope] = []
+            if new.author_type == "agent" and ticket.first_response_at is None:
+                await tickets.set_first_response(conn, tenant, number, now)
+                to_publish = await db.stage_events(conn, await service_level.stop_clock(
+                    conn, tenant, ticket, "first_response", now))
             await audit.record(
                 conn,
                 tenant=tenant,
@@ -385,7 +430,7 @@ async def add_message(
         if new.idempotency_key is None or existing is None:
             raise
         return _repeated_message(existing, number, new.idempotency_key), []
-    return AddedMessage(message=conversation.to_message(row), created=True), []
+    return AddedMessage(message=conversation.to_message(row), created=True), to_publish
 
 
 def _repeated_message(existing, ticket_number: int, key: str) -> AddedMessage:

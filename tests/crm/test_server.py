@@ -83,8 +83,10 @@ async def test_a_support_agent_works_a_ticket_end_to_end(server, seeded, era, pu
     assert [n["body"] for n in body["notes"]] == ["Ref 12."]
     assert {t["id"] for t in listed.structured_content["tickets"]} == {ticket.id, new_id}
     assert timeline.structured_content["entries"][0]["kind"] == "note"
+    # The agent's reply came within the hour: the first-response target was met.
     assert [e.type for e in publisher.events] == ["customer.created", "ticket.created",
-                                                   "ticket.created", "ticket.updated"]
+                                                   "ticket.created", "ticket.updated", "sla.met"]
+    assert body["ticket"]["first_response_at"] is not None
     assert all(isinstance(parse_payload(e), EventPayload) for e in publisher.events)
 
 

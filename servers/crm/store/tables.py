@@ -123,8 +123,12 @@ tickets = Table(
     Column("priority", String(16), nullable=False),
     Column("category", String(32), nullable=False),
     Column("assignee", String(120)),
+    Column("assigned_group", String(80)),
     Column("tags", JSON, nullable=False),
     Column("sla_due_at", UtcDateTime, nullable=False),
+    Column("resolution_due_at", UtcDateTime),
+    Column("first_response_at", UtcDateTime),
+    Column("resolved_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
@@ -162,6 +166,30 @@ ticket_notes = Table(
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("tenant", "idempotency_key"),
     Index(None, "ticket_id", "id"),
+)
+
+# Each SLA target of a ticket is met, warned about or breached once: the unique key decides.
+sla_marks = Table(
+    "sla_marks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _tenant(),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("target", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    UniqueConstraint("tenant", "ticket_id", "target", "kind"),
+    Index(None, "tenant", "kind", "at"),
+)
+
+# Round-robin within an assignment group: how many tickets it has handed out.
+assignment_turns = Table(
+    "assignment_turns",
+    metadata,
+    Column("tenant", String(64), primary_key=True),
+    Column("group_name", String(80), primary_key=True),
+    Column("turns", Integer, nullable=False),
 )
 
 # Who changed what, when, from what to what: one row per change, never updated.

@@ -25,8 +25,12 @@ def _fields(row: Row) -> dict[str, Any]:
         "priority": row.priority,
         "category": row.category,
         "assignee": row.assignee,
+        "assigned_group": row.assigned_group,
         "tags": list(row.tags),
         "sla_due_at": row.sla_due_at,
+        "resolution_due_at": row.resolution_due_at,
+        "first_response_at": row.first_response_at,
+        "resolved_at": row.resolved_at,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
         "version": row.version,
@@ -82,6 +86,18 @@ async def touch(conn: AsyncConnection, tenant: str, number: int, now: datetime) 
         update(tickets)
         .where(tickets.c.tenant == tenant, tickets.c.id == number)
         .values(updated_at=now)
+    )
+    await conn.execute(query)
+
+
+async def set_first_response(conn: AsyncConnection, tenant: str, number: int,
+                             at: datetime) -> None:
+    """Stop the first-response clock (only the first agent reply does)."""
+    query = (
+        update(tickets)
+        .where(tickets.c.tenant == tenant, tickets.c.id == number,
+               tickets.c.first_response_at.is_(None))
+        .values(first_response_at=at)
     )
     await conn.execute(query)
 
