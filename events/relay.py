@@ -223,21 +223,28 @@ class Relay:
         return False
 
     async def _maybe_prune(self) -> None:
-        """Apply the retention: relayed rows with Kafka; without it, the log's own rows."""
+        """Apply the retention at most once per PRUNE_EVERY_SECONDS while relaying."""
+        now = time.time()
+        if now - self._last_prune < PRUNE_EVERY_SECONDS:
+            return
+        self._last_prune = now
+        await self.apply_retention()
+
+    async def apply_retention(self) -> int:
+        """Prune now: relayed rows with Kafka; without it, the log's own rows (a job, too)."""
         local = self.sink is None
         hours = (
             self.settings.local_log_retention_hours if local
             else self.settings.relayed_retention_hours
         )
-        now = time.time()
-        if hours is None or now - self._last_prune < PRUNE_EVERY_SECONDS:
-            return
-        self._last_prune = now
+        if hours is None:
+            return 0
         prune = self.outbox.prune_written if local else self.outbox.prune_relayed
-        pruned = await prune(now - hours * 3600)
+        pruned = await prune(time.time() - hours * 3600)
         if pruned:
             kind = "log" if local else "relayed"
             logger.info("event relay: pruned %d %s rows older than %sh", pruned, kind, hours)
+        return pruned
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -260,6 +260,13 @@ class LongTermMemory:
             f"expires_ms IS NOT NULL AND expires_ms <= {self.now_ms()}"
         )
 
+    async def upkeep(self) -> str:
+        """Drop expired memories, then compact the table and refresh its indexes (a job)."""
+        purged = await self.purge_expired()
+        async with self.table.write_lock:
+            await self.table.refresh_indexes()
+        return f"{purged} expired memories removed; indexes refreshed"
+
     async def _purge_if_due(self) -> None:
         if self._clock() - self._last_purge >= PURGE_INTERVAL_SECONDS:
             await self.purge_expired()

@@ -55,7 +55,9 @@ approvals = sa.Table(
     sa.Column("decided_by", sa.String(200)),
     sa.Column("decided_at", sa.DateTime(timezone=True)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reminded_at", sa.DateTime(timezone=True)),
 )
+LATER_APPROVAL_COLUMNS = ("reminded_at",)
 
 
 def now() -> datetime:
@@ -269,6 +271,31 @@ class Records:
             )
         return result.rowcount == 1
 
+    async def waiting_since(self, before: datetime, limit: int = 200) -> list[dict[str, Any]]:
+        """Pending approvals created before ``before`` and not yet reminded, oldest first."""
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    approvals.select()
+                    .where(approvals.c.status == "pending", approvals.c.reminded_at.is_(None),
+                           approvals.c.created_at < before)
+                    .order_by(approvals.c.created_at)
+                    .limit(limit)
+                )
+            ).mappings().all()
+        return [approval_from_row(row) for row in rows]
+
+    async def mark_reminded(self, approval_id: str) -> bool:
+        """Claim the reminder of a still-pending approval; True for exactly one caller."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                approvals.update()
+                .where(approvals.c.approval_id == approval_id,
+                       approvals.c.status == "pending", approvals.c.reminded_at.is_(None))
+                .values(reminded_at=now())
+            )
+        return result.rowcount == 1
+
     async def approval_for_interrupt(self, interrupt_id: str) -> dict[str, Any] | None:
         async with self.engine.connect() as conn:
             row = (
@@ -280,13 +307,13 @@ class Records:
 
 
 def _add_later_columns(sync_conn) -> None:
-    """Bring a runs table from before leases up to date (a plain ADD COLUMN on both)."""
-    present = {c["name"] for c in sa.inspect(sync_conn).get_columns(runs.name)}
-    for name in LATER_RUN_COLUMNS:
-        if name not in present:
-            column = runs.c[name]
-            kind = column.type.compile(dialect=sync_conn.dialect)
-            sync_conn.exec_driver_sql(f"ALTER TABLE {runs.name} ADD COLUMN {name} {kind}")
+    """Bring tables from an older release up to date (a plain ADD COLUMN on both)."""
+    for table, names in ((runs, LATER_RUN_COLUMNS), (approvals, LATER_APPROVAL_COLUMNS)):
+        present = {c["name"] for c in sa.inspect(sync_conn).get_columns(table.name)}
+        for name in names:
+            if name not in present:
+                kind = table.c[name].type.compile(dialect=sync_conn.dialect)
+                sync_conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
 
 
 def run_from_row(row) -> dict[str, Any]:

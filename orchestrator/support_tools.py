@@ -40,6 +40,10 @@ class Target:
         return Client(StreamableHttpTransport(self.url, headers=headers))
 
 
+# update_ticket's argument -> the ticket field it sets, where the two names differ.
+_TICKET_FIELD = {"group": "assigned_group"}
+
+
 class SupportTools:
     def __init__(self, clients: Mapping[str, Client], meta: dict | None = None) -> None:
         self._clients = clients
@@ -159,7 +163,8 @@ class SupportTools:
         return await self._update_ticket(current, wanted)
 
     async def _update_ticket(self, ticket: dict[str, Any], wanted: dict[str, Any]) -> bool:
-        changes = {k: v for k, v in wanted.items() if v is not None and ticket.get(k) != v}
+        changes = {k: v for k, v in wanted.items()
+                   if v is not None and ticket.get(_TICKET_FIELD.get(k, k)) != v}
         if changes:
             await self._call("crm", "update_ticket", ticket_id=ticket["id"],
                              expected_version=ticket["version"], **changes)

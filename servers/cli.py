@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -52,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     check = policy_commands.add_parser("check", help="Validate a policy file (TOML).")
     check.add_argument("file", type=Path)
 
+    jobs = commands.add_parser("jobs", help="The scheduled jobs `serve` runs.")
+    jobs_commands = jobs.add_subparsers(dest="jobs_command", required=True)
+    jobs_commands.add_parser("list", help="Each job, its period and its last run.")
+    run = jobs_commands.add_parser("run", help="Run one job now, here.")
+    run.add_argument("name", help="The job's name, as `jobs list` shows it.")
+
     importing = commands.add_parser("import", help="Import records from a file.")
     what = importing.add_subparsers(dest="what", required=True)
     customers = what.add_parser(
@@ -76,11 +83,30 @@ async def _serve(name: str, transport: str, http: HttpSettings, core: CoreSettin
     bus = bus_from_settings(EventSettings(), core.data_dir)
     built = build(name, core, bus)
     async with bus:
-        await _serve_with(name, transport, http, built, bus)
+        await _serve_with(name, transport, http, built, bus, core)
 
 
 async def _serve_with(
-    name: str, transport: str, http: HttpSettings, built: BuiltServer, bus: EventBus
+    name: str, transport: str, http: HttpSettings, built: BuiltServer, bus: EventBus,
+    core: CoreSettings,
+) -> None:
+    """Serve, with the scheduled jobs ticking beside (unless SUPPORTDESK_JOBS_ENABLED=false)."""
+    from servers.jobs import running, scheduler_for, with_jobs
+    from servers.jobs.settings import JobsSettings
+
+    metrics = _metrics_for(built)
+    if not JobsSettings().enabled or not built.jobs:
+        await _serve_built(name, transport, http, built, bus, metrics)
+        return
+    scheduler = scheduler_for(built.jobs, bus, core.data_dir, on_finish=metrics.job_finished)
+    async with running(scheduler, built.readiness):
+        built = dataclasses.replace(built, readiness=with_jobs(built.readiness, scheduler))
+        await _serve_built(name, transport, http, built, bus, metrics)
+
+
+async def _serve_built(
+    name: str, transport: str, http: HttpSettings, built: BuiltServer, bus: EventBus,
+    metrics: Metrics,
 ) -> None:
     from servers.http_app import add_health_routes, build_http_app, build_suite_app
     from servers.metrics import ToolMetrics, add_metrics_route
@@ -95,7 +121,6 @@ async def _serve_with(
     import uvicorn
 
     add_health_routes(built.server, built.readiness)
-    metrics = _metrics_for(built)
     add_metrics_route(built.server, metrics)
     if built.parts:
         parts = {name: part.server for name, part in built.parts.items()}
@@ -206,6 +231,12 @@ def _main(argv: list[str] | None) -> int:
         return _import(args, core)
     if args.command == "policy":
         return _check_policy(args.file)
+    if args.command == "jobs":
+        from servers.jobs.command import list_jobs, run_job
+
+        if args.jobs_command == "list":
+            return asyncio.run(list_jobs(core))
+        return asyncio.run(run_job(args.name, core))
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     http = HttpSettings(**overrides)
     if args.transport == "http" and (taken := _port_taken(http)):

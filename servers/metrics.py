@@ -39,7 +39,20 @@ class Metrics:
             "supportdesk_approvals_pending", "Approvals waiting for a human decision.",
             registry=self.registry,
         )
+        self.job_runs = Counter(
+            "supportdesk_job_runs", "Scheduled job runs in this process, by outcome.",
+            ["job", "outcome"], registry=self.registry,
+        )
+        self.job_last_run = Gauge(
+            "supportdesk_job_last_run_timestamp_seconds",
+            "When a scheduled job last finished in this process, by outcome.",
+            ["job", "outcome"], registry=self.registry,
+        )
         self.refreshers: list[Refresher] = []
+
+    def job_finished(self, job: str, outcome: str, seconds: float) -> None:
+        self.job_runs.labels(job, outcome).inc()
+        self.job_last_run.labels(job, outcome).set(time.time())
 
     async def render(self) -> bytes:
         for refresh in self.refreshers:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from fastmcp import FastMCP
 
 from events import EventBus, EventPublisher, NullPublisher
+from servers.jobs import Job
+from servers.jobs.settings import JobsSettings
 from servers.http_app import ReadinessCheck
 from servers.namespacing import mount
 from servers.settings import CoreSettings
@@ -26,6 +29,12 @@ class BuiltServer:
     """The domain object behind the server, for servers that share it (workflow)."""
     parts: Mapping[str, BuiltServer] = field(default_factory=dict)
     """For the suite: each mounted server, which HTTP also serves at its own path."""
+    jobs: tuple[Job, ...] = ()
+    """The periodic work this server's domain needs (run by ``serve``'s scheduler)."""
+
+
+def _every(seconds: float) -> timedelta:
+    return timedelta(seconds=seconds)
 
 
 def build_kb(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
@@ -68,10 +77,14 @@ def build_memory(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     service = MemoryService(
         MemorySettings(), core.data_dir, embedder_from_settings(EmbeddingSettings())
     )
+    upkeep = Job("memory-upkeep", _every(JobsSettings().memory_upkeep_seconds),
+                 service.long_term.upkeep,
+                 "Long-term memory: drop expired memories, compact, refresh indexes.")
     return BuiltServer(
         build_server(service, default_tenant=core.default_tenant, publisher=publisher),
         service.readiness,
         service.backends,
+        jobs=(upkeep,),
     )
 
 
@@ -106,6 +119,9 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     async def readiness() -> dict[str, bool | str]:
         return {"crm_store": await crm.ready()}
 
+    async def sla_scan() -> str:
+        return f"{await crm.scan_sla()} SLA alerts raised"
+
     return BuiltServer(
         build_server(
             crm,
@@ -115,6 +131,8 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
         ),
         readiness,
         {"crm": database.describe()},
+        jobs=(Job("sla-scan", _every(JobsSettings().sla_scan_seconds), sla_scan,
+                  "Raise sla.warning and sla.breached for tickets' clocks running out."),),
     )
 
 
@@ -189,7 +207,18 @@ def build_orchestrator(
         "llm": LLMSettings().llm,
         **{name: url for name, url in urls.items() if url},
     }
-    return BuiltServer(server, readiness, backends, security, orchestrator)
+
+    async def remind() -> str:
+        from orchestrator.reminders import remind_waiting_approvals
+
+        sent = await remind_waiting_approvals(orchestrator.records, orchestrator.policy,
+                                              publisher)
+        return f"{sent} approval reminders"
+
+    reminders = Job("approval-reminders", _every(JobsSettings().approval_reminder_seconds),
+                    remind, "Remind the team of approvals still waiting (once each).")
+    jobs = (reminders, *(job for part in local.values() for job in part.jobs))
+    return BuiltServer(server, readiness, backends, security, orchestrator, jobs=jobs)
 
 
 def build_workflow(
@@ -245,7 +274,10 @@ def build_workflow(
         "timeline": event_log.describe() if event_log else "unavailable (no event bus)",
         **({} if co_located and "orchestrator" in co_located else orchestrator.backends),
     }
-    return BuiltServer(server, readiness, backends, service=service)
+    catch_up = Job("analytics-catch-up", _every(JobsSettings().analytics_seconds),
+                   feed.catch_up, "Feed the request-analytics projection what it missed.")
+    return BuiltServer(server, readiness, backends, service=service,
+                       jobs=(catch_up, *orchestrator.jobs))
 
 
 Builder = Callable[[CoreSettings, EventPublisher], BuiltServer]
@@ -297,11 +329,13 @@ def build_suite(
 
     backends = {k: v for part in parts.values() for k, v in part.backends.items()}
     orchestrator = parts.get("orchestrator")
+    jobs = {job.name: job for part in parts.values() for job in part.jobs}
     return BuiltServer(
         suite, readiness, backends,
         request_state_security=orchestrator.request_state_security if orchestrator else None,
         service=orchestrator.service if orchestrator else None,
         parts=parts,
+        jobs=tuple(jobs.values()),
     )
 
 

@@ -66,8 +66,9 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
     actions.append(f"ticket {ticket['id']} ready")
     reply = final_reply(state) if status == "resolved" else None
     # The ticket's thread and the customer's memory are independent: write them side by side.
+    handoff_group = runtime.context.policy.escalation_group(request["tenant"])
     ticket_actions, memory_actions = await asyncio.gather(
-        _update_ticket(tools, state, ticket, status, reply),
+        _update_ticket(tools, state, ticket, status, reply, handoff_group),
         _update_memory(tools, state, customer_id, status, reply),
     )
     actions += ticket_actions + memory_actions
@@ -86,7 +87,7 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
 
 
 async def _update_ticket(tools, state: SupportState, ticket: dict, status: str,
-                         reply: str | None) -> list[str]:
+                         reply: str | None, handoff_group: str | None) -> list[str]:
     request, triage = state["request"], state["triage"]
     ticket_id = ticket["id"]
     actions = []
@@ -98,9 +99,14 @@ async def _update_ticket(tools, state: SupportState, ticket: dict, status: str,
         await tools.add_note(ticket_id, note, idempotency_key=f"{request['run_id']}:note")
         actions.append("internal note added")
     target = {"resolved": "resolved", "escalated": "open", "rejected": "open"}[status]
+    # A request left for a human goes to the policy's escalation group (its next agent in
+    # turn); without one, to the built-in "tier2" queue.
+    handoff = {}
+    if status != "resolved":
+        handoff = {"group": handoff_group} if handoff_group else {"assignee": "tier2"}
     changed = await tools.set_ticket_state(
         ticket, status=target, priority=triage["priority"], category=triage["category"],
-        assignee="tier2" if status != "resolved" else None,
+        **handoff,
     )
     if changed:
         actions.append(f"ticket set to {target}")

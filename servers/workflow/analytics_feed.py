@@ -7,6 +7,7 @@ projection answers from what it already holds and is not fed.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -41,6 +42,22 @@ class AnalyticsFeed:
         if not isinstance(consumer, LocalLogConsumer):
             return None
         return max(0, await consumer.outbox.last_seq() - await consumer.position())
+
+    async def catch_up(self) -> str:
+        """A job: with the live consumer running, say how far behind it is; without it (a run
+        by hand, or after it stopped), feed the projection what the log holds beyond it."""
+        if self.bus is None:
+            return "not fed (no event bus)"
+        if self._consumer is not None:
+            return f"{await self.events_behind() or 0} events behind (fed live)"
+        consumer = self.bus.consumer(GROUP, families=self.projection.families)
+        if not isinstance(consumer, LocalLogConsumer):
+            return "fed by its Kafka consumer group"
+        target = await consumer.outbox.last_seq()
+        async with consuming(consumer, self.projection.handle), asyncio.timeout(300):
+            while await consumer.position() < target:
+                await asyncio.sleep(0.05)
+        return "caught up"
 
     def describe(self) -> str:
         fed = "fed from the event bus" if self.bus is not None else "not fed (no event bus)"

@@ -269,6 +269,8 @@ class _Builder:
                 at = self._message(
                     index, "customer", customer, rng.choice(people.FOLLOW_UPS), later()
                 )
+        if status in ("resolved", "closed"):
+            ticket["resolved_at"] = at
         if scenario.notes and rng.random() < 0.4:
             self._note(index, agent, rng.choice(scenario.notes).format_map(slots), at)
 
@@ -278,6 +280,8 @@ class _Builder:
                 **fields,
                 "priority": priority,
                 "sla_due_at": created_at + SLA_BY_PRIORITY[priority],
+                "first_response_at": None,
+                "resolved_at": None,
                 "created_at": created_at,
                 "updated_at": created_at,
                 "version": 1,
@@ -298,6 +302,9 @@ class _Builder:
             }
         )
         self.data.tickets[ticket]["updated_at"] = at
+        if author_type == "agent":  # the first agent reply stops the first-response clock
+            if self.data.tickets[ticket]["first_response_at"] is None:
+                self.data.tickets[ticket]["first_response_at"] = at
         return at
 
     def _note(self, ticket: int, author: str, body: str, at: datetime) -> None:

@@ -1,0 +1,62 @@
+"""The scheduler of a served process: the jobs of the servers it serves plus the event log's
+retention, leases in the orchestrator's database (shared by replicas when PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from datetime import timedelta
+from pathlib import Path
+
+from events import EventBus
+from servers.jobs.scheduler import Finished, Job, Scheduler
+from servers.jobs.settings import JobsSettings
+from servers.jobs.store import JobStore
+
+Readiness = Callable[[], Awaitable[Mapping[str, bool | str]]]
+
+
+def scheduler_for(jobs: tuple[Job, ...], bus: EventBus | None, data_dir: Path,
+                  on_finish: Finished | None = None) -> Scheduler:
+    from orchestrator.settings import OrchestratorSettings
+
+    settings, where = JobsSettings(), OrchestratorSettings()
+    all_jobs = list(jobs)
+    if bus is not None:
+        async def retention() -> str:
+            return f"{await bus.relay.apply_retention()} old events pruned"
+
+        all_jobs.append(Job("event-retention", timedelta(seconds=settings.event_retention_seconds),
+                            retention, "Prune the event log past its retention."))
+    store = JobStore(where.runs_url(data_dir), schema=where.database_schema)
+    return Scheduler(all_jobs, store, tick_seconds=settings.tick_seconds, on_finish=on_finish)
+
+
+@contextlib.asynccontextmanager
+async def running(scheduler: Scheduler, readiness: Readiness) -> AsyncIterator[Scheduler]:
+    """Tick in the background once every backend answers; stop with the block."""
+
+    async def ready() -> bool:
+        try:
+            return all(value is not False for value in (await readiness()).values())
+        except Exception:  # not open yet
+            return False
+
+    await scheduler.store.open()
+    task = asyncio.create_task(scheduler.serve(ready), name="job-scheduler")
+    try:
+        yield scheduler
+    finally:
+        await scheduler.stop()
+        await task
+        await scheduler.store.close()
+
+
+def with_jobs(readiness: Readiness, scheduler: Scheduler) -> Readiness:
+    """``/readyz`` with the jobs: "degraded" while a job's last run here failed."""
+
+    async def checks() -> Mapping[str, bool | str]:
+        return {**await readiness(), "jobs": scheduler.readiness()}
+
+    return checks
