@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import dataclasses
 import logging
@@ -90,18 +91,34 @@ async def _serve_with(
     name: str, transport: str, http: HttpSettings, built: BuiltServer, bus: EventBus,
     core: CoreSettings,
 ) -> None:
-    """Serve, with the scheduled jobs ticking beside (unless SUPPORTDESK_JOBS_ENABLED=false)."""
+    """Serve, with the scheduled jobs ticking beside (unless SUPPORTDESK_JOBS_ENABLED=false)
+    and notifications going out when a channel is configured."""
     from servers.jobs import running, scheduler_for, with_jobs
     from servers.jobs.settings import JobsSettings
 
+    from servers.notify import notifier_for, notifying
+
     metrics = _metrics_for(built)
-    if not JobsSettings().enabled or not built.jobs:
+    async with contextlib.AsyncExitStack() as stack:
+        notifier = notifier_for(core.data_dir, *_notice_sources(built), metrics.notification)
+        if notifier is not None:
+            await stack.enter_async_context(notifying(notifier, bus))
+        if JobsSettings().enabled and built.jobs:
+            scheduler = scheduler_for(built.jobs, bus, core.data_dir,
+                                      on_finish=metrics.job_finished)
+            await stack.enter_async_context(running(scheduler, built.readiness))
+            built = dataclasses.replace(built, readiness=with_jobs(built.readiness, scheduler))
         await _serve_built(name, transport, http, built, bus, metrics)
-        return
-    scheduler = scheduler_for(built.jobs, bus, core.data_dir, on_finish=metrics.job_finished)
-    async with running(scheduler, built.readiness):
-        built = dataclasses.replace(built, readiness=with_jobs(built.readiness, scheduler))
-        await _serve_built(name, transport, http, built, bus, metrics)
+
+
+def _notice_sources(built: BuiltServer) -> tuple:
+    """The CRM service and the orchestrator's records served here, for notification subjects."""
+    from servers.crm.service import CrmService
+
+    parts = [*built.parts.values(), built]
+    crm = next((p.service for p in parts if isinstance(p.service, CrmService)), None)
+    service = getattr(built.service, "orchestrator", built.service)
+    return crm, getattr(service, "records", None)
 
 
 async def _serve_built(

@@ -48,7 +48,15 @@ class Metrics:
             "When a scheduled job last finished in this process, by outcome.",
             ["job", "outcome"], registry=self.registry,
         )
+        self.notifications = Counter(
+            "supportdesk_notifications", "Notification deliveries, by channel and outcome "
+            "(sent, failed: will retry, dead: gave up).", ["channel", "outcome"],
+            registry=self.registry,
+        )
         self.refreshers: list[Refresher] = []
+
+    def notification(self, channel: str, outcome: str) -> None:
+        self.notifications.labels(channel, outcome).inc()
 
     def job_finished(self, job: str, outcome: str, seconds: float) -> None:
         self.job_runs.labels(job, outcome).inc()

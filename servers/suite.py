@@ -131,6 +131,7 @@ def build_crm(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
         ),
         readiness,
         {"crm": database.describe()},
+        service=crm,
         jobs=(Job("sla-scan", _every(JobsSettings().sla_scan_seconds), sla_scan,
                   "Raise sla.warning and sla.breached for tickets' clocks running out."),),
     )

@@ -50,6 +50,7 @@ def approval_request(state: SupportState, reasons: list[str]) -> dict:
             {"action_name": "send_reply", "allowed_decisions": ["approve", "edit", "reject"]}
         ],
         "request_id": state["request"]["request_id"],
+        "subject": state["request"]["subject"],
         "customer_id": (state.get("customer") or {}).get("id"),
         "reasons": reasons,
     }
