@@ -1,0 +1,116 @@
+"""The whole path in real processes: two replicas of ``supportdesk serve`` on one data
+directory, a real HTTP receiver and a real SMTP server. A refund waiting for approval and the
+SLA breaches the scan finds in the demo data are told once each — across the two replicas
+and after a restart — and the jobs show in /readyz and /metrics."""
+
+import asyncio
+import hashlib
+import hmac
+import time
+from collections import Counter
+
+import httpx
+import pytest
+
+from tests.support.eras import client_for
+from tests.support.processes import SUPPORTDESK, http_server, server_env
+from tests.support.receivers import HttpReceiver, SmtpReceiver
+
+pytestmark = pytest.mark.integration
+
+SECRET = "whsec-served-test"
+POLICY = """\
+[notifications]
+reminder_after = "1h"
+[notifications.recipients]
+"approval.waiting" = ["lead@acme.test"]
+"""
+REFUND = {"customer": "carmen@example.org", "subject": "Refund please",
+          "message": "We paid twice this month. Can we get a refund?",
+          "request_id": "notify-refund-1"}
+
+
+def settled(receiver: HttpReceiver, seconds: float = 3.0, timeout: float = 60.0) -> list:
+    """What the receiver got, once nothing new arrived for ``seconds``."""
+    deadline, seen, quiet_since = time.monotonic() + timeout, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        if len(receiver.received) != seen:
+            seen, quiet_since = len(receiver.received), time.monotonic()
+        elif time.monotonic() - quiet_since >= seconds:
+            break
+        time.sleep(0.1)
+    return list(receiver.received)
+
+
+async def test_two_replicas_and_a_restart_tell_each_thing_once(data_dir, tmp_path):
+    receiver, smtp = HttpReceiver().start(), SmtpReceiver(tmp_path).start()
+    (tmp_path / "policy.toml").write_text(POLICY)
+    env = {
+        "SUPPORTDESK_POLICY_PATH": str(tmp_path / "policy.toml"),
+        "SUPPORTDESK_NOTIFY_WEBHOOK_URL": receiver.url,
+        "SUPPORTDESK_NOTIFY_WEBHOOK_SECRET": SECRET,
+        "SUPPORTDESK_NOTIFY_SMTP_HOST": "127.0.0.1",
+        "SUPPORTDESK_NOTIFY_SMTP_PORT": str(smtp.port),
+        "SUPPORTDESK_NOTIFY_SMTP_CA_FILE": str(smtp.ca_file),
+        "SUPPORTDESK_NOTIFY_SMTP_USERNAME": smtp.username,
+        "SUPPORTDESK_NOTIFY_SMTP_PASSWORD": smtp.password,
+        "SUPPORTDESK_NOTIFY_POLL_SECONDS": "0.2",
+        "SUPPORTDESK_JOBS_SLA_SCAN_SECONDS": "2",
+        "SUPPORTDESK_JOBS_TICK_SECONDS": "0.2",
+    }
+    try:
+        with http_server("all", data_dir=data_dir, env=env) as one, \
+                http_server("all", data_dir=data_dir, env=env) as two:
+            async with client_for(one.mcp_url, "2026-07-28") as client:
+                out = (await client.call_tool("triage_and_resolve", REFUND)).structured_content
+            assert out["status"] == "pending_approval"
+            first = settled(receiver)
+            ready = httpx.get(f"{two.base_url}/readyz").json()
+            metrics = httpx.get(f"{one.base_url}/metrics").text + httpx.get(
+                f"{two.base_url}/metrics").text
+        with http_server("all", data_dir=data_dir, env=env):
+            await asyncio.sleep(5)  # a restart re-reads the log and scans again
+            after_restart = settled(receiver)
+    finally:
+        receiver.stop()
+        smtp.stop()
+
+    types = Counter(r.json["type"] for r in first)
+    assert types["approval.waiting"] == 1
+    assert types["sla.breached"] >= 5  # the demo data's open tickets nobody answered in time
+    keys = [r.headers["X-Supportdesk-Delivery"] for r in after_restart]
+    assert len(keys) == len(set(keys)) == len(first), "a notification was sent twice"
+    for got in first:
+        digest = hmac.new(SECRET.encode(), got.body, hashlib.sha256).hexdigest()
+        assert got.headers["X-Supportdesk-Signature"] == f"sha256={digest}"
+    [waiting] = [r.json for r in first if r.json["type"] == "approval.waiting"]
+    assert waiting["subject"] == "Refund please"
+    assert waiting["ids"]["request_id"] == "notify-refund-1"
+    assert "carmen" not in str(waiting)  # ids and subject only: no contact details
+    [(recipients, message)] = smtp.wait_for(1)
+    assert recipients == ["lead@acme.test"] and "approval.waiting" in message["Subject"]
+    assert ready["checks"]["jobs"] is True
+    assert 'supportdesk_job_runs_total{job="sla-scan",outcome="ok"}' in metrics
+    assert 'supportdesk_notifications_total{channel="webhook",outcome="sent"}' in metrics
+
+
+def test_jobs_are_listed_and_run_by_hand(data_dir):
+    import subprocess
+
+    env = server_env(data_dir)
+    listed = subprocess.run([SUPPORTDESK, "jobs", "list"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    names = [line.split()[0] for line in listed.stdout.splitlines() if line[:1].strip()]
+    assert names == ["sla-scan", "memory-upkeep", "approval-reminders", "analytics-catch-up",
+                     "event-retention"]
+    ran = subprocess.run([SUPPORTDESK, "jobs", "run", "sla-scan"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0 and ran.stdout.startswith("sla-scan: ok — "), ran.stderr
+    listed = subprocess.run([SUPPORTDESK, "jobs", "list"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert " ok " in next(line for line in listed.stdout.splitlines()
+                          if line.startswith("sla-scan"))
+    unknown = subprocess.run([SUPPORTDESK, "jobs", "run", "nope"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert unknown.returncode == 2 and "no job 'nope'" in unknown.stderr
