@@ -1,4 +1,5 @@
-"""Request analytics: a projection of the request.* events into a small SQLite table.
+"""Request analytics: a projection of the request.* events into a small SQLite table, and of
+the sla.met / sla.breached events into the share of SLA targets met.
 
 Each request gets one row (category, priority, route, status, escalated, received/resolved
 times); a query aggregates the rows of a tenant and time window. The event id is recorded in
@@ -20,6 +21,7 @@ from events.envelope import Envelope
 from events.sqlite_worker import SQLiteWorker, transaction
 
 FAMILY = "request"
+SLA_FAMILY = "sla"
 STATUS_BY_TYPE = {
     "request.received": "received",
     "request.triaged": "triaged",
@@ -47,6 +49,15 @@ DDL = (
         PRIMARY KEY (tenant, request_id)
     )""",
     "CREATE TABLE IF NOT EXISTS projected_events (event_id TEXT PRIMARY KEY)",
+    # One outcome per ticket and target: met, or breached (the CRM raises one or the other).
+    """CREATE TABLE IF NOT EXISTS sla_outcomes (
+        tenant TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (tenant, ticket_id, target)
+    )""",
 )
 
 
@@ -56,6 +67,12 @@ class ResolutionTimes(BaseModel):
     p50_seconds: float | None = None
     p90_seconds: float | None = None
     max_seconds: float | None = None
+
+
+class SlaShare(BaseModel):
+    met: int = Field(description="SLA targets met (first response, resolution) in the window.")
+    breached: int = Field(description="SLA targets breached in the window.")
+    met_rate: float | None = Field(description="Met / (met + breached); None when neither.")
 
 
 class RequestAnalytics(BaseModel):
@@ -77,6 +94,7 @@ class RequestAnalytics(BaseModel):
     resolution_rate: float = Field(description="Resolved / total (0 when total is 0).")
     escalation_rate: float = Field(description="Escalated / total (0 when total is 0).")
     time_to_resolve: ResolutionTimes
+    sla: SlaShare = Field(description="SLA targets met and breached, by when that was known.")
 
 
 def _apply(connection: sqlite3.Connection, event: Envelope) -> bool:
@@ -86,6 +104,14 @@ def _apply(connection: sqlite3.Connection, event: Envelope) -> bool:
     )
     if seen.rowcount == 0:
         return False
+    if event.type in ("sla.met", "sla.breached") and event.ticket_id:
+        connection.execute(
+            "INSERT OR IGNORE INTO sla_outcomes (tenant, ticket_id, target, outcome, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (event.tenant, event.ticket_id, str(event.payload.get("target")),
+             event.type.removeprefix("sla."), event.occurred_at.timestamp()),
+        )
+        return True
     status = STATUS_BY_TYPE.get(event.type)
     if status is None or event.request_id is None:
         return False
@@ -163,13 +189,24 @@ def _rows(
     ).fetchall()
 
 
+def _sla_counts(
+    connection: sqlite3.Connection, tenant: str, since: float | None, until: float | None
+) -> dict[str, int]:
+    return dict(connection.execute(
+        "SELECT outcome, count(*) FROM sla_outcomes WHERE tenant = ?"
+        " AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?) GROUP BY outcome",
+        (tenant, since, since, until, until),
+    ).fetchall())
+
+
 def _percentile(ordered: list[float], q: float) -> float:
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
 
 
 def _summarise(
-    tenant: str, since: datetime | None, until: datetime | None, rows: list[tuple]
+    tenant: str, since: datetime | None, until: datetime | None, rows: list[tuple],
+    sla: dict[str, int],
 ) -> RequestAnalytics:
     total = len(rows)
     statuses = Counter(row[3] for row in rows)
@@ -201,13 +238,16 @@ def _summarise(
         resolution_rate=statuses["resolved"] / total if total else 0.0,
         escalation_rate=escalated / total if total else 0.0,
         time_to_resolve=times,
+        sla=SlaShare(met=sla.get("met", 0), breached=sla.get("breached", 0),
+                     met_rate=sla.get("met", 0) / sum(sla.values()) if sla else None),
     )
 
 
 class RequestAnalyticsProjection:
-    """Feed it request.* events (``handle``), ask it for ``analytics``; SQLite at ``path``."""
+    """Feed it request.* and sla.* events (``handle``), ask it for ``analytics``; SQLite at
+    ``path``."""
 
-    families = frozenset({FAMILY})
+    families = frozenset({FAMILY, SLA_FAMILY})
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -215,7 +255,7 @@ class RequestAnalyticsProjection:
 
     async def handle(self, event: Envelope) -> None:
         """Apply ``event`` once: a duplicate (same event id) is a no-op."""
-        if event.family == FAMILY:
+        if event.family in self.families:
             await self._worker.run(transaction, _apply, event)
 
     async def analytics(
@@ -223,13 +263,10 @@ class RequestAnalyticsProjection:
     ) -> RequestAnalytics:
         """Counts by category/priority/status/route, rates and time to resolve, for requests
         of ``tenant`` received in [since, until)."""
-        rows = await self._worker.run(
-            _rows,
-            tenant,
-            since.timestamp() if since else None,
-            until.timestamp() if until else None,
-        )
-        return _summarise(tenant, since, until, rows)
+        window = (since.timestamp() if since else None, until.timestamp() if until else None)
+        rows = await self._worker.run(_rows, tenant, *window)
+        sla = await self._worker.run(_sla_counts, tenant, *window)
+        return _summarise(tenant, since, until, rows, sla)
 
     async def close(self) -> None:
         await self._worker.close()

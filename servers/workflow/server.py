@@ -175,7 +175,8 @@ def build_server(
     async def request_analytics(since: Since = None, until: Until = None) -> AnalyticsReport:
         """Support volumes by category, priority, status and route (resolved on its own,
         through an approval, or escalated to a human), resolution and escalation rates and
-        time to resolve, for requests received in [since, until). Omit both for all time."""
+        time to resolve, and the share of SLA targets met, for [since, until). Omit both for
+        all time."""
         return await service.request_analytics(caller().tenant, since, until)
 
     @mcp.resource(

@@ -280,3 +280,32 @@ async def test_the_route_taken_wins_and_a_rejected_reply_is_not_a_resolution(
     assert stats.by_category == {"billing": 1} and stats.by_priority == {"high": 1}
     assert stats.by_route == {"approval": 1} and stats.by_status == {"rejected": 1}
     assert stats.escalated == 1 and stats.resolved == 0 and stats.time_to_resolve.count == 0
+
+
+def sla(kind: str, ticket: str, target: str, minutes: float, tenant: str = "acme") -> Envelope:
+    from events.types import SlaBreached, SlaMet, SlaWarning
+
+    model = {"met": SlaMet, "breached": SlaBreached, "warning": SlaWarning}[kind]
+    return at(make_event(model(ticket_id=ticket, target=target, due_at=T0.isoformat()),
+                         tenant=tenant, ticket_id=ticket), minutes)
+
+
+async def test_the_share_of_slas_met_counts_each_target_once_in_its_window(tmp_path):
+    projection = RequestAnalyticsProjection(tmp_path / "analytics.db")
+    events = [
+        sla("met", "T-1", "first_response", 5), sla("met", "T-1", "resolution", 50),
+        sla("met", "T-2", "first_response", 6), sla("warning", "T-3", "first_response", 7),
+        sla("breached", "T-3", "first_response", 8), sla("breached", "T-4", "resolution", 90),
+        sla("met", "T-9", "first_response", 5, tenant="other"),
+    ]
+    try:
+        for event in events + events[:3]:  # redelivered events change nothing
+            await projection.handle(event)
+        everything = await projection.analytics("acme")
+        first_hour = await projection.analytics("acme", T0, T0 + timedelta(minutes=60))
+        nothing = await projection.analytics("nobody")
+    finally:
+        await projection.close()
+    assert (everything.sla.met, everything.sla.breached, everything.sla.met_rate) == (3, 2, 0.6)
+    assert (first_hour.sla.met, first_hour.sla.breached) == (3, 1)
+    assert nothing.sla.met_rate is None
