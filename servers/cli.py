@@ -16,6 +16,7 @@ from servers.settings import CoreSettings, HttpSettings
 
 if TYPE_CHECKING:
     from events import EventBus
+    from servers.live_updates import LiveUpdates
     from servers.metrics import Metrics
     from servers.suite import BuiltServer
 
@@ -96,10 +97,14 @@ async def _serve_with(
     from servers.jobs import running, scheduler_for, with_jobs
     from servers.jobs.settings import JobsSettings
 
+    from servers.live_updates import LiveUpdates, following
     from servers.notify import notifier_for, notifying
 
     metrics = _metrics_for(built)
+    live = LiveUpdates()
+    live.attach(built.server)
     async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(following(live, bus.outbox))
         notifier = notifier_for(core.data_dir, *_notice_sources(built), metrics.notification)
         if notifier is not None:
             await stack.enter_async_context(notifying(notifier, bus))
@@ -108,7 +113,7 @@ async def _serve_with(
                                       on_finish=metrics.job_finished)
             await stack.enter_async_context(running(scheduler, built.readiness))
             built = dataclasses.replace(built, readiness=with_jobs(built.readiness, scheduler))
-        await _serve_built(name, transport, http, built, bus, metrics)
+        await _serve_built(name, transport, http, built, bus, metrics, live)
 
 
 def _notice_sources(built: BuiltServer) -> tuple:
@@ -123,7 +128,7 @@ def _notice_sources(built: BuiltServer) -> tuple:
 
 async def _serve_built(
     name: str, transport: str, http: HttpSettings, built: BuiltServer, bus: EventBus,
-    metrics: Metrics,
+    metrics: Metrics, live: LiveUpdates,
 ) -> None:
     from servers.http_app import add_health_routes, build_http_app, build_suite_app
     from servers.metrics import ToolMetrics, add_metrics_route
@@ -143,7 +148,8 @@ async def _serve_built(
         parts = {name: part.server for name, part in built.parts.items()}
         app = build_suite_app(
             built.server, parts, http, sealing=built.request_state_security,
-            prepare=lambda wrapper: wrapper.add_middleware(ToolMetrics(metrics)),
+            prepare=lambda wrapper: (wrapper.add_middleware(ToolMetrics(metrics)),
+                                     live.attach(wrapper)),
         )
     else:
         app = build_http_app(built.server, http)
