@@ -18,13 +18,15 @@ def settings_classes() -> list[type[BaseSettings]]:
     from orchestrator.settings import OrchestratorSettings
     from servers.auth import AuthSettings
     from servers.crm.settings import CrmSettings
+    from servers.jobs.settings import JobsSettings
     from servers.kb.settings import KbSettings
+    from servers.notify.settings import NotifySettings
     from servers.settings import CoreSettings, HttpSettings
     from servers.workflow.settings import WorkflowSettings
 
     return [CoreSettings, HttpSettings, AuthSettings, EmbeddingSettings, KbSettings, CrmSettings,
             MemorySettings, EventSettings, LLMSettings, OrchestratorSettings, PolicySettings,
-            WorkflowSettings]
+            WorkflowSettings, JobsSettings, NotifySettings]
 
 
 def env_names(cls: type[BaseSettings], name: str, field) -> str:
