@@ -123,3 +123,42 @@ async def test_the_policy_in_force_is_a_resource(data_dir, tmp_path, monkeypatch
     assert demo["approval_rules"][-1] == {"name": "account changes need a human",
                                           "when": {"category": ["account"]}}
     assert acme["approval_rules"] == []
+
+
+ASSIGNING = """\
+[assignment]
+categories = { account = "accounts" }
+escalation = "tier2"
+[assignment.groups]
+accounts = ["ana@acme.test", "ben@acme.test"]
+tier2 = ["lead@acme.test"]
+[sla]
+first_response = { normal = "2h", low = "2h", high = "2h" }
+"""
+
+
+@pytest.fixture
+def assigning_rig(resolve_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUPPORTDESK_POLICY_PATH",
+                       str(write(tmp_path / "policy.toml", ASSIGNING)))
+    return resolve_server()
+
+
+async def test_the_policy_assigns_tickets_and_escalations_end_to_end(assigning_rig, era):
+    from tests.orchestrator.requests import GIBBERISH
+    from tests.orchestrator.test_resolve_routes import read_ticket
+
+    async with client_for(assigning_rig.server, era) as client:
+        account = (await client.call_tool("triage_and_resolve", ACCOUNT)).structured_content
+        handed = (await client.call_tool("triage_and_resolve", GIBBERISH)).structured_content
+        answered = await read_ticket(assigning_rig.crm, account["ticket_id"])
+        escalated = await read_ticket(assigning_rig.crm, handed["ticket_id"])
+    # The account question's ticket went to the accounts group's first agent in turn, with
+    # the policy's two-hour first-response target; the agent reply met it.
+    ticket = answered["ticket"]
+    assert (ticket["assigned_group"], ticket["assignee"]) == ("accounts", "ana@acme.test")
+    assert ticket["first_response_at"] is not None
+    assert handed["status"] == "escalated"
+    assert (escalated["ticket"]["assigned_group"], escalated["ticket"]["assignee"]) == (
+        "tier2", "lead@acme.test")
+    assert assigning_rig.publisher.of_type("sla.met")
