@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from servers.shared_database import SharedTables, aware
 
 metadata = sa.MetaData()
 SETUP_LOCK_KEY = 0x5D_0C_4E_57  # any constant shared by every replica
@@ -64,45 +64,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything here is UTC."""
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+class Records(SharedTables):
+    metadata = metadata
+    setup_lock_key = SETUP_LOCK_KEY
 
-
-class Records:
-    def __init__(self, url: str, *, schema: str | None = None) -> None:
-        """``schema``: the PostgreSQL schema to keep the tables in (created if missing)."""
-        self.url = url
-        self.schema = schema
-        self._engine: AsyncEngine | None = None
-
-    async def open(self) -> None:
-        kwargs: dict[str, Any] = {}
-        if self.url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 30}
-        elif self.schema:
-            kwargs["connect_args"] = {"server_settings": {"search_path": self.schema}}
-        self._engine = create_async_engine(self.url, **kwargs)
-        async with self._engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # Replicas starting together would race to create the same tables.
-                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                                   {"key": SETUP_LOCK_KEY})
-                if self.schema:
-                    await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
-            await conn.run_sync(metadata.create_all)
-            await conn.run_sync(_add_later_columns)
-
-    async def close(self) -> None:
-        if self._engine is not None:
-            await self._engine.dispose()
-            self._engine = None
-
-    @property
-    def engine(self) -> AsyncEngine:
-        if self._engine is None:
-            raise RuntimeError("Records is not open")
-        return self._engine
+    def upgrade(self, connection) -> None:
+        _add_later_columns(connection)
 
     async def save_run(self, run: dict[str, Any]) -> None:
         """Insert or update a run's row (its latest status and outcome). A run that stops
@@ -319,8 +286,8 @@ def _add_later_columns(sync_conn) -> None:
 def run_from_row(row) -> dict[str, Any]:
     run = dict(row)
     run["outcome"] = json.loads(run["outcome"]) if run.get("outcome") else None
-    run["created_at"], run["updated_at"] = _aware(run["created_at"]), _aware(run["updated_at"])
-    run["lease_until"] = _aware(run.get("lease_until"))
+    run["created_at"], run["updated_at"] = aware(run["created_at"]), aware(run["updated_at"])
+    run["lease_until"] = aware(run.get("lease_until"))
     run["input"] = json.loads(run["input"]) if run.get("input") else None
     return run
 
@@ -330,6 +297,6 @@ def approval_from_row(row) -> dict[str, Any]:
     approval["reasons"] = json.loads(approval["reasons"])
     approval["request"] = json.loads(approval["request"])
     approval["decision"] = json.loads(approval["decision"]) if approval["decision"] else None
-    approval["created_at"] = _aware(approval["created_at"])
-    approval["decided_at"] = _aware(approval["decided_at"])
+    approval["created_at"] = aware(approval["created_at"])
+    approval["decided_at"] = aware(approval["decided_at"])
     return approval

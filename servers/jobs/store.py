@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from servers.shared_database import SharedTables, aware
 
 metadata = sa.MetaData()
 SETUP_LOCK_KEY = 0x5D_0C_10_B5
@@ -37,40 +37,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
-
-
-class JobStore:
-    def __init__(self, url: str, *, schema: str | None = None) -> None:
-        self.url, self.schema = url, schema
-        self._engine: AsyncEngine | None = None
-
-    async def open(self) -> None:
-        kwargs: dict[str, Any] = {}
-        if self.url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 30}
-        elif self.schema:
-            kwargs["connect_args"] = {"server_settings": {"search_path": self.schema}}
-        self._engine = create_async_engine(self.url, **kwargs)
-        async with self._engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                                   {"key": SETUP_LOCK_KEY})
-                if self.schema:
-                    await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
-            await conn.run_sync(metadata.create_all)
-
-    async def close(self) -> None:
-        if self._engine is not None:
-            await self._engine.dispose()
-            self._engine = None
-
-    @property
-    def engine(self) -> AsyncEngine:
-        if self._engine is None:
-            raise RuntimeError("JobStore is not open")
-        return self._engine
+class JobStore(SharedTables):
+    metadata = metadata
+    setup_lock_key = SETUP_LOCK_KEY
 
     async def _ensure(self, conn, name: str) -> None:
         exists = (await conn.execute(
@@ -127,8 +96,8 @@ class JobStore:
             rows = (await conn.execute(scheduled_jobs.select())).mappings().all()
         return {
             row["name"]: {
-                "last_started": _aware(row["last_started"]),
-                "last_finished": _aware(row["last_finished"]),
+                "last_started": aware(row["last_started"]),
+                "last_finished": aware(row["last_finished"]),
                 "last_outcome": row["last_outcome"],
                 "last_detail": row["last_detail"],
                 "runs": row["runs"],

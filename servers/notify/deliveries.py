@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from servers.shared_database import SharedTables, aware
 
 metadata = sa.MetaData()
 SETUP_LOCK_KEY = 0x5D_0C_7E_11
@@ -44,36 +44,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class DeliveryStore:
-    def __init__(self, url: str, *, schema: str | None = None) -> None:
-        self.url, self.schema = url, schema
-        self._engine: AsyncEngine | None = None
-
-    async def open(self) -> None:
-        kwargs: dict[str, Any] = {}
-        if self.url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 30}
-        elif self.schema:
-            kwargs["connect_args"] = {"server_settings": {"search_path": self.schema}}
-        self._engine = create_async_engine(self.url, **kwargs)
-        async with self._engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
-                                   {"key": SETUP_LOCK_KEY})
-                if self.schema:
-                    await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
-            await conn.run_sync(metadata.create_all)
-
-    async def close(self) -> None:
-        if self._engine is not None:
-            await self._engine.dispose()
-            self._engine = None
-
-    @property
-    def engine(self) -> AsyncEngine:
-        if self._engine is None:
-            raise RuntimeError("DeliveryStore is not open")
-        return self._engine
+class DeliveryStore(SharedTables):
+    metadata = metadata
+    setup_lock_key = SETUP_LOCK_KEY
 
     async def enqueue(self, key: str, tenant: str, type_: str, channel: str,
                       payload: dict[str, Any]) -> bool:

@@ -48,7 +48,7 @@ async def test_demo_customers_over_streamable_http(crm_http, era):
 
 def test_readiness_reports_the_crm_store(crm_http):
     ready = httpx.get(f"{crm_http.base_url}/readyz")
-    assert ready.status_code == 200 and ready.json()["checks"] == {"crm_store": True}
+    assert ready.status_code == 200 and ready.json()["checks"] == {"crm_store": True, "jobs": True}
 
 
 async def test_a_debug_logging_server_writes_no_emails_or_phones(crm_http):

@@ -27,7 +27,7 @@ async def test_over_http_with_redis_readiness_follows_an_outage(tmp_path, era):
                "SUPPORTDESK_MEMORY_REDIS_RETRY_SECONDS": "0.05"}
         with http_server("memory", data_dir=tmp_path, env=env) as server:
             assert readiness(server).json()["checks"] == {
-                "memory_store": True, "memory_session_cache": True}
+                "memory_store": True, "memory_session_cache": True, "jobs": True}
             async with client_for(server.mcp_url, era) as client:
                 assert client.protocol_version == era
                 await client.call_tool("append_turn", {"session_id": "s1", "role": "customer",

@@ -66,6 +66,7 @@ class CrmDatabase:
         }
         self._busy_timeout_ms = sqlite_busy_timeout_ms
         self._engine: AsyncEngine | None = None
+        self._ready = False  # set once migrated: readiness must not run ahead of migrations
         self.transactional_outbox = False
         """When set, events are written in the same transaction as the change."""
         self.events_committed: Callable[[], None] | None = None
@@ -129,8 +130,10 @@ class CrmDatabase:
         except BaseException:
             await self.close()
             raise
+        self._ready = True
 
     async def close(self) -> None:
+        self._ready = False
         if self._engine is not None:
             engine, self._engine = self._engine, None
             await engine.dispose()
@@ -209,6 +212,9 @@ class CrmDatabase:
                     await _sqlite_pragma(conn, "foreign_keys=ON")
 
     async def ping(self) -> bool:
+        """True once open (migrated) and answering; False while it is still migrating."""
+        if not self._ready:
+            return False
         async with self.read() as conn:
             await conn.execute(text("SELECT 1"))
         return True

@@ -1,0 +1,70 @@
+"""The database replicas share for small coordination tables (runs, approvals, job leases,
+notification deliveries): SQLite in the data directory, PostgreSQL when configured."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+async def open_shared(url: str, schema: str | None, metadata: sa.MetaData,
+                      setup_lock_key: int,
+                      upgrade: Callable[[sa.Connection], None] | None = None) -> AsyncEngine:
+    """An engine on ``url`` with ``metadata``'s tables created (and ``upgrade`` run on them);
+    on PostgreSQL inside ``schema`` (created if missing), under an advisory lock so replicas
+    starting together do not race to create or alter the same tables."""
+    kwargs: dict[str, Any] = {}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30}
+    elif schema:
+        kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
+    engine = create_async_engine(url, **kwargs)
+    async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": setup_lock_key})
+            if schema:
+                await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        await conn.run_sync(metadata.create_all)
+        if upgrade is not None:
+            await conn.run_sync(upgrade)
+    return engine
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything in these tables is UTC."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+class SharedTables:
+    """A store over a few tables of the shared database: open, close, its engine."""
+
+    metadata: sa.MetaData
+    setup_lock_key: int
+
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        """``schema``: the PostgreSQL schema to keep the tables in (created if missing)."""
+        self.url, self.schema = url, schema
+        self._engine: AsyncEngine | None = None
+
+    def upgrade(self, connection: sa.Connection) -> None:
+        """Bring tables made by an older release up to date (nothing to do by default)."""
+
+    async def open(self) -> None:
+        self._engine = await open_shared(self.url, self.schema, self.metadata,
+                                         self.setup_lock_key, upgrade=self.upgrade)
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            raise RuntimeError(f"{type(self).__name__} is not open")
+        return self._engine
