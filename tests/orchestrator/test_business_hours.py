@@ -46,7 +46,7 @@ def inside(hours: BusinessHours, moment: datetime) -> bool:
     return False
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(business_hours(), starts, durations)
 def test_the_business_time_until_the_due_time_is_the_target(hours, start, target):
     due = hours.add(start, target)
@@ -54,7 +54,7 @@ def test_the_business_time_until_the_due_time_is_the_target(hours, start, target
     assert hours.elapsed(start, due) == target
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(business_hours(), starts, durations)
 def test_a_due_time_falls_in_business_hours(hours, start, target):
     due = hours.add(start, target)
@@ -62,7 +62,7 @@ def test_a_due_time_falls_in_business_hours(hours, start, target):
     assert due.astimezone(hours_zone(hours)).date() not in set(hours.holidays)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(business_hours(), starts, durations, durations)
 def test_a_longer_target_is_never_due_sooner(hours, start, a, b):
     short, long = sorted((a, b))
