@@ -16,6 +16,7 @@ from servers.settings import CoreSettings, HttpSettings
 
 if TYPE_CHECKING:
     from events import EventBus
+    from servers.http_app import Details
     from servers.live_updates import LiveUpdates
     from servers.metrics import Metrics
     from servers.suite import BuiltServer
@@ -94,13 +95,14 @@ async def _serve_with(
 ) -> None:
     """Serve, with the scheduled jobs ticking beside (unless SUPPORTDESK_JOBS_ENABLED=false)
     and notifications going out when a channel is configured."""
-    from servers.jobs import running, scheduler_for, with_jobs
+    from servers.jobs import jobs_detail, running, scheduler_for, with_jobs
     from servers.jobs.settings import JobsSettings
 
     from servers.live_updates import LiveUpdates, following
     from servers.notify import notifier_for, notifying
 
     metrics = _metrics_for(built)
+    details: Details | None = None
     live = LiveUpdates()
     live.attach(built.server)
     async with contextlib.AsyncExitStack() as stack:
@@ -113,7 +115,8 @@ async def _serve_with(
                                       on_finish=metrics.job_finished)
             await stack.enter_async_context(running(scheduler, built.readiness))
             built = dataclasses.replace(built, readiness=with_jobs(built.readiness, scheduler))
-        await _serve_built(name, transport, http, built, bus, metrics, live)
+            details = jobs_detail(scheduler)
+        await _serve_built(name, transport, http, built, bus, metrics, live, details)
 
 
 def _notice_sources(built: BuiltServer) -> tuple:
@@ -128,7 +131,7 @@ def _notice_sources(built: BuiltServer) -> tuple:
 
 async def _serve_built(
     name: str, transport: str, http: HttpSettings, built: BuiltServer, bus: EventBus,
-    metrics: Metrics, live: LiveUpdates,
+    metrics: Metrics, live: LiveUpdates, details: Details | None = None,
 ) -> None:
     from servers.http_app import add_health_routes, build_http_app, build_suite_app
     from servers.metrics import ToolMetrics, add_metrics_route
@@ -142,7 +145,7 @@ async def _serve_built(
 
     import uvicorn
 
-    add_health_routes(built.server, built.readiness)
+    add_health_routes(built.server, built.readiness, details)
     add_metrics_route(built.server, metrics)
     if built.parts:
         parts = {name: part.server for name, part in built.parts.items()}

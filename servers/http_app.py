@@ -75,7 +75,12 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> 
     await response(scope, receive, send)
 
 
-def add_health_routes(server: FastMCP, readiness: ReadinessCheck | None) -> None:
+Details = Callable[[], Awaitable[Mapping[str, object]]]
+"""More for people to read in ``/readyz`` (e.g. each job's last run); never decides readiness."""
+
+
+def add_health_routes(server: FastMCP, readiness: ReadinessCheck | None,
+                      details: Details | None = None) -> None:
     """``/healthz`` says the process answers; ``/readyz`` says its backends do.
 
     A degraded backend keeps the process in service (200, status "degraded"): pulling every
@@ -94,8 +99,10 @@ def add_health_routes(server: FastMCP, readiness: ReadinessCheck | None) -> None
         status = "not ready" if not ready else (
             DEGRADED if DEGRADED in checks.values() else "ready"
         )
-        return JSONResponse({"status": status, "checks": checks},
-                            status_code=200 if ready else 503)
+        body = {"status": status, "checks": checks}
+        if details is not None:
+            body.update(await details())
+        return JSONResponse(body, status_code=200 if ready else 503)
 
 
 def build_http_app(

@@ -53,6 +53,24 @@ async def running(scheduler: Scheduler, readiness: Readiness) -> AsyncIterator[S
         await scheduler.store.close()
 
 
+def jobs_detail(scheduler: Scheduler) -> Callable[[], Awaitable[dict]]:
+    """For ``/readyz``: each job's last run (by any replica) and its outcome."""
+
+    async def detail() -> dict:
+        try:
+            status = await scheduler.store.status()
+        except Exception:  # the shared database is away: readiness says so already
+            return {"jobs": "unknown (the shared database did not answer)"}
+        return {"jobs": {
+            name: {"last_run": (seen.get("last_finished").isoformat()
+                                if seen.get("last_finished") else None),
+                   "outcome": seen.get("last_outcome")}
+            for name in scheduler.jobs for seen in [status.get(name, {})]
+        }}
+
+    return detail
+
+
 def with_jobs(readiness: Readiness, scheduler: Scheduler) -> Readiness:
     """``/readyz`` with the jobs: "degraded" while a job's last run here failed."""
 

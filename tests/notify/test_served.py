@@ -90,6 +90,7 @@ async def test_two_replicas_and_a_restart_tell_each_thing_once(data_dir, tmp_pat
     [(recipients, message)] = smtp.wait_for(1)
     assert recipients == ["lead@acme.test"] and "approval.waiting" in message["Subject"]
     assert ready["checks"]["jobs"] is True
+    assert ready["jobs"]["sla-scan"]["outcome"] == "ok" and ready["jobs"]["sla-scan"]["last_run"]
     assert 'supportdesk_job_runs_total{job="sla-scan",outcome="ok"}' in metrics
     assert 'supportdesk_notifications_total{channel="webhook",outcome="sent"}' in metrics
 
