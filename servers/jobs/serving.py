@@ -29,6 +29,8 @@ def scheduler_for(jobs: tuple[Job, ...], bus: EventBus | None, data_dir: Path,
 
         all_jobs.append(Job("event-retention", timedelta(seconds=settings.event_retention_seconds),
                             retention, "Prune the event log past its retention."))
+    if settings.database_url is not None:
+        where = where.model_copy(update={"database_url": settings.database_url})
     store = JobStore(where.runs_url(data_dir), schema=where.database_schema)
     return Scheduler(all_jobs, store, tick_seconds=settings.tick_seconds, on_finish=on_finish)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -11,6 +11,11 @@ class JobsSettings(BaseSettings):
 
     enabled: bool = Field(
         default=True, description="Run the scheduled jobs inside `supportdesk serve`."
+    )
+    database_url: SecretStr | None = Field(
+        default=None, description="Where replicas take turns (job leases): a database every "
+        "replica of every server reaches, e.g. the orchestrator's PostgreSQL; default: "
+        "SUPPORTDESK_ORCHESTRATOR_DATABASE_URL, else SQLite in the data directory.",
     )
     tick_seconds: float = Field(default=1.0, gt=0, description="How often due jobs are looked for.")
     sla_scan_seconds: float = Field(

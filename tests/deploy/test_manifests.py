@@ -21,7 +21,7 @@ STATELESS = {"kb", "crm", "orchestrator", "workflow"}
 # Secrets are referenced by these names only (created out of band: manifests/README.md).
 REFERENCED_SECRETS = {
     "supportdesk-postgres-app", "supportdesk-redis-url", "supportdesk-request-state",
-    "supportdesk-llm", "supportdesk-remote-token", "supportdesk-auth", "supportdesk-tls",
+    "supportdesk-llm", "supportdesk-remote-token", "supportdesk-auth", "supportdesk-notify", "supportdesk-tls",
     # Made by Strimzi in prod: the KafkaUser's SCRAM password and the cluster CA certificate.
     "supportdesk-events", "supportdesk-kafka-cluster-ca-cert",
 }
