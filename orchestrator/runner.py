@@ -280,12 +280,15 @@ class Orchestrator:
     async def _finish_cut_off(self, run: dict) -> None:
         """Go on from the run's last checkpoint, or from its input if none was saved yet."""
         snapshot = await self.graph.aget_state({"configurable": {"thread_id": run["run_id"]}})
-        restart = None if snapshot.values else run.get("input")
-        if not snapshot.values and restart is None:
+        # A checkpoint holding only the input (no step taken yet) shows the reducers' empty
+        # defaults, not the request: whether the graph started is in `next`, not `values`.
+        started = bool(snapshot.next) or "request" in snapshot.values
+        request = snapshot.values.get("request") or (run.get("input") or {}).get("request")
+        if request is None:
             await self._give_up(run, "cut off before its first step was saved; "
                                      "submit the request again")
             return
-        request = (snapshot.values or restart)["request"]
+        restart = None if started else run["input"]
         caller = Caller(request["tenant"], request["principal"])
         logger.info("finishing run %s, cut off at %s", run["run_id"],
                     ", ".join(snapshot.next) or "its start")

@@ -62,3 +62,30 @@ async def test_two_takers_racing_for_cut_off_runs_finish_each_once(resolve_serve
     assert sorted(mine + theirs) == sorted(o["run_id"] for o in outs)
     assert not set(mine) & set(theirs)
     assert statuses == ["resolved"] * 4
+
+
+async def test_a_run_cut_off_after_its_input_checkpoint_goes_on_from_it(resolve_server):
+    """Killed between the input checkpoint and the first step: the checkpoint shows only the
+    reducers' empty values, and the run is finished from it, not given up."""
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        done = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
+        records, graph = rig.orchestrator.records, rig.orchestrator.graph
+        first = await graph.aget_state({"configurable": {"thread_id": done["run_id"]}})
+        run_id = "run-00000000c0ffee00"
+        state = {"request": {**first.values["request"], "run_id": run_id,
+                             "request_id": "req-input-only"},
+                 "customer": first.values["customer"]}
+        await graph.aupdate_state({"configurable": {"thread_id": run_id}}, state,
+                                  as_node="__input__")
+        snapshot = await graph.aget_state({"configurable": {"thread_id": run_id}})
+        await records.save_run({"run_id": run_id, "request_id": "req-input-only",
+                                "tenant": "demo", "customer_id": state["customer"]["id"],
+                                "status": "running", "input": state})
+        taken = await rig.orchestrator.recover_cut_off_runs()
+        run = await records.get_run("demo", run_id)
+    assert "request" not in snapshot.values and snapshot.next == ("__start__",)
+    assert taken == [run_id]
+    assert run["status"] == "resolved", run["outcome"]
+    assert [e.request_id for e in rig.publisher.of_type("request.resolved")].count(
+        "req-input-only") == 1
