@@ -156,7 +156,8 @@ def build_orchestrator(
     from orchestrator.policy import PolicySettings, policy_from_settings
     from orchestrator.records import Records
     from orchestrator.runner import Orchestrator
-    from orchestrator.server import build_server, request_state_security
+    from servers.orchestrator.approval import request_state_security
+    from servers.orchestrator.server import build_server
     from orchestrator.settings import OrchestratorSettings
     from orchestrator.support_tools import SupportTools, Target
 

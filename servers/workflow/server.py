@@ -1,49 +1,21 @@
-"""The workflow MCP server: wiring only; the thinking happens in ``service``.
-
-Every tool asks who is calling (``current_caller``): the tenant scopes every read and the
-principal is recorded as the decider of an approval. The tenant is never an argument.
-"""
+"""The workflow MCP server: wiring only; the tools are in ``tools``, the thinking in
+``service``."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated
 
-from fastmcp import Context, FastMCP
-from fastmcp.exceptions import PromptError
-from mcp.types import ToolAnnotations
-from pydantic import AwareDatetime, Field
+from fastmcp import FastMCP
 
 from events import EventPublisher
-from orchestrator.models import (
-    ApprovalIdArg,
-    DecisionArg,
-    EditedReplyArg,
-    Priority,
-    ReasonArg,
-    ResolveOutcome,
-)
-from orchestrator.runner import OrchestratorError
-from servers.auth import APPROVALS_DECIDE, WORKFLOW_READ
 from servers.correlation import Correlation
 from servers.input_guard import RefuseNulCharacters
-from servers.crm.models import CustomerId
-from servers.errors import caller_errors, resource_errors
-from servers.identity import Caller, current_caller
+from servers.lifespan_context import DEFAULT_TENANT
+from servers.registration import register
 from servers.tool_events import ToolEvents
-from servers.workflow.models import (
-    AnalyticsReport,
-    ApprovalList,
-    RequestDetail,
-    RequestPage,
-    RequestRef,
-    RequestStatus,
-)
-from servers.workflow.queries import RunFilters
-from servers.workflow.service import WorkflowError, WorkflowService
+from servers.workflow import tools
+from servers.workflow.service import WorkflowService
 
 INSTRUCTIONS = """\
 The support workflow as people run it. `list_requests` and `get_request` show what the
@@ -52,22 +24,6 @@ citations, the event timeline, the approval). `list_pending_approvals` shows the
 wait for a human; `decide_approval` approves, edits or rejects one (with a reason) and lets the
 run finish. `request_analytics` gives volumes, rates and time to resolve over a period.
 """
-
-READ_ONLY = ToolAnnotations(
-    readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False
-)
-# Deciding sends (or withholds) the reply and updates the CRM ticket; a second call is refused.
-DECIDES = ToolAnnotations(
-    readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
-)
-ERRORS = (WorkflowError, OrchestratorError)
-
-Since = Annotated[
-    AwareDatetime | None, Field(description="From this time, inclusive (ISO 8601 with offset).")
-]
-Until = Annotated[
-    AwareDatetime | None, Field(description="Up to this time, exclusive (ISO 8601 with offset).")
-]
 
 
 def build_server(
@@ -86,10 +42,15 @@ def build_server(
         finally:
             await service.close()
 
+    @asynccontextmanager
+    async def with_tenant(server: FastMCP) -> AsyncIterator[dict]:
+        async with (lifespan or default_lifespan)(server) as context:
+            yield {**context, DEFAULT_TENANT: default_tenant}
+
     mcp = FastMCP(
         "supportdesk-workflow",
         instructions=INSTRUCTIONS,
-        lifespan=lifespan or default_lifespan,
+        lifespan=with_tenant,
         mask_error_details=True, strict_input_validation=True,
     )
     mcp.add_middleware(Correlation("workflow"))
@@ -98,165 +59,4 @@ def build_server(
         mcp.add_middleware(
             ToolEvents(publisher, server="workflow", default_tenant=default_tenant)
         )
-
-    def caller() -> Caller:
-        return current_caller(default_tenant)
-
-    @mcp.tool(annotations=READ_ONLY, tags={WORKFLOW_READ})
-    @caller_errors(*ERRORS)
-    async def list_requests(
-        status: Annotated[RequestStatus | None, Field(description="Only runs in this state.")]
-        = None,
-        category: Annotated[
-            str | None,
-            Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Only this category."),
-        ] = None,
-        priority: Annotated[Priority | None, Field(description="Only this priority.")] = None,
-        customer_id: Annotated[
-            CustomerId | None, Field(description="Only this CRM customer, e.g. 'C-000003'.")
-        ] = None,
-        since: Since = None,
-        until: Until = None,
-        cursor: Annotated[
-            str | None,
-            Field(max_length=512, description="next_cursor of the previous page; omit first."),
-        ] = None,
-        limit: Annotated[int, Field(ge=1, le=100, description="Most runs per page.")] = 20,
-    ) -> RequestPage:
-        """List support requests (one row per orchestrator run), newest first.
-
-        Filter by status, category, priority, customer and start time; page with `cursor`.
-        Read one in full with `get_request`.
-        """
-        filters = RunFilters(status, category, priority, customer_id, since, until)
-        return await service.list_requests(caller().tenant, filters, cursor=cursor, limit=limit)
-
-    @mcp.tool(annotations=READ_ONLY, tags={WORKFLOW_READ})
-    @caller_errors(*ERRORS)
-    async def get_request(request_id: RequestRef) -> RequestDetail:
-        """One request in full: status, outcome, the per-agent decision trace (timings,
-        citations), the approval record and the request's event timeline.
-
-        Takes a request id (its latest run) or a run id (that run)."""
-        return await service.get_request(caller().tenant, request_id)
-
-    @mcp.tool(annotations=READ_ONLY, tags={APPROVALS_DECIDE})
-    @caller_errors(*ERRORS)
-    async def list_pending_approvals(
-        limit: Annotated[int, Field(ge=1, le=200, description="Most approvals to return.")] = 50,
-    ) -> ApprovalList:
-        """Replies waiting for a human decision, oldest first, with the proposed reply, ticket
-        changes, any refund, and why policy asks a human."""
-        return await service.pending_approvals(caller().tenant, limit)
-
-    @mcp.tool(annotations=DECIDES, tags={APPROVALS_DECIDE})
-    @caller_errors(*ERRORS)
-    async def decide_approval(
-        approval_id: ApprovalIdArg,
-        decision: DecisionArg,
-        ctx: Context,
-        edited_reply: EditedReplyArg = None,
-        reason: ReasonArg = None,
-    ) -> ResolveOutcome:
-        """Decide a pending approval — once; a second decision is refused — and let the
-        paused run finish (ticket updated, reply sent unless rejected). You are recorded as
-        the decider. Returns the run's outcome."""
-
-        async def progress(done: float, total: float, text: str) -> None:
-            await ctx.report_progress(done, total, text)
-
-        return await service.decide_approval(
-            caller(), approval_id, decision, edited_reply=edited_reply, reason=reason,
-            progress=progress,
-        )
-
-    @mcp.tool(annotations=READ_ONLY, tags={WORKFLOW_READ})
-    @caller_errors(*ERRORS)
-    async def request_analytics(since: Since = None, until: Until = None) -> AnalyticsReport:
-        """Support volumes by category, priority, status and route (resolved on its own,
-        through an approval, or escalated to a human), resolution and escalation rates and
-        time to resolve, and the share of SLA targets met, for [since, until). Omit both for
-        all time."""
-        return await service.request_analytics(caller().tenant, since, until)
-
-    @mcp.resource(
-        "workflow://requests/{request_id}", mime_type="application/json", tags={WORKFLOW_READ}
-    )
-    @resource_errors(*ERRORS)
-    async def request_resource(request_id: str) -> str:
-        """A request in full: outcome, trace, approval and event timeline."""
-        return (await service.get_request(caller().tenant, request_id)).model_dump_json()
-
-    @mcp.resource(
-        "workflow://approvals/pending", mime_type="application/json", tags={APPROVALS_DECIDE}
-    )
-    async def pending_resource() -> str:
-        """The approvals waiting for a human, oldest first."""
-        return (await service.pending_approvals(caller().tenant)).model_dump_json()
-
-    @mcp.resource("workflow://analytics", mime_type="application/json", tags={WORKFLOW_READ})
-    async def analytics_resource() -> str:
-        """Request analytics over all time."""
-        return (await service.request_analytics(caller().tenant)).model_dump_json()
-
-    @mcp.resource("workflow://policy", mime_type="application/json", tags={WORKFLOW_READ})
-    async def policy_resource() -> str:
-        """The policy in force for you: which approval rules hold, and where they come from
-        (the built-in policy, or SUPPORTDESK_POLICY_PATH)."""
-        return json.dumps(service.orchestrator.policy.in_force(caller().tenant))
-
-    @mcp.prompt(tags={APPROVALS_DECIDE})
-    async def review_pending_approvals() -> str:
-        """Walk a human through the replies waiting for approval, one at a time."""
-        pending = await service.pending_approvals(caller().tenant)
-        if not pending.approvals:
-            return "There are no support replies waiting for approval. Tell the user so."
-        items = "\n\n".join(
-            f"{n}. approval_id {a.approval_id} (request {a.request_id}, customer "
-            f"{a.customer_id}, {a.category or 'uncategorised'}, {a.priority or '?'} priority)\n"
-            f"   Why a human must decide: {'; '.join(a.reasons)}\n"
-            f"   Refund requested: {'yes' if a.proposed and a.proposed.refund else 'no'}\n"
-            f"   Proposed reply:\n   ---\n{a.proposed.reply if a.proposed else ''}\n   ---"
-            for n, a in enumerate(pending.approvals, 1)
-        )
-        more = "\n(More are waiting; list them again when these are done.)" if pending.more else ""
-        return (
-            "You are helping a support lead review replies that policy holds for a human.\n"
-            "Go through them one at a time. For each: summarise the customer's situation and "
-            "why it was held, show the proposed reply, and ask the user to approve it, edit it "
-            "(ask for the new text) or reject it (ask for the reason). Then call the "
-            "`decide_approval` tool with the approval_id and their decision, report the "
-            "outcome, and move to the next. Never decide without the user's answer.\n\n"
-            f"Pending approvals ({len(pending.approvals)}):\n\n{items}{more}"
-        )
-
-    @mcp.prompt(tags={WORKFLOW_READ})
-    @caller_errors(WorkflowError, as_error=PromptError)
-    async def daily_support_summary(
-        day: Annotated[
-            str | None,
-            Field(description="The UTC day to summarise (YYYY-MM-DD); today if omitted."),
-        ] = None,
-    ) -> str:
-        """Write the daily support summary for a day, from the request analytics."""
-        try:
-            start_day = date.fromisoformat(day) if day else datetime.now(UTC).date()
-        except ValueError:
-            raise WorkflowError("day: not a date in the form YYYY-MM-DD") from None
-        since = datetime.combine(start_day, time(), tzinfo=UTC)
-        figures = await service.request_analytics(
-            caller().tenant, since, since + timedelta(days=1)
-        )
-        data = json.dumps(figures.model_dump(mode="json"), indent=2)
-        return (
-            f"Write the daily support summary for {start_day.isoformat()} (UTC) for the "
-            "support team, from the figures below and nothing else. In under 200 words: "
-            "how many requests came in and how they were handled (resolved automatically, "
-            "through an approval, escalated to a human, failed), the resolution and "
-            "escalation rates, time to resolve (median and p90), the busiest categories and "
-            "any urgent or high-priority volume worth attention. Say plainly when there were "
-            "no requests. Round rates to whole percent and times to minutes or seconds.\n\n"
-            f"Figures (JSON):\n{data}"
-        )
-
-    return mcp
+    return register(mcp, tools)

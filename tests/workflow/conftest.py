@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,7 @@ class Rig:
     service: object
     """The WorkflowService, for calls as another tenant."""
     bus: object
+    data_dir: Path
 
     @asynccontextmanager
     async def clients(self, era: str):
@@ -27,13 +30,20 @@ class Rig:
                 yield orchestrator, workflow
 
     async def caught_up(self, workflow) -> dict:
-        """The analytics once the projection has consumed every event in the log."""
+        """The analytics once the projection has consumed every event in the log, and the
+        CRM's outbox (ticket and SLA events, relayed on their own) is empty."""
 
         async def report():
+            if self._crm_events_waiting():
+                return None
             out = (await workflow.call_tool("request_analytics", {})).structured_content
-            return out if out["events_behind"] == 0 else None
+            return out if out["events_behind"] == 0 and not self._crm_events_waiting() else None
 
         return await await_until(report, timeout=15, what="analytics to catch up")
+
+    def _crm_events_waiting(self) -> bool:
+        with sqlite3.connect(self.data_dir / "crm.db") as conn:
+            return conn.execute("SELECT count(*) FROM event_outbox").fetchone()[0] > 0
 
 
 @pytest.fixture
@@ -48,4 +58,4 @@ async def rig(data_dir):
     orchestrator = build_orchestrator(core, bus, co_located=parts)
     workflow = build_workflow(core, bus, co_located={**parts, "orchestrator": orchestrator})
     async with bus:
-        yield Rig(orchestrator.server, workflow.server, workflow.service, bus)
+        yield Rig(orchestrator.server, workflow.server, workflow.service, bus, data_dir)
