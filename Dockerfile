@@ -15,6 +15,7 @@ WORKDIR /src
 RUN python -m venv /opt/supportdesk
 COPY pyproject.toml README.md ./
 COPY servers ./servers
+COPY core ./core
 COPY embeddings ./embeddings
 COPY events ./events
 COPY memory ./memory

@@ -23,13 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from embeddings.wordllama_embedder import WordLlamaEmbedder
-from orchestrator.engines.base import (
-    Customer,
-    DraftRequest,
-    Passage,
-    ReviewRequest,
-    TriageRequest,
-)
+from orchestrator.domain import Customer, DraftRequest, Passage, ReviewRequest, TriageRequest
 from orchestrator.engines.offline import OfflineEngine
 from orchestrator.engines.offline.classifier import keyword_only_category
 from orchestrator.policy import needs_approval

@@ -4,7 +4,8 @@ from events.bus import EventBus, bus_from_settings
 from events.consumer import DeadLetter, EventConsumer, LocalLogConsumer, consuming
 from events.envelope import Envelope, new_event_id, stable_event_id
 from events.errors import BrokerRefused, BrokerUnavailable, EventBusError
-from events.outbox import LogRecord, Outbox, append_events, create_outbox_table
+from events.outbox import LogRecord, Outbox
+from events.outbox_table import append_events, create_outbox_table
 from events.publisher import EventPublisher, MemoryPublisher, NullPublisher
 from events.settings import EventSettings
 from events.sources import EventSource, SQLiteSource

@@ -37,7 +37,7 @@ class EventBus:
 
     def add_source(self, source: EventSource) -> None:
         """Also carry the outbox table a store keeps in its own database (rows written with
-        ``events.outbox.append_events`` in the store's transactions) into this log. Add
+        ``events.outbox_table.append_events`` in the store's transactions) into this log. Add
         sources before ``start``: the relay runs only when it has a sink or a source."""
         self.relay.add_source(source)
 

@@ -2,9 +2,8 @@
 
 Publishing is one INSERT (concurrent publishers share one commit). Rows keep a sequence
 number, so the log can be read back and replayed from any point; the relay marks the rows it
-has handed to Kafka. A store (SQLite or PostgreSQL) can write outbox rows inside its own
-transaction with ``append_events`` — the state change and its events then commit together —
-and the bus's relay moves them into the main log through an event source (``events.sources``).
+has handed to Kafka. Stores write their own outbox rows with ``events.outbox_table``; the
+bus's relay carries them into this log.
 """
 
 from __future__ import annotations
@@ -15,89 +14,14 @@ import time
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from events.envelope import Envelope
+from events.rows import StoredRow, outbox_rows
+from events.sqlite_outbox_table import INSERT, SQLiteOutboxTable
 from events.sqlite_worker import SQLiteWorker, Synchronous, transaction
 
 T = TypeVar("T")
-
-OUTBOX_DDL = (
-    """CREATE TABLE IF NOT EXISTS event_outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        event_id TEXT NOT NULL UNIQUE,
-        type TEXT NOT NULL,
-        tenant TEXT NOT NULL,
-        subject_key TEXT,
-        body TEXT NOT NULL,
-        written_at REAL NOT NULL,
-        relayed_at REAL,
-        relay_error TEXT
-    )""",
-    # Only the rows still to relay are indexed: the relay's scan stays small as the log grows.
-    """CREATE INDEX IF NOT EXISTS event_outbox_unrelayed
-        ON event_outbox(seq) WHERE relayed_at IS NULL""",
-)
-
-# A row as stores and the log keep it: (event_id, type, tenant, subject_key, body, written_at).
-StoredRow = tuple[str, str, str, str | None, str, float]
-STORED_COLUMNS = ("event_id", "type", "tenant", "subject_key", "body", "written_at")
-
-_INSERT = (
-    f"INSERT OR IGNORE INTO event_outbox ({', '.join(STORED_COLUMNS)})"
-    " VALUES (?, ?, ?, ?, ?, ?)"
-)
-
-
-def _run_sql(connection: Any, sql: str, params: Any = ()) -> Any:
-    """Execute on a sqlite3 connection or a SQLAlchemy (sync) Connection alike."""
-    if hasattr(connection, "exec_driver_sql"):
-        return connection.exec_driver_sql(sql, params)
-    return connection.execute(sql, params)
-
-
-def _on_postgres(connection: Any) -> bool:
-    dialect = getattr(connection, "dialect", None)  # a SQLAlchemy Connection; sqlite3 has none
-    return dialect is not None and dialect.name == "postgresql"
-
-
-def create_outbox_table(connection: Any) -> None:
-    """Create the outbox table in the caller's database (idempotent)."""
-    if _on_postgres(connection):
-        from events import postgres_outbox
-
-        postgres_outbox.create_table(connection)
-        return
-    for statement in OUTBOX_DDL:
-        _run_sql(connection, statement)
-
-
-def outbox_rows(events: Iterable[Envelope]) -> list[StoredRow]:
-    now = time.time()
-    return [
-        (event.id, event.type, event.tenant, event.key, event.model_dump_json(), now)
-        for event in events
-    ]
-
-
-def append_events(connection: Any, events: Sequence[Envelope]) -> None:
-    """Write outbox rows inside the caller's open transaction; the caller commits.
-
-    ``connection`` is a sqlite3 connection or a SQLAlchemy sync Connection on SQLite or
-    PostgreSQL (from an AsyncConnection: ``await conn.run_sync(lambda c: append_events(c,
-    events))``). An event id already present is ignored, so re-publishing the same event is
-    harmless.
-    """
-    rows = outbox_rows(events)
-    if _on_postgres(connection):
-        from events import postgres_outbox
-
-        postgres_outbox.append_rows(connection, rows)
-    elif hasattr(connection, "exec_driver_sql"):
-        connection.exec_driver_sql(_INSERT, rows)
-    else:
-        connection.executemany(_INSERT, rows)
-
 
 async def wait_for_rows(appended: asyncio.Event, stopping: asyncio.Event, timeout: float) -> None:
     """Until rows are appended in this process, ``stopping`` is set, or ``timeout`` passes
@@ -139,7 +63,7 @@ def _records(rows: Iterable[tuple[int, str]]) -> list[LogRecord]:
 
 
 def _insert(connection: sqlite3.Connection, rows: list[tuple]) -> None:
-    connection.executemany(_INSERT, rows)
+    connection.executemany(INSERT, rows)
 
 
 def _read(connection: sqlite3.Connection, after: int, limit: int) -> list[tuple[int, str]]:
@@ -173,7 +97,7 @@ class Outbox:
     def __init__(self, path: Path, *, synchronous: Synchronous = "NORMAL") -> None:
         self.path = path
         self._worker = SQLiteWorker(
-            path, setup=create_outbox_table, synchronous=synchronous, name="outbox"
+            path, setup=SQLiteOutboxTable().create_table, synchronous=synchronous, name="outbox"
         )
         self._pending: list[tuple[list[tuple], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None

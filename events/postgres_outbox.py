@@ -19,14 +19,15 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from events.outbox import STORED_COLUMNS, Outbox, StoredRow
+from events.outbox import Outbox
+from events.rows import STORED_COLUMNS, StoredRow
 
 TABLE = "event_outbox"
 # Rows only wait here until a relay moves them: no relayed_at, no retention, no log reads.
@@ -56,21 +57,21 @@ def process_origin() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def create_table(connection: Any) -> None:
-    """Create the outbox table in the connection's schema (its search_path); idempotent.
+class PostgresOutboxTable:
+    """The outbox table in the connection's schema (its search_path), on a SQLAlchemy sync
+    Connection, inside the caller's transaction."""
 
-    Concurrent ``CREATE TABLE IF NOT EXISTS`` can still collide in PostgreSQL: callers that
-    may start together run this under a lock (the CRM holds its setup lock).
-    """
-    connection.execute(text(DDL))
+    def create_table(self, connection: Connection) -> None:
+        """Idempotent. Concurrent ``CREATE TABLE IF NOT EXISTS`` can still collide in
+        PostgreSQL: callers that may start together run this under a lock (the CRM holds its
+        setup lock)."""
+        connection.execute(text(DDL))
 
-
-def append_rows(connection: Any, rows: Sequence[StoredRow]) -> None:
-    """Insert outbox rows (``events.outbox.outbox_rows``) on a SQLAlchemy sync Connection,
-    inside the caller's transaction."""
-    origin = process_origin()
-    params = [{**dict(zip(STORED_COLUMNS, row, strict=True)), "origin": origin} for row in rows]
-    connection.execute(text(_INSERT), params)
+    def append_rows(self, connection: Connection, rows: Sequence[StoredRow]) -> None:
+        origin = process_origin()
+        params = [{**dict(zip(STORED_COLUMNS, row, strict=True)), "origin": origin}
+                  for row in rows]
+        connection.execute(text(_INSERT), params)
 
 
 def _quoted(name: str) -> str:

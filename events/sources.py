@@ -16,7 +16,8 @@ import sqlite3
 from pathlib import Path
 from typing import Protocol
 
-from events.outbox import STORED_COLUMNS, Outbox
+from events.outbox import Outbox
+from events.rows import STORED_COLUMNS
 from events.sqlite_worker import SQLiteWorker, transaction
 
 

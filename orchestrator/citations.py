@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from orchestrator.engines.base import Citation, Passage
+from orchestrator.domain import Citation, Passage
 
 SOURCES_HEADING = "Sources:"
 MARKER = re.compile(r"\[(\d{1,2})\]")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from servers.shared_database import SharedTables, aware
+from core.shared_database import SharedTables, aware
 
 metadata = sa.MetaData()
 SETUP_LOCK_KEY = 0x5D_0C_4E_57  # any constant shared by every replica

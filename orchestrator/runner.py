@@ -36,7 +36,7 @@ from orchestrator.models import ApprovalDecision, ResolveOutcome
 from orchestrator.outcome import build_outcome
 from orchestrator.policy import BUILT_IN, Policy
 from orchestrator.records import Records, now
-from servers.caller import Caller
+from core.calls import Caller
 
 if TYPE_CHECKING:  # the MCP client is handed in (``connect``): the domain does not load it
     from orchestrator.support_tools import SupportTools

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from orchestrator.engines.base import Signal
+from orchestrator.domain import Signal
 
 
 def _cue(*patterns: str) -> re.Pattern[str]:

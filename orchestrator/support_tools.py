@@ -17,8 +17,7 @@ from fastmcp import Client, FastMCP
 from fastmcp.client.transports import StreamableHttpTransport
 from fastmcp.exceptions import ToolError
 
-from servers.correlation import CORRELATION_KEY
-from servers.identity import Caller
+from core.calls import CORRELATION_KEY, Caller
 
 
 class SupportToolError(RuntimeError):

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from servers.http_app import Details
     from servers.live_updates import LiveUpdates
     from servers.metrics import Metrics
-    from servers.suite import BuiltServer
+    from servers.built import BuiltServer
 
 logger = logging.getLogger("supportdesk")
 SERVER_CHOICES = ("all", "kb", "crm", "memory", "orchestrator", "workflow")
@@ -207,7 +207,7 @@ async def _import_customers(args: argparse.Namespace, tenant: str, core: CoreSet
 
     from events import EventSettings, bus_from_settings
     from servers.crm.importing import import_customers
-    from servers.suite import crm_service
+    from servers.crm.wiring import crm_service
 
     overrides = dict(item.split("=", 1) for item in args.map if "=" in item)
     bus = bus_from_settings(EventSettings(), core.data_dir)

@@ -13,7 +13,8 @@ from contextvars import ContextVar
 
 from fastmcp.server.middleware import Middleware, MiddlewareContext
 
-CORRELATION_KEY = "supportdesk/correlation_id"
+from core.calls import CORRELATION_KEY
+
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 logger = logging.getLogger("supportdesk.calls")

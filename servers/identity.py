@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from fastmcp.server.dependencies import get_access_token, get_context
 
-from servers.caller import ACTING_FOR, TENANT_CLAIM, Caller
+from core.calls import ACTING_FOR, TENANT_CLAIM, Caller
 
 __all__ = ["ACTING_FOR", "TENANT_CLAIM", "Caller", "current_caller"]
 

@@ -1,22 +1,34 @@
 """LLM engines behind one interface, chosen by ``SUPPORTDESK_LLM``."""
 
-from orchestrator.engines.base import (
+from orchestrator.domain import (
+
     KB_CATEGORIES,
+
     Citation,
+
     Claim,
+
     Customer,
+
     Draft,
+
     DraftRequest,
-    EngineConfigError,
-    EngineError,
-    LLMEngine,
+
     Passage,
+
     PiiFinding,
+
     Review,
+
     ReviewRequest,
+
     Triage,
+
     TriageRequest,
+
 )
+
+from orchestrator.engines.base import EngineConfigError, EngineError, LLMEngine
 from orchestrator.engines.factory import engine_from_settings
 from orchestrator.engines.provider import ProviderOptions
 from orchestrator.engines.scripted import ScriptedEngine

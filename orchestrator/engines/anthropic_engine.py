@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from orchestrator.engines.base import KB_CATEGORIES, EngineError
+from orchestrator.domain import KB_CATEGORIES
+
+from orchestrator.engines.base import EngineError
 from orchestrator.engines.provider import (
     OutputT,
     ProviderEngine,

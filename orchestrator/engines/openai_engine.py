@@ -10,7 +10,9 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from orchestrator.engines.base import KB_CATEGORIES, EngineError
+from orchestrator.domain import KB_CATEGORIES
+
+from orchestrator.engines.base import EngineError
 from orchestrator.engines.provider import (
     OutputT,
     ProviderEngine,

@@ -18,12 +18,11 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from orchestrator import prompts
 from orchestrator.citations import MARKER, citation_for, render_sources, split_sources
-from orchestrator.engines.base import (
+from orchestrator.domain import (
     KB_CATEGORIES,
     Claim,
     Draft,
     DraftRequest,
-    EngineError,
     Passage,
     PiiFinding,
     Priority,
@@ -34,8 +33,9 @@ from orchestrator.engines.base import (
     Triage,
     TriageRequest,
 )
+from orchestrator.engines.base import EngineError
 from orchestrator.pii import find_pii, redact
-from orchestrator.quality import MAX_REPLY_CHARS, MIN_REPLY_CHARS, local_issues
+from orchestrator.draft_checks import MAX_REPLY_CHARS, MIN_REPLY_CHARS, local_issues
 from orchestrator.signals import find_signals, merge_signals
 
 OutputT = TypeVar("OutputT", bound=BaseModel)

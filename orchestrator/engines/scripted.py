@@ -8,15 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from orchestrator.engines.base import (
-    Draft,
-    DraftRequest,
-    EngineError,
-    Review,
-    ReviewRequest,
-    Triage,
-    TriageRequest,
-)
+from orchestrator.domain import Draft, DraftRequest, Review, ReviewRequest, Triage, TriageRequest
+
+from orchestrator.engines.base import EngineError
 
 Scripted = Triage | Draft | Review | Exception
 

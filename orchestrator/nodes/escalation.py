@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from orchestrator.deps import Deps
-from orchestrator.engines.base import Customer, Triage
+from orchestrator.domain import Customer, Triage
 from orchestrator.models import ApprovalDecision
 from orchestrator.nodes.trace import StepTimer, step
 from orchestrator.nodes.triage import customer_model

@@ -6,7 +6,7 @@ from langgraph.runtime import Runtime
 
 from events.types import RequestReviewed
 from orchestrator.deps import Deps
-from orchestrator.engines.base import Draft, Passage, ReviewRequest, Triage
+from orchestrator.domain import Draft, Passage, ReviewRequest, Triage
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.nodes.triage import customer_model
 from orchestrator.state import SupportState

@@ -6,7 +6,7 @@ from langgraph.runtime import Runtime
 
 from events.types import RequestDrafted
 from orchestrator.deps import Deps
-from orchestrator.engines.base import DraftRequest, Passage, Triage
+from orchestrator.domain import DraftRequest, Passage, Triage
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.nodes.triage import customer_model
 from orchestrator.state import SupportState

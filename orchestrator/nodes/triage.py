@@ -6,7 +6,7 @@ from langgraph.runtime import Runtime
 
 from events.types import RequestTriaged
 from orchestrator.deps import Deps
-from orchestrator.engines.base import Customer, TriageRequest
+from orchestrator.domain import Customer, TriageRequest
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.state import SupportState
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orchestrator.engines.base import Customer, Priority, Sentiment, Signal, Tier, Triage
+from orchestrator.domain import Customer, Priority, Sentiment, Signal, Tier, Triage
 
 # Below this triage confidence the category (and so the answer) may be wrong.
 MIN_CONFIDENCE = 0.5

@@ -21,8 +21,9 @@ name, company or an external id such as a chat visitor id), read their profile w
 `get_customer` and their history with `customer_timeline`; add one with `create_customer`
 (idempotent by email and external id) and change one with `update_customer`. List tickets
 with `list_tickets`, read one with `get_ticket`. To change a ticket pass the `version` you
-read as `expected_version`; a conflict means someone else changed it first: read it again. Pass a `request_id` to `create_ticket` (and an `idempotency_key` to
-`add_message` or `add_note`) when a retry must not create a second one.
+read as `expected_version`; a conflict means someone else changed it first: read it again.
+Pass a `request_id` to `create_ticket` (and an `idempotency_key` to `add_message` or
+`add_note`) when a retry must not create a second one.
 """
 
 

@@ -12,9 +12,12 @@ from typing import Any
 
 from events import Envelope, make_event
 from events.types import SlaBreached, SlaMet, SlaWarning
-from servers.crm.store import sla
+from servers.crm.errors import CrmError
+from servers.crm.store import customers, sla
 from servers.crm.ticket_policy import TicketPolicy
 from servers.crm.vocabulary import CUSTOMER, SLA_BY_PRIORITY, TICKET, format_id
+
+DONE_STATUSES = ("resolved", "closed")
 
 _EVENTS = {"met": SlaMet, "warning": SlaWarning, "breached": SlaBreached}
 SCAN_BATCH = 500
@@ -81,3 +84,28 @@ async def assignee_from(conn, policy: TicketPolicy, tenant: str, group: str) -> 
     if not members:
         return None
     return members[await sla.next_turn(conn, tenant, group) % len(members)]
+
+
+async def ticket_values(conn, policy: TicketPolicy, tenant: str, row,
+                        wanted: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The columns a change writes: the fields that differ, plus the SLA clocks a new
+    priority moves, the resolution a done status records, the agent a new group picks."""
+    group = wanted.pop("group", None)
+    if group is not None and not policy.members(tenant, group):
+        raise CrmError(f"group: {group!r} is not an assignment group in the policy")
+    values = {field: value for field, value in wanted.items() if row._mapping[field] != value}
+    if group is not None and group != row.assigned_group:
+        values["assigned_group"] = group
+        if "assignee" not in wanted:
+            agent = await assignee_from(conn, policy, tenant, group)
+            if agent is not None and agent != row.assignee:
+                values["assignee"] = agent
+    if not values:
+        return values
+    if "priority" in values:
+        owner = await customers.customer_row(conn, tenant, row.customer_id)
+        values.update(clocks(policy, tenant, values["priority"],
+                             owner.tier if owner else None, row.created_at))
+    if values.get("status") in DONE_STATUSES and row.resolved_at is None:
+        values["resolved_at"] = now
+    return values

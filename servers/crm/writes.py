@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from events import Envelope, EventPayload, make_event
 from events.types import CustomerCreated, CustomerUpdated, TicketCreated, TicketUpdated
 from servers.crm.errors import CrmError, NotFound, VersionConflict
+from servers.crm.once import Written, once_per_key
 from servers.crm.inputs import (
     CustomerChanges,
     NewCustomer,
@@ -39,9 +40,6 @@ from servers.crm.vocabulary import (
     parse_id,
 )
 
-DONE_STATUSES = ("resolved", "closed")
-
-Written = tuple[Any, list[Envelope]]
 
 
 def _jsonable(value: Any) -> Any:
@@ -214,70 +212,66 @@ async def create_ticket(
     policy: TicketPolicy,
 ) -> Written:
     """Open a ticket with its SLA clocks from the policy and, when its category has a group,
-    the group's next agent (unless an assignee is given)."""
+    the group's next agent (unless an assignee is given). Once per ``request_id``."""
     customer_number = number_of(CUSTOMER, "customer_id", "customer", new.customer_id)
-    try:
-        async with db.write() as conn:
-            if new.request_id is not None:
-                existing = await tickets.ticket_for_request(conn, tenant, new.request_id)
-                if existing is not None:
-                    return _repeated(existing, customer_number, new.request_id), []
-            owner = await customers.customer_row(conn, tenant, customer_number)
-            if owner is None:
-                raise NotFound("customer_id", "customer", new.customer_id)
-            group = policy.group_for(tenant, new.category)
-            assignee = new.assignee or None
-            if assignee is None and group is not None:
-                assignee = await service_level.assignee_from(conn, policy, tenant, group)
-            row = await tickets.insert_ticket(
-                conn,
-                {
-                    "tenant": tenant,
-                    "customer_id": customer_number,
-                    "request_id": new.request_id,
-                    "subject": new.subject,
-                    "body": new.body,
-                    "channel": new.channel,
-                    "status": "new",
-                    "priority": new.priority,
-                    "category": new.category,
-                    "assignee": assignee,
-                    "assigned_group": group,
-                    "tags": new.tags,
-                    **service_level.clocks(policy, tenant, new.priority, owner.tier, now),
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                },
-            )
-            fields = {
-                "status": row.status,
-                "priority": row.priority,
-                "category": row.category,
-                "channel": row.channel,
-            }
-            await audit.record(
-                conn,
-                tenant=tenant,
-                actor=actor,
-                action="ticket.created",
-                at=now,
-                customer_number=customer_number,
-                ticket_number=row.id,
-                after=fields,
-            )
-            created = TicketCreated(
-                ticket_id=format_id(TICKET, row.id), customer_id=new.customer_id, **fields
-            )
-            to_publish = await db.stage_events(conn, [_ticket_event(created, tenant, row)])
-    except IntegrityError:
-        # A concurrent call with the same request_id committed first: theirs is the ticket.
-        async with db.read() as conn:
-            existing = await tickets.ticket_for_request(conn, tenant, new.request_id or "")
-        if new.request_id is None or existing is None:
-            raise
-        return _repeated(existing, customer_number, new.request_id), []
-    return CreatedTicket(ticket=tickets.to_ticket(row), created=True), to_publish
+
+    async def write(conn) -> Written:
+        owner = await customers.customer_row(conn, tenant, customer_number)
+        if owner is None:
+            raise NotFound("customer_id", "customer", new.customer_id)
+        group = policy.group_for(tenant, new.category)
+        assignee = new.assignee or None
+        if assignee is None and group is not None:
+            assignee = await service_level.assignee_from(conn, policy, tenant, group)
+        row = await tickets.insert_ticket(
+            conn,
+            {
+                "tenant": tenant,
+                "customer_id": customer_number,
+                "request_id": new.request_id,
+                "subject": new.subject,
+                "body": new.body,
+                "channel": new.channel,
+                "status": "new",
+                "priority": new.priority,
+                "category": new.category,
+                "assignee": assignee,
+                "assigned_group": group,
+                "tags": new.tags,
+                **service_level.clocks(policy, tenant, new.priority, owner.tier, now),
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            },
+        )
+        fields = {
+            "status": row.status,
+            "priority": row.priority,
+            "category": row.category,
+            "channel": row.channel,
+        }
+        await audit.record(
+            conn,
+            tenant=tenant,
+            actor=actor,
+            action="ticket.created",
+            at=now,
+            customer_number=customer_number,
+            ticket_number=row.id,
+            after=fields,
+        )
+        created = TicketCreated(
+            ticket_id=format_id(TICKET, row.id), customer_id=new.customer_id, **fields
+        )
+        to_publish = await db.stage_events(conn, [_ticket_event(created, tenant, row)])
+        return CreatedTicket(ticket=tickets.to_ticket(row), created=True), to_publish
+
+    return await once_per_key(
+        db, new.request_id,
+        find=lambda conn, key: tickets.ticket_for_request(conn, tenant, key),
+        repeat=lambda existing: _repeated(existing, customer_number, new.request_id),
+        write=write,
+    )
 
 
 def _repeated(existing, customer_number: int, request_id: str) -> CreatedTicket:
@@ -311,7 +305,7 @@ async def update_ticket(
             raise NotFound("ticket_id", "ticket", ticket_id)
         if row.version != expected_version:
             raise VersionConflict("ticket", ticket_id, expected_version, row.version)
-        values = await _ticket_values(conn, policy, tenant, row, wanted, now)
+        values = await service_level.ticket_values(conn, policy, tenant, row, wanted, now)
         if not values:
             return UpdatedTicket(ticket=tickets.to_ticket(row), changes={}), []
         before = {field: _jsonable(row._mapping[field]) for field in values}
@@ -348,89 +342,63 @@ async def update_ticket(
     return UpdatedTicket(ticket=tickets.to_ticket(updated), changes=diff), to_publish
 
 
-async def _ticket_values(conn, policy: TicketPolicy, tenant: str, row,
-                         wanted: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The columns a change writes: the fields that differ, plus the SLA clocks a new
-    priority moves, the resolution a done status records, the agent a new group picks."""
-    group = wanted.pop("group", None)
-    if group is not None and not policy.members(tenant, group):
-        raise CrmError(f"group: {group!r} is not an assignment group in the policy")
-    values = {field: value for field, value in wanted.items() if row._mapping[field] != value}
-    if group is not None and group != row.assigned_group:
-        values["assigned_group"] = group
-        if "assignee" not in wanted:
-            agent = await service_level.assignee_from(conn, policy, tenant, group)
-            if agent is not None and agent != row.assignee:
-                values["assignee"] = agent
-    if not values:
-        return values
-    if "priority" in values:
-        owner = await customers.customer_row(conn, tenant, row.customer_id)
-        values.update(service_level.clocks(policy, tenant, values["priority"],
-                                           owner.tier if owner else None, row.created_at))
-    if values.get("status") in DONE_STATUSES and row.resolved_at is None:
-        values["resolved_at"] = now
-    return values
-
-
 async def add_message(
     db: CrmDatabase, now: datetime, tenant: str, actor: str, ticket_id: str, new: NewMessage
 ) -> Written:
+    """Add a turn to the conversation; an agent's first reply stops the first-response clock.
+    Once per ``idempotency_key``."""
     number = number_of(TICKET, "ticket_id", "ticket", ticket_id)
-    try:
-        async with db.write() as conn:
-            if new.idempotency_key is not None:
-                existing = await conversation.message_for_key(conn, tenant, new.idempotency_key)
-                if existing is not None:
-                    return _repeated_message(existing, number, new.idempotency_key), []
-            ticket = await tickets.ticket_row(conn, tenant, number)
-            if ticket is None:
-                raise NotFound("ticket_id", "ticket", ticket_id)
-            author = new.author
-            if not author:
-                if new.author_type == "agent":
-                    author = actor
-                else:
-                    owner = await customers.customer_row(conn, tenant, ticket.customer_id)
-                    author = owner.name if owner else "customer"
-            row = await conversation.insert_message(
-                conn,
-                {
-                    "tenant": tenant,
-                    "ticket_id": number,
-                    "author_type": new.author_type,
-                    "author": author,
-                    "body": new.body,
-                    "idempotency_key": new.idempotency_key,
-                    "created_at": now,
-                },
-            )
-            await tickets.touch(conn, tenant, number, now)
-            to_publish: list[Envelope] = []
-            if new.author_type == "agent" and ticket.first_response_at is None:
-                await tickets.set_first_response(conn, tenant, number, now)
-                to_publish = await db.stage_events(conn, await service_level.stop_clock(
-                    conn, tenant, ticket, "first_response", now))
-            await audit.record(
-                conn,
-                tenant=tenant,
-                actor=actor,
-                action="message.added",
-                at=now,
-                customer_number=ticket.customer_id,
-                ticket_number=number,
-                after={
-                    "message_id": conversation.to_message(row).id,
-                    "author_type": new.author_type,
-                },
-            )
-    except IntegrityError:
-        async with db.read() as conn:
-            existing = await conversation.message_for_key(conn, tenant, new.idempotency_key or "")
-        if new.idempotency_key is None or existing is None:
-            raise
-        return _repeated_message(existing, number, new.idempotency_key), []
-    return AddedMessage(message=conversation.to_message(row), created=True), to_publish
+
+    async def write(conn) -> Written:
+        ticket = await tickets.ticket_row(conn, tenant, number)
+        if ticket is None:
+            raise NotFound("ticket_id", "ticket", ticket_id)
+        author = new.author
+        if not author:
+            if new.author_type == "agent":
+                author = actor
+            else:
+                owner = await customers.customer_row(conn, tenant, ticket.customer_id)
+                author = owner.name if owner else "customer"
+        row = await conversation.insert_message(
+            conn,
+            {
+                "tenant": tenant,
+                "ticket_id": number,
+                "author_type": new.author_type,
+                "author": author,
+                "body": new.body,
+                "idempotency_key": new.idempotency_key,
+                "created_at": now,
+            },
+        )
+        await tickets.touch(conn, tenant, number, now)
+        to_publish: list[Envelope] = []
+        if new.author_type == "agent" and ticket.first_response_at is None:
+            await tickets.set_first_response(conn, tenant, number, now)
+            to_publish = await db.stage_events(conn, await service_level.stop_clock(
+                conn, tenant, ticket, "first_response", now))
+        await audit.record(
+            conn,
+            tenant=tenant,
+            actor=actor,
+            action="message.added",
+            at=now,
+            customer_number=ticket.customer_id,
+            ticket_number=number,
+            after={
+                "message_id": conversation.to_message(row).id,
+                "author_type": new.author_type,
+            },
+        )
+        return AddedMessage(message=conversation.to_message(row), created=True), to_publish
+
+    return await once_per_key(
+        db, new.idempotency_key,
+        find=lambda conn, key: conversation.message_for_key(conn, tenant, key),
+        repeat=lambda existing: _repeated_message(existing, number, new.idempotency_key),
+        write=write,
+    )
 
 
 def _repeated_message(existing, ticket_number: int, key: str) -> AddedMessage:
@@ -445,46 +413,44 @@ def _repeated_message(existing, ticket_number: int, key: str) -> AddedMessage:
 async def add_note(
     db: CrmDatabase, now: datetime, tenant: str, actor: str, ticket_id: str, new: NewNote
 ) -> Written:
+    """Add an internal note. Once per ``idempotency_key``."""
     number = number_of(TICKET, "ticket_id", "ticket", ticket_id)
-    try:
-        async with db.write() as conn:
-            if new.idempotency_key is not None:
-                existing = await conversation.note_for_key(conn, tenant, new.idempotency_key)
-                if existing is not None:
-                    return _repeated_note(existing, number, new), []
-            ticket = await tickets.ticket_row(conn, tenant, number)
-            if ticket is None:
-                raise NotFound("ticket_id", "ticket", ticket_id)
-            row = await conversation.insert_note(
-                conn,
-                {
-                    "tenant": tenant,
-                    "ticket_id": number,
-                    "author": actor,
-                    "body": new.body,
-                    "idempotency_key": new.idempotency_key,
-                    "created_at": now,
-                },
-            )
-            await tickets.touch(conn, tenant, number, now)
-            note: Note = conversation.to_note(row)
-            await audit.record(
-                conn,
-                tenant=tenant,
-                actor=actor,
-                action="note.added",
-                at=now,
-                customer_number=ticket.customer_id,
-                ticket_number=number,
-                after={"note_id": note.id},
-            )
-    except IntegrityError:
-        async with db.read() as conn:
-            existing = await conversation.note_for_key(conn, tenant, new.idempotency_key or "")
-        if new.idempotency_key is None or existing is None:
-            raise
-        return _repeated_note(existing, number, new), []
-    return AddedNote(note=note, created=True), []
+
+    async def write(conn) -> Written:
+        ticket = await tickets.ticket_row(conn, tenant, number)
+        if ticket is None:
+            raise NotFound("ticket_id", "ticket", ticket_id)
+        row = await conversation.insert_note(
+            conn,
+            {
+                "tenant": tenant,
+                "ticket_id": number,
+                "author": actor,
+                "body": new.body,
+                "idempotency_key": new.idempotency_key,
+                "created_at": now,
+            },
+        )
+        await tickets.touch(conn, tenant, number, now)
+        note: Note = conversation.to_note(row)
+        await audit.record(
+            conn,
+            tenant=tenant,
+            actor=actor,
+            action="note.added",
+            at=now,
+            customer_number=ticket.customer_id,
+            ticket_number=number,
+            after={"note_id": note.id},
+        )
+        return AddedNote(note=note, created=True), []
+
+    return await once_per_key(
+        db, new.idempotency_key,
+        find=lambda conn, key: conversation.note_for_key(conn, tenant, key),
+        repeat=lambda existing: _repeated_note(existing, number, new),
+        write=write,
+    )
 
 
 def _repeated_note(existing, ticket_number: int, new: NewNote) -> AddedNote:

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from servers.shared_database import SharedTables, aware
+from core.shared_database import SharedTables, aware
 
 metadata = sa.MetaData()
 SETUP_LOCK_KEY = 0x5D_0C_7E_11

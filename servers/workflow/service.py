@@ -13,7 +13,7 @@ from orchestrator.models import ApprovalDecision, DecisionType, ResolveOutcome
 from orchestrator.runner import Orchestrator, Progress
 from servers.crm import cursors
 from servers.crm.errors import InvalidInput
-from servers.caller import Caller
+from core.calls import Caller
 from servers.workflow import queries
 from servers.workflow.analytics_feed import AnalyticsFeed
 from servers.workflow.models import (

@@ -16,7 +16,7 @@ from fastmcp import Client
 
 from events import EventSettings, bus_from_settings
 from servers.settings import CoreSettings
-from servers.suite import BUILDERS
+from servers.registry import BUILDERS
 
 
 async def create_tickets_forever(data_dir: Path) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from events import bus_from_settings
 from servers.crm.store.tables import customers
 from servers.settings import CoreSettings
-from servers.suite import BUILDERS
+from servers.registry import BUILDERS
 from tests.events.samples import ticket_created
 from tests.support.broker import fast_event_settings
 from tests.support.postgres import POSTGRES_URL, temporary_schema

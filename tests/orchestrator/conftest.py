@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from embeddings.wordllama_embedder import WordLlamaEmbedder
-from orchestrator.engines.base import Customer, Passage, Triage
+from orchestrator.domain import Customer, Passage, Triage
 from orchestrator.engines.offline import OfflineEngine
 
 
@@ -83,7 +83,8 @@ def resolve_server(data_dir):
     """A factory: the orchestrator over in-process kb/crm/memory on a private data dir."""
     from events import MemoryPublisher
     from servers.settings import CoreSettings
-    from servers.suite import BUILDERS, build_orchestrator
+    from servers.orchestrator.wiring import build as build_orchestrator
+    from servers.registry import BUILDERS
 
     def build(engine=None) -> Rig:
         publisher = MemoryPublisher()

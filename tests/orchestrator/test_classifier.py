@@ -1,6 +1,6 @@
 import pytest
 
-from orchestrator.engines.base import KB_CATEGORIES
+from orchestrator.domain import KB_CATEGORIES
 from orchestrator.engines.offline.classifier import CentroidClassifier, keyword_only_category
 from orchestrator.engines.offline.seeds import SEEDS
 

@@ -1,8 +1,8 @@
 import re
 
 from orchestrator.citations import split_sources
-from orchestrator.engines.base import DraftRequest
-from orchestrator.quality import MAX_REPLY_CHARS, MIN_REPLY_CHARS, TOO_LONG
+from orchestrator.domain import DraftRequest
+from orchestrator.draft_checks import MAX_REPLY_CHARS, MIN_REPLY_CHARS, TOO_LONG
 from tests.orchestrator.conftest import CARD_PASSAGE, REFUND_PASSAGE, make_triage
 
 MESSAGE = "How do I request a refund for last month's invoice?"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bench.eval_engine import TARGETS, evaluate_with, load_requests, scores
-from orchestrator.engines.base import KB_CATEGORIES, PRIORITIES
+from orchestrator.domain import KB_CATEGORIES, PRIORITIES
 from orchestrator.pii import find_pii
 from servers.kb.service import KnowledgeBase
 

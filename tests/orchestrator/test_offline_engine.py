@@ -1,11 +1,6 @@
 from embeddings import HashingEmbedder
-from orchestrator.engines.base import (
-    Customer,
-    DraftRequest,
-    LLMEngine,
-    ReviewRequest,
-    TriageRequest,
-)
+from orchestrator.domain import Customer, DraftRequest, ReviewRequest, TriageRequest
+from orchestrator.engines.base import LLMEngine
 from orchestrator.engines.offline import OfflineEngine
 from tests.orchestrator.conftest import CARD_PASSAGE, REFUND_PASSAGE
 

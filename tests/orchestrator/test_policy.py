@@ -1,4 +1,4 @@
-from orchestrator.engines.base import Customer
+from orchestrator.domain import Customer
 from orchestrator.policy import MIN_CONFIDENCE, needs_approval
 from tests.orchestrator.conftest import make_triage
 

@@ -1,6 +1,6 @@
 import pytest
 
-from orchestrator.engines.base import Customer
+from orchestrator.domain import Customer
 from orchestrator.engines.offline.priority import assess
 from orchestrator.signals import find_signals
 

@@ -8,16 +8,15 @@ import socket
 import pytest
 
 from orchestrator.engines.anthropic_engine import AnthropicEngine
-from orchestrator.engines.base import (
+from orchestrator.domain import (
     KB_CATEGORIES,
     Customer,
     Draft,
     DraftRequest,
-    EngineError,
-    LLMEngine,
     ReviewRequest,
     TriageRequest,
 )
+from orchestrator.engines.base import EngineError, LLMEngine
 from orchestrator.engines.openai_engine import OpenAIEngine
 from orchestrator.engines.provider import ProviderOptions
 from tests.orchestrator.conftest import CARD_PASSAGE, REFUND_PASSAGE, make_triage

@@ -1,4 +1,4 @@
-from orchestrator.engines.base import Claim, Draft, DraftRequest, ReviewRequest
+from orchestrator.domain import Claim, Draft, DraftRequest, ReviewRequest
 from orchestrator.engines.offline import reviewer
 from tests.orchestrator.conftest import CARD_PASSAGE, REFUND_PASSAGE, make_triage
 

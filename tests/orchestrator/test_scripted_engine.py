@@ -1,6 +1,8 @@
 import pytest
 
-from orchestrator.engines.base import Draft, EngineError, LLMEngine, Review, TriageRequest
+from orchestrator.domain import Draft, Review, TriageRequest
+
+from orchestrator.engines.base import EngineError, LLMEngine
 from orchestrator.engines.scripted import ScriptedEngine
 from tests.orchestrator.conftest import make_triage
 

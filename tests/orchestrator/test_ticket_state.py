@@ -8,7 +8,7 @@ from events import MemoryPublisher
 from orchestrator.support_tools import SupportTools, Target
 from servers.identity import Caller
 from servers.settings import CoreSettings
-from servers.suite import BUILDERS
+from servers.registry import BUILDERS
 
 
 @pytest.fixture

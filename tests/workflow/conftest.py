@@ -50,7 +50,9 @@ class Rig:
 async def rig(data_dir):
     from events import EventSettings, bus_from_settings
     from servers.settings import CoreSettings
-    from servers.suite import BUILDERS, build_orchestrator, build_workflow
+    from servers.orchestrator.wiring import build as build_orchestrator
+    from servers.registry import BUILDERS
+    from servers.workflow.wiring import build as build_workflow
 
     core = CoreSettings(data_dir=data_dir, default_tenant="demo")
     bus = bus_from_settings(EventSettings(), data_dir)

@@ -30,7 +30,9 @@ def runs_backend(request, monkeypatch):
 @pytest.fixture
 def servers(data_dir, runs_backend):
     from servers.settings import CoreSettings
-    from servers.suite import BUILDERS, build_orchestrator, build_workflow
+    from servers.orchestrator.wiring import build as build_orchestrator
+    from servers.registry import BUILDERS
+    from servers.workflow.wiring import build as build_workflow
 
     publisher = MemoryPublisher()
     core = CoreSettings(data_dir=data_dir, default_tenant="demo")

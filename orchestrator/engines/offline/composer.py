@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from embeddings import Embedder
 from orchestrator.citations import citation_for, render_sources
-from orchestrator.engines.base import Claim, Draft, DraftRequest, Passage
+from orchestrator.domain import Claim, Draft, DraftRequest, Passage
 from orchestrator.engines.offline.sentences import content_words, sentences
-from orchestrator.quality import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
+from orchestrator.draft_checks import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
 
 ARTICLES_READ = 4
 MAX_SOURCES = 2

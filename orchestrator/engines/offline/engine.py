@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio.to_thread
 
 from embeddings import Embedder
-from orchestrator.engines.base import (
+from orchestrator.domain import (
     Draft,
     DraftRequest,
     PiiFinding,

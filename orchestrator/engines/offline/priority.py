@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from orchestrator.engines.base import PRIORITIES, Customer, Priority, Sentiment, Signal
+from orchestrator.domain import PRIORITIES, Customer, Priority, Sentiment, Signal
 
 SEVERE_SIGNALS: tuple[Signal, ...] = ("outage", "security", "data_loss", "legal")
 _QUESTION = re.compile(

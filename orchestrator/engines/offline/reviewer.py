@@ -7,9 +7,9 @@ offline engine cannot judge meaning, so it only lets through what the sources li
 
 from __future__ import annotations
 
-from orchestrator.engines.base import Passage, Review, ReviewRequest
+from orchestrator.domain import Passage, Review, ReviewRequest
 from orchestrator.engines.offline.sentences import content_words
-from orchestrator.quality import local_issues
+from orchestrator.draft_checks import local_issues
 
 # Share of a claim's content words that must appear in its cited passage.
 GROUNDED_AT = 0.8

@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from orchestrator.engines.base import Sentiment
+from orchestrator.domain import Sentiment
 from orchestrator.engines.offline.lexicon import (
     ACRONYMS,
     INTENSIFIERS,

@@ -22,7 +22,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from events.outbox import append_events, create_outbox_table
+from events.outbox_table import append_events, create_outbox_table
 from events.sources import EventSource, SQLiteSource
 
 from servers.crm.settings import CrmSettings

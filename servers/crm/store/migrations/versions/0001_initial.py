@@ -23,6 +23,12 @@ def _tenant() -> sa.Column:
 
 
 def upgrade() -> None:
+    _customers_and_subscriptions()
+    _tickets()
+    _conversation_and_audit()
+
+
+def _customers_and_subscriptions() -> None:
     op.create_table(
         "customers",
         _id(),
@@ -60,6 +66,8 @@ def upgrade() -> None:
         "ix_subscriptions_tenant_customer_id", "subscriptions", ["tenant", "customer_id"]
     )
 
+
+def _tickets() -> None:
     op.create_table(
         "tickets",
         _id(),
@@ -92,6 +100,8 @@ def upgrade() -> None:
     ):
         op.create_index(f"ix_tickets_{'_'.join(columns)}", "tickets", columns)
 
+
+def _conversation_and_audit() -> None:
     op.create_table(
         "ticket_messages",
         _id(),

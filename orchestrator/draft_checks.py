@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from orchestrator.citations import markers_in, split_sources
-from orchestrator.engines.base import Customer, Draft, Passage
+from orchestrator.domain import Customer, Draft, Passage
 from orchestrator.pii import find_pii, normalised_value
 
 MIN_REPLY_CHARS = 200

@@ -1,0 +1,1 @@
+"""The CRM server: customers, tickets, messages, notes and their history, per tenant."""

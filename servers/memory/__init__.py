@@ -1,0 +1,1 @@
+"""The memory server: sessions, long-term memories and context for a reply."""

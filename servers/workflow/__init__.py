@@ -1,0 +1,1 @@
+"""The workflow server: requests, traces, approvals and analytics as people run them."""
