@@ -92,6 +92,17 @@ class NewNote(BaseModel):
     idempotency_key: IdempotencyKey | None = None
 
 
+class CustomerFilters(BaseModel):
+    """Which customers: substring matches ignore case; every given filter must hold."""
+
+    email: str | None = None
+    name: str | None = None
+    company: str | None = None
+    tier: str | None = None
+    vip: bool | None = None
+    external_id: str | None = None
+
+
 class TicketFilters(BaseModel):
     status: list[TicketStatus] | None = None
     priority: list[Priority] | None = None

@@ -16,6 +16,7 @@ from servers.crm import cursors, service_level, writes
 from servers.crm.errors import InvalidInput, NotFound
 from servers.crm.inputs import (
     CustomerChanges,
+    CustomerFilters,
     NewCustomer,
     NewMessage,
     NewNote,
@@ -91,30 +92,14 @@ class CrmService:
     async def find_customers(
         self,
         tenant: str,
+        filters: CustomerFilters = CustomerFilters(),  # noqa: B008 - immutable in use
         *,
-        email: str | None = None,
-        name: str | None = None,
-        company: str | None = None,
-        tier: str | None = None,
-        vip: bool | None = None,
-        external_id: str | None = None,
         cursor: str | None = None,
         limit: int = 20,
     ) -> CustomerPage:
         after = cursors.decode("find_customers", cursor, (int,))[0] if cursor else None
         async with self.database.read() as conn:
-            rows = await customers.find(
-                conn,
-                tenant,
-                email=email,
-                name=name,
-                company=company,
-                tier=tier,
-                vip=vip,
-                external_id=external_id,
-                after=after,
-                limit=limit + 1,
-            )
+            rows = await customers.find(conn, tenant, filters, after=after, limit=limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         return CustomerPage(

@@ -18,6 +18,7 @@ from servers.crm.inputs import (
     Assignee,
     Company,
     CustomerChanges,
+    CustomerFilters,
     CustomerName,
     Email,
     ExternalIds,
@@ -150,17 +151,9 @@ async def find_customers(
     Filters combine with AND. Results come a page at a time: pass `next_cursor` back as
     `cursor` for more.
     """
-    return await service.find_customers(
-        who.tenant,
-        email=email,
-        name=name,
-        company=company,
-        tier=tier,
-        vip=vip,
-        external_id=external_id,
-        cursor=cursor,
-        limit=limit,
-    )
+    filters = CustomerFilters(email=email, name=name, company=company, tier=tier, vip=vip,
+                              external_id=external_id)
+    return await service.find_customers(who.tenant, filters, cursor=cursor, limit=limit)
 
 
 @tool(annotations=READ_ONLY, tags={CRM_READ})

@@ -9,7 +9,7 @@ from fastmcp.exceptions import ToolError
 
 from events import parse_payload
 from events.types import CustomerCreated, CustomerUpdated
-from servers.crm.inputs import NewCustomer
+from servers.crm.inputs import CustomerFilters, NewCustomer
 from servers.crm.server import build_server
 from tests.support.eras import client_for
 
@@ -170,5 +170,5 @@ async def test_concurrent_first_requests_from_one_address_create_one_customer(
     assert len({o.customer.id for o in outcomes}) == 1
     assert sum(o.created for o in outcomes) == 1
     assert len(publisher.of_type("customer.created")) == 1
-    page = await crm.find_customers(tenant, email="rush@example.com")
+    page = await crm.find_customers(tenant, CustomerFilters(email="rush@example.com"))
     assert len(page.customers) == 1

@@ -11,6 +11,7 @@ from servers.crm.demo.generator import generate
 from servers.crm.inputs import TicketFilters
 from servers.crm.server import build_server
 from servers.crm.service import CrmService
+from servers.crm.inputs import CustomerFilters
 from servers.crm.vocabulary import CATEGORIES
 from tests.support.eras import MODERN, client_for
 
@@ -56,7 +57,7 @@ async def test_demo_data_loads_once_into_an_empty_store(empty_database, tenant):
         assert await crm.is_empty()
         assert await load_demo_if_empty(crm.database, tenant, now=NOW) is True
         assert await load_demo_if_empty(crm.database, tenant, now=NOW) is False
-        ada = (await crm.find_customers(tenant, email="ada@example.com")).customers
+        ada = (await crm.find_customers(tenant, CustomerFilters(email="ada@example.com"))).customers
         assert [(c.id, c.tier, c.vip) for c in ada] == [("C-000001", "enterprise", True)]
         bob = await crm.get_customer(tenant, "C-000002")
         assert (bob.customer.email, bob.customer.tier) == ("bob@example.com", "free")

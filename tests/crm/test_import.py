@@ -7,6 +7,7 @@ import pytest
 
 from servers.cli import main
 from servers.crm.importing import CustomerImportError, import_customers
+from servers.crm.inputs import CustomerFilters
 
 HUBSPOT = """\
 First Name,Last Name,Email,Company Name,Plan,Tags
@@ -33,12 +34,12 @@ async def test_rows_are_upserted_by_email_and_bad_rows_named_by_line(crm, tenant
         "line 5: tier: 'Platinum' is not a known plan (e.g. enterprise, free, pro)",
         "line 6: email: missing",
     ]
-    [ada] = (await crm.find_customers(tenant, email="ada.byron@")).customers
+    [ada] = (await crm.find_customers(tenant, CustomerFilters(email="ada.byron@"))).customers
     assert (ada.name, ada.company, ada.tier, ada.vip) == ("Ada Byron", "Engines Ltd",
                                                          "enterprise", True)
-    [alan] = (await crm.find_customers(tenant, email="alan@example.org")).customers
+    [alan] = (await crm.find_customers(tenant, CustomerFilters(email="alan@example.org"))).customers
     assert (alan.tier, alan.vip, alan.company) == ("pro", False, None)
-    [grace] = (await crm.find_customers(tenant, email="grace@")).customers
+    [grace] = (await crm.find_customers(tenant, CustomerFilters(email="grace@"))).customers
     assert grace.tier == "free"  # no plan given: the configured default tier
     assert len(publisher.of_type("customer.created")) == 3
 
@@ -53,7 +54,7 @@ async def test_a_second_run_changes_nothing_and_a_changed_cell_updates_one(crm, 
     write(file, HUBSPOT.replace("Engines Ltd", "Analytical Engines"))
     changed = await import_customers(crm, tenant, file)
     assert changed.outcomes == {"unchanged": 2, "updated": 1}
-    [ada] = (await crm.find_customers(tenant, email="ada.byron@")).customers
+    [ada] = (await crm.find_customers(tenant, CustomerFilters(email="ada.byron@"))).customers
     assert ada.company == "Analytical Engines" and ada.version == 2
     [updated] = publisher.of_type("customer.updated")
     assert updated.payload["fields"] == ["company"]
@@ -69,7 +70,7 @@ async def test_other_column_names_are_mapped_explicitly(crm, tenant, tmp_path):
     report = await import_customers(crm, tenant, file, {"Correo": "email", "Nombre": "name",
                                                         "Empresa": "company", "Nivel": "tier"})
     assert report.outcomes == {"created": 1} and report.errors == []
-    [lucia] = (await crm.find_customers(tenant, email="lu@example.es")).customers
+    [lucia] = (await crm.find_customers(tenant, CustomerFilters(email="lu@example.es"))).customers
     assert (lucia.name, lucia.company, lucia.tier) == ("Lucía Pérez", "Sol SA", "pro")
 
 

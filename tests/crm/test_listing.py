@@ -6,7 +6,13 @@ from decimal import Decimal
 import pytest
 
 from servers.crm.errors import InvalidInput
-from servers.crm.inputs import NewCustomer, NewTicket, TicketChanges, TicketFilters
+from servers.crm.inputs import (
+    CustomerFilters,
+    NewCustomer,
+    NewTicket,
+    TicketChanges,
+    TicketFilters,
+)
 
 CATEGORIES = ("billing", "bugs", "outages")
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -117,7 +123,7 @@ async def test_customers_are_found_by_parts_of_email_name_or_company(crm, tenant
                                                            company=company))
 
     async def names(**query) -> list[str]:
-        return [c.name for c in (await crm.find_customers(tenant, **query)).customers]
+        return [c.name for c in (await crm.find_customers(tenant, CustomerFilters(**query))).customers]
 
     assert await names(name="ada") == ["Ada Byron", "Bob Ada"]
     assert await names(email="@EXAMPLE.ORG") == ["Bob Ada", "Cy Young"]

@@ -4,6 +4,7 @@ import pytest
 
 from servers.crm.errors import NotFound
 from servers.crm.inputs import (
+    CustomerFilters,
     NewCustomer,
     NewMessage,
     NewNote,
@@ -54,8 +55,8 @@ async def test_another_tenants_rows_cannot_be_changed(crm, tenant, customer, for
 
 async def test_listings_show_only_the_callers_rows(crm, tenant, customer, foreign):
     their_customer, _ = foreign
-    assert (await crm.find_customers(tenant, email="quinn")).customers == [
-        (await crm.find_customers(tenant, email=customer.email)).customers[0]
+    assert (await crm.find_customers(tenant, CustomerFilters(email="quinn"))).customers == [
+        (await crm.find_customers(tenant, CustomerFilters(email=customer.email))).customers[0]
     ]
     assert (await crm.list_tickets(tenant)).tickets == []
     filtered = await crm.list_tickets(tenant, TicketFilters(customer_id=their_customer.id))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from servers.crm.inputs import CustomerFilters
 from servers.crm.models import Customer, CustomerSummary, Subscription, customer_uri
 from servers.crm.store.tables import customer_external_ids, customers, subscriptions
 from servers.crm.vocabulary import CURRENCY_EXPONENT, CUSTOMER, SUBSCRIPTION, format_id
@@ -130,18 +131,15 @@ async def customer_row(conn: AsyncConnection, tenant: str, number: int) -> Row |
 async def find(
     conn: AsyncConnection,
     tenant: str,
+    filters: CustomerFilters,
     *,
-    email: str | None = None,
-    name: str | None = None,
-    company: str | None = None,
-    tier: str | None = None,
-    vip: bool | None = None,
-    external_id: str | None = None,
     after: int | None = None,
     limit: int = 20,
 ) -> list[Row]:
     """Matching customers by id, from just after ``after``; substring matches ignore case."""
     query = select(customers).where(customers.c.tenant == tenant)
+    email, name, company = filters.email, filters.name, filters.company
+    tier, vip, external_id = filters.tier, filters.vip, filters.external_id
     if external_id:
         system, external = split_external_id(external_id)
         x = customer_external_ids.c
