@@ -30,6 +30,7 @@ from orchestrator.policy import needs_approval
 from servers.kb.chunking import chunk_article
 from servers.kb.ingest import load_demo_if_empty
 from servers.kb.service import KnowledgeBase
+from servers.kb.wiring import knowledge_base
 
 REQUESTS = Path(__file__).parent / "eval" / "requests.jsonl"
 SEARCH_LIMIT = 5
@@ -134,7 +135,7 @@ async def evaluate(requests: list[dict], mode: str = "search") -> list[Outcome]:
     """Build the demo knowledge base in a temporary directory and run every request."""
     embedder = WordLlamaEmbedder()
     with tempfile.TemporaryDirectory() as data_dir:
-        kb = KnowledgeBase(Path(data_dir), embedder)
+        kb = knowledge_base(Path(data_dir), embedder)
         await kb.open()
         try:
             await load_demo_if_empty(kb, "demo")

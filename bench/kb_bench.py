@@ -95,14 +95,14 @@ def _synthetic_articles(count: int, sections: int, seed: int = 7):
 
 async def bench_scale(chunks: int, queries: int) -> None:
     from embeddings.wordllama_embedder import WordLlamaEmbedder
-    from servers.kb.service import KnowledgeBase
-    from servers.kb.store import SearchFilters
+    from servers.kb.wiring import knowledge_base
+    from servers.kb.article_index import SearchFilters
 
     sections = 4
     embedder = WordLlamaEmbedder()
     with tempfile.TemporaryDirectory() as data_dir:
         # No result cache: the questions repeat, and this measures the search engine itself.
-        kb = KnowledgeBase(Path(data_dir), embedder, search_cache_size=0)
+        kb = knowledge_base(Path(data_dir), embedder, search_cache_size=0)
         await kb.open()
         articles = list(_synthetic_articles(int(chunks / 3.2), sections))  # ~3.2 chunks each
         started = time.perf_counter()
@@ -202,7 +202,7 @@ async def bench_formats(count: int) -> None:
     from embeddings.wordllama_embedder import WordLlamaEmbedder
     from servers.kb.documents import read_document
     from servers.kb.ingest import find_documents, ingest_folder
-    from servers.kb.service import KnowledgeBase
+    from servers.kb.wiring import knowledge_base
 
     embedder = WordLlamaEmbedder()
     articles = list(_synthetic_articles(count, 3))
@@ -214,7 +214,7 @@ async def bench_formats(count: int) -> None:
             for path in find_documents(folder):
                 read_document(path, folder)
             read_s = time.perf_counter() - started
-            kb = KnowledgeBase(Path(scratch) / f"data-{name}", embedder)
+            kb = knowledge_base(Path(scratch) / f"data-{name}", embedder)
             await kb.open()
             started = time.perf_counter()
             report = await ingest_folder(kb, "demo", folder)

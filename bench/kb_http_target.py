@@ -8,7 +8,7 @@ from pathlib import Path
 from bench.http_target import serve_with_echo
 from embeddings.wordllama_embedder import WordLlamaEmbedder
 from servers.kb.server import build_server
-from servers.kb.service import KnowledgeBase
+from servers.kb.wiring import knowledge_base
 from servers.kb.settings import KbSettings
 
 
@@ -19,7 +19,7 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = KbSettings()  # as served: SUPPORTDESK_KB_SEARCH_CACHE_SIZE=0 measures no cache
-    kb = KnowledgeBase(
+    kb = knowledge_base(
         args.data_dir,
         WordLlamaEmbedder(),
         search_cache_size=settings.search_cache_size,

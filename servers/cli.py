@@ -187,9 +187,9 @@ def _metrics_for(built) -> Metrics:
 async def _ingest(path: Path, tenant: str, core: CoreSettings) -> int:
     from embeddings import EmbeddingSettings, embedder_from_settings
     from servers.kb.ingest import ingest_folder
-    from servers.kb.service import KnowledgeBase
+    from servers.kb.wiring import knowledge_base
 
-    kb = KnowledgeBase(core.data_dir, embedder_from_settings(EmbeddingSettings()),
+    kb = knowledge_base(core.data_dir, embedder_from_settings(EmbeddingSettings()),
                        legacy_tenant=core.default_tenant)
     await kb.open()
     try:

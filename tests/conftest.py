@@ -23,12 +23,12 @@ def demo_kb_dir(tmp_path_factory) -> Path:
     """A data directory whose knowledge base holds the bundled demo articles, built once."""
     from embeddings.wordllama_embedder import WordLlamaEmbedder
     from servers.kb.ingest import load_demo_if_empty
-    from servers.kb.service import KnowledgeBase
+    from servers.kb.wiring import knowledge_base
 
     path = tmp_path_factory.mktemp("demo-kb")
 
     async def build() -> None:
-        kb = KnowledgeBase(path, WordLlamaEmbedder())
+        kb = knowledge_base(path, WordLlamaEmbedder())
         await kb.open()
         try:
             await load_demo_if_empty(kb, "demo")

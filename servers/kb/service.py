@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 import anyio.to_thread
 
@@ -27,7 +26,7 @@ from servers.kb.models import (
     article_uri,
 )
 from servers.kb.search_cache import SearchCache
-from servers.kb.store import ArticleStore, ChunkRow, SearchFilters
+from servers.kb.article_index import ArticleIndex, ChunkRow, SearchFilters
 
 logger = logging.getLogger(__name__)
 
@@ -51,22 +50,16 @@ class ArticleNotFound(KnowledgeBaseError):
 class KnowledgeBase:
     def __init__(
         self,
-        data_dir: Path,
+        store: ArticleIndex,
         embedder: Embedder,
         *,
         chunk_chars: int = 900,
         search_cache_size: int = 1024,
-        refresh_seconds: float | None = None,
-        legacy_tenant: str = "demo",
     ) -> None:
-        """``refresh_seconds``: how often to pick up other processes' writes (None: never).
-        ``legacy_tenant``: whose articles a store from before tenancy holds."""
+        """Articles in ``store`` (open it with ``open``), embedded by ``embedder``."""
         self.embedder = embedder
         self.chunk_chars = chunk_chars
-        self.store = ArticleStore(
-            data_dir / "kb.lance", embedder.dim, refresh_seconds=refresh_seconds,
-            legacy_tenant=legacy_tenant,
-        )
+        self.store = store
         self.search_cache: SearchCache[SearchResult] = SearchCache(search_cache_size)
 
     async def open(self) -> None:
@@ -74,8 +67,8 @@ class KnowledgeBase:
         stored = await self.store.stored_dim()
         if stored != self.embedder.dim:
             raise KnowledgeBaseError(
-                f"the knowledge base at {self.store.path} holds {stored}-dim vectors but the "
-                f"embedder {self.embedder.name!r} makes {self.embedder.dim}-dim ones; "
+                f"the knowledge base ({self.store.describe()}) holds {stored}-dim vectors but "
+                f"the embedder {self.embedder.name!r} makes {self.embedder.dim}-dim ones; "
                 "use another data directory or re-ingest"
             )
 

@@ -8,7 +8,6 @@ and LanceDB's native full-text index; hybrid queries fuse the two with reciproca
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 from lancedb.index import FTS, Bitmap, IvfPq
 
+from servers.kb.article_index import ChunkRow, SearchFilters, reciprocal_rank_fusion
 from servers.kb.models import Article, ArticleInput, article_uri
 
 ARTICLES = "articles"
@@ -76,46 +76,15 @@ def _chunks_schema(dim: int) -> pa.Schema:
     )
 
 
-RRF_K = 60
-
-
-def reciprocal_rank_fusion(rankings: list[list[dict]], *, key: str, k: int = RRF_K) -> list[dict]:
-    """Merge ranked lists: each row scores sum(1 / (k + rank)) over the lists it appears in."""
-    scores: dict[str, float] = {}
-    rows: dict[str, dict] = {}
-    for ranking in rankings:
-        for rank, row in enumerate(ranking, start=1):
-            scores[row[key]] = scores.get(row[key], 0.0) + 1.0 / (k + rank)
-            rows.setdefault(row[key], row)
-    ordered = sorted(scores, key=lambda item: scores[item], reverse=True)
-    return [{**rows[item], "_relevance_score": scores[item]} for item in ordered]
-
-
-@dataclass(frozen=True, slots=True)
-class ChunkRow:
-    chunk_id: str
-    chunk_index: int
-    heading: str
-    text: str
-    fingerprint: str
-    vector: np.ndarray
-
-
-@dataclass(frozen=True, slots=True)
-class SearchFilters:
-    category: str | None = None
-    product: str | None = None
-    tags: tuple[str, ...] = ()
-
-    def sql(self, tenant: str) -> str:
-        clauses = [_of(tenant)]
-        if self.category:
-            clauses.append(f"category = {_quote(self.category)}")
-        if self.product:
-            clauses.append(f"product = {_quote(self.product)}")
-        if self.tags:
-            clauses.append(f"array_has_any(tags, [{', '.join(map(_quote, self.tags))}])")
-        return " AND ".join(clauses)
+def _where(filters: SearchFilters, tenant: str) -> str:
+    clauses = [_of(tenant)]
+    if filters.category:
+        clauses.append(f"category = {_quote(filters.category)}")
+    if filters.product:
+        clauses.append(f"product = {_quote(filters.product)}")
+    if filters.tags:
+        clauses.append(f"array_has_any(tags, [{', '.join(map(_quote, filters.tags))}])")
+    return " AND ".join(clauses)
 
 
 def _of(tenant: str) -> str:
@@ -123,7 +92,12 @@ def _of(tenant: str) -> str:
 
 
 class ArticleStore:
-    """Async LanceDB access for the knowledge base. Open once, share, close at shutdown."""
+    """The ``ArticleIndex`` in LanceDB. Open once, share, close at shutdown."""
+
+    @classmethod
+    def in_dir(cls, data_dir: Path, dim: int, **options) -> ArticleStore:
+        """The store in ``data_dir`` (its ``kb.lance``)."""
+        return cls(data_dir / "kb.lance", dim, **options)
 
     def __init__(
         self,
@@ -144,6 +118,9 @@ class ArticleStore:
         self._chunks: lancedb.AsyncTable | None = None
         self._write_lock = asyncio.Lock()
         self._fts_dirty = False
+
+    def describe(self) -> str:
+        return f"lancedb at {self.path}"
 
     async def open(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
@@ -395,7 +372,7 @@ class ArticleStore:
         the latency (measured in bench/kb_bench.py).
         """
         columns = ["chunk_id", "article_id", "title", "heading", "text", "category", "url"]
-        where = filters.sql(tenant)
+        where = _where(filters, tenant)
         vector_leg = (
             self.chunks.query()
             .nearest_to(vector.astype(np.float32))

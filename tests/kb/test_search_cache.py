@@ -5,7 +5,7 @@ import subprocess
 from embeddings.wordllama_embedder import WordLlamaEmbedder
 from servers.kb.models import ArticleInput
 from servers.kb.search_cache import SearchCache
-from servers.kb.service import KnowledgeBase
+from servers.kb.wiring import knowledge_base
 from tests.support.eras import client_for
 from tests.support.processes import SUPPORTDESK, http_server, server_env
 
@@ -60,8 +60,8 @@ async def test_writes_are_seen_by_the_next_search(kb):
 
 
 async def test_another_process_writes_are_seen_within_the_refresh_interval(data_dir):
-    reader = KnowledgeBase(data_dir, WordLlamaEmbedder(), refresh_seconds=0)
-    writer = KnowledgeBase(data_dir, WordLlamaEmbedder())
+    reader = knowledge_base(data_dir, WordLlamaEmbedder(), refresh_seconds=0)
+    writer = knowledge_base(data_dir, WordLlamaEmbedder())
     await reader.open()
     await writer.open()
     try:

@@ -2,8 +2,9 @@ import pytest
 
 from embeddings import HashingEmbedder
 from servers.kb.models import ArticleInput
-from servers.kb.service import ArticleNotFound, KnowledgeBase, KnowledgeBaseError
-from servers.kb.store import SearchFilters
+from servers.kb.service import ArticleNotFound, KnowledgeBaseError
+from servers.kb.wiring import knowledge_base
+from servers.kb.article_index import SearchFilters
 
 DOC = ArticleInput(
     id="zz-test",
@@ -80,7 +81,7 @@ async def test_filters_narrow_by_category_product_and_tags(kb):
 
 
 async def test_a_store_built_with_another_embedder_is_refused(data_dir):
-    other = KnowledgeBase(data_dir, HashingEmbedder(dim=64))
+    other = knowledge_base(data_dir, HashingEmbedder(dim=64))
     with pytest.raises(KnowledgeBaseError, match="256-dim"):
         await other.open()
     await other.close()

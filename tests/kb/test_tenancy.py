@@ -7,7 +7,7 @@ from fastmcp.exceptions import ResourceError, ToolError
 from embeddings.wordllama_embedder import WordLlamaEmbedder
 from servers.identity import Caller
 from servers.kb.server import build_server
-from servers.kb.service import KnowledgeBase
+from servers.kb.wiring import knowledge_base
 from tests.support.eras import client_for
 
 ACME, GLOBEX = Caller("acme", "ann@acme").as_meta(), Caller("globex", "gus@globex").as_meta()
@@ -22,7 +22,7 @@ SECRET = {
 
 @pytest.fixture
 def server(data_dir):
-    return build_server(KnowledgeBase(data_dir, WordLlamaEmbedder()), load_demo=False,
+    return build_server(knowledge_base(data_dir, WordLlamaEmbedder()), load_demo=False,
                         default_tenant="demo")
 
 
@@ -111,7 +111,7 @@ async def test_a_store_from_before_tenancy_keeps_its_articles_in_the_default_ten
         "heading": "", "text": text, "category": "general", "product": "all", "tags": [],
         "fingerprint": "f", "vector": np.asarray(embedder.embed([text])[0], np.float32)}],
         schema=old_chunks))
-    kb = KnowledgeBase(tmp_path, embedder, legacy_tenant="demo")
+    kb = knowledge_base(tmp_path, embedder, legacy_tenant="demo")
     await kb.open()
     try:
         await kb.store.refresh_indexes()

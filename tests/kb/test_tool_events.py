@@ -16,6 +16,7 @@ from events import (
 from events.consumer_kafka import KafkaLogConsumer
 from events.types import ToolCalled
 from servers.kb.server import build_server
+from servers.kb.memory_index import InMemoryArticleIndex
 from servers.kb.service import KnowledgeBase
 from servers.settings import CoreSettings
 from servers.suite import build_suite
@@ -28,8 +29,10 @@ SECRET_QUERY = "my card 4111 1111 1111 1111 was charged twice"
 
 
 def kb_with(data_dir, publisher):
+    """The events are the subject, not the storage: the in-memory index will do."""
+    embedder = WordLlamaEmbedder()
     return build_server(
-        KnowledgeBase(data_dir, WordLlamaEmbedder()),
+        KnowledgeBase(InMemoryArticleIndex(embedder.dim), embedder),
         load_demo=False,
         publisher=publisher,
         default_tenant="acme",

@@ -8,7 +8,7 @@ import pytest
 from bench.eval_engine import TARGETS, evaluate_with, load_requests, scores
 from orchestrator.domain import KB_CATEGORIES, PRIORITIES
 from orchestrator.pii import find_pii
-from servers.kb.service import KnowledgeBase
+from servers.kb.wiring import knowledge_base
 
 REQUESTS = load_requests()
 ARTICLES = {p.stem for p in (Path(__file__).parents[2] / "servers/kb/demo/articles").glob("*.md")}
@@ -33,7 +33,7 @@ def test_the_dataset_is_large_varied_and_well_formed():
 
 @pytest.fixture
 async def demo_kb(data_dir, embedder):
-    kb = KnowledgeBase(data_dir, embedder)
+    kb = knowledge_base(data_dir, embedder)
     await kb.open()
     yield kb
     await kb.close()
