@@ -30,7 +30,13 @@ import pyarrow as pa
 
 from bench.stats import summary
 from embeddings.wordllama_embedder import WordLlamaEmbedder
-from memory.long_term import LongTermMemory, content_hash, customer_namespace, memory_id_for
+from memory.long_term import (
+    LongTermMemory,
+    content_hash,
+    customer_namespace,
+    long_term_in,
+    memory_id_for,
+)
 from memory.models import Turn
 from memory.session_local import InProcessSessionCache
 from memory.session_redis import RedisSessionCache
@@ -101,7 +107,7 @@ async def recall_bench(size: int, queries: int, work: Path) -> None:
     rng = random.Random(7)
     embedder = WordLlamaEmbedder()
     embedder.embed(["warm up"])
-    big, small = LongTermMemory(work / "big", embedder), LongTermMemory(work / "small", embedder)
+    big, small = long_term_in(work / "big", embedder), long_term_in(work / "small", embedder)
     await big.open()
     await small.open()
     try:

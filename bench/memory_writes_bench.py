@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 
 from embeddings.wordllama_embedder import WordLlamaEmbedder
-from memory.long_term import LongTermMemory
+from memory.long_term import long_term_in
 from memory.vector_store import UPKEEP_EVERY_WRITES, MemoryTable
 
 
 async def run(writes: int, upkeep_every: int, work: Path, embedder) -> tuple[float, float]:
-    memory = LongTermMemory(work, embedder)
+    memory = long_term_in(work, embedder)
     memory.table = MemoryTable(work / "memory.lance", embedder.dim, upkeep_every=upkeep_every)
     await memory.open()
     try:

@@ -75,21 +75,28 @@ def similarity(row: dict[str, Any]) -> float:
     return max(0.0, min(1.0, 1.0 - float(row["_distance"])))
 
 
+def long_term_in(
+    data_dir: Path, embedder: Embedder, *, read_consistency_seconds: float = 0.0, **options
+) -> LongTermMemory:
+    """Long-term memory over the LanceDB table in ``data_dir`` (not yet open)."""
+    table = MemoryTable(data_dir / STORE_FILE, embedder.dim,
+                        read_consistency_seconds=read_consistency_seconds)
+    return LongTermMemory(table, embedder, **options)
+
+
 class LongTermMemory:
     def __init__(
         self,
-        data_dir: Path,
+        table: MemoryTable,
         embedder: Embedder,
         *,
         dedupe_threshold: float = 0.92,
-        read_consistency_seconds: float = 0.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """Memories in ``table`` (opened by ``open``), embedded by ``embedder``."""
         self.embedder = embedder
         self.dedupe_threshold = dedupe_threshold
-        self.table = MemoryTable(
-            data_dir / STORE_FILE, embedder.dim, read_consistency_seconds=read_consistency_seconds
-        )
+        self.table = table
         self._clock = clock
         self._last_purge = 0.0
 
@@ -105,6 +112,9 @@ class LongTermMemory:
 
     async def close(self) -> None:
         await self.table.close()
+
+    def describe(self) -> str:
+        return f"lancedb at {self.table.path}"
 
     async def ready(self) -> bool:
         try:

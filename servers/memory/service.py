@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from embeddings import Embedder
 from events import EventPublisher, NullPublisher, make_event
 from events.types import MemoryWritten
-from memory.backends import describe_session_cache, session_cache_from_settings
 from memory.context import CHARS_PER_TOKEN, MemoryContext, MemoryManager, Strategy, Unit
 from memory.errors import MemoryTierError, NotFound
 from memory.long_term import LongTermMemory
@@ -40,28 +37,22 @@ class MemoryService:
     def __init__(
         self,
         settings: MemorySettings,
-        data_dir: Path,
-        embedder: Embedder,
+        long_term: LongTermMemory,
+        sessions: SessionCache,
         *,
         publisher: EventPublisher | None = None,
-        sessions: SessionCache | None = None,
+        sessions_described: str | None = None,
     ) -> None:
+        """The three tiers as one service; ``long_term`` and ``sessions`` open with it."""
         self.settings = settings
         self.publisher = publisher or NullPublisher()
-        self.long_term = LongTermMemory(
-            data_dir,
-            embedder,
-            dedupe_threshold=settings.dedupe_threshold,
-            read_consistency_seconds=settings.read_consistency_seconds,
-        )
-        self.sessions = sessions or session_cache_from_settings(settings)
+        self.long_term = long_term
+        self.sessions = sessions
         self.manager = MemoryManager(self.sessions, self.long_term)
         self.backends = {
-            "memory": f"lancedb at {self.long_term.table.path}",
-            "sessions": self.sessions.name
-            if sessions is not None
-            else describe_session_cache(settings),
-            "embeddings": embedder.name,
+            "memory": long_term.describe(),
+            "sessions": sessions_described or sessions.name,
+            "embeddings": long_term.embedder.name,
         }
 
     async def open(self) -> None:

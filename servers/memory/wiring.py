@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from embeddings import EmbeddingSettings, embedder_from_settings
+from pathlib import Path
+
+from embeddings import Embedder, EmbeddingSettings, embedder_from_settings
 from events import EventPublisher
+from memory.backends import describe_session_cache, session_cache_from_settings
+from memory.long_term import long_term_in
+from memory.session_cache import SessionCache
 from memory.settings import MemorySettings
 from servers.built import BuiltServer, every
 from servers.jobs import Job
@@ -13,8 +18,27 @@ from servers.memory.service import MemoryService
 from servers.settings import CoreSettings
 
 
+def memory_service(
+    settings: MemorySettings,
+    data_dir: Path,
+    embedder: Embedder,
+    *,
+    publisher: EventPublisher | None = None,
+    sessions: SessionCache | None = None,
+) -> MemoryService:
+    """The memory service over LanceDB in ``data_dir`` and the session cache the settings
+    choose (or ``sessions``), not yet open."""
+    long_term = long_term_in(data_dir, embedder, dedupe_threshold=settings.dedupe_threshold,
+                             read_consistency_seconds=settings.read_consistency_seconds)
+    if sessions is not None:
+        return MemoryService(settings, long_term, sessions, publisher=publisher)
+    return MemoryService(settings, long_term, session_cache_from_settings(settings),
+                         publisher=publisher,
+                         sessions_described=describe_session_cache(settings))
+
+
 def build(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
-    service = MemoryService(
+    service = memory_service(
         MemorySettings(), core.data_dir, embedder_from_settings(EmbeddingSettings())
     )
     upkeep = Job("memory-upkeep", every(JobsSettings().memory_upkeep_seconds),

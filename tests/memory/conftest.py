@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 
 from embeddings.wordllama_embedder import WordLlamaEmbedder
-from memory.long_term import LongTermMemory
+from memory.long_term import long_term_in
 from memory.session_local import InProcessSessionCache
 from memory.session_redis import RedisSessionCache
 from memory.session_resilient import ResilientSessionCache
 from memory.settings import MemorySettings
-from servers.memory.service import MemoryService
+from servers.memory import wiring
 from tests.support.services import any_redis, unique_name
 
 
@@ -44,7 +44,7 @@ def make_session_cache(kind: str, redis_url: str | None, key_prefix: str, *, ttl
 
 @pytest.fixture
 async def long_term(tmp_path, embedder):
-    memory = LongTermMemory(tmp_path / "data", embedder)
+    memory = long_term_in(tmp_path / "data", embedder)
     await memory.open()
     yield memory
     await memory.close()
@@ -52,4 +52,4 @@ async def long_term(tmp_path, embedder):
 
 @pytest.fixture
 def memory_service(tmp_path, embedder):
-    return MemoryService(MemorySettings(), tmp_path / "data", embedder)
+    return wiring.memory_service(MemorySettings(), tmp_path / "data", embedder)

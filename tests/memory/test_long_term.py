@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from memory.errors import NotFound
-from memory.long_term import LongTermMemory
+from memory.long_term import long_term_in
 from tests.support.services import await_until
 
 
@@ -121,12 +121,12 @@ async def test_other_tenants_ids_are_not_found(long_term):
 
 
 async def test_memories_survive_a_restart(tmp_path, embedder):
-    first = LongTermMemory(tmp_path / "data", embedder)
+    first = long_term_in(tmp_path / "data", embedder)
     await first.open()
     record, _ = await first.remember("t1", "c1", "Account owner is Dana", kind="fact")
     await first.close()
 
-    second = LongTermMemory(tmp_path / "data", embedder)
+    second = long_term_in(tmp_path / "data", embedder)
     await second.open()
     try:
         assert (await second.get("t1", record.id)).content == "Account owner is Dana"
@@ -150,7 +150,7 @@ async def test_writes_are_compacted_and_indexed_as_they_accumulate(tmp_path, emb
     from memory.vector_store import MemoryTable
 
     table = MemoryTable(tmp_path / "memory.lance", embedder.dim, upkeep_every=10)
-    memory = LongTermMemory(tmp_path, embedder)
+    memory = long_term_in(tmp_path, embedder)
     memory.table = table  # the same store, with upkeep after every 10 writes
     await memory.open()
     for i in range(25):

@@ -11,7 +11,7 @@ from events import MemoryPublisher
 from memory.session_local import InProcessSessionCache
 from memory.settings import MemorySettings
 from servers.memory.server import build_server
-from servers.memory.service import MemoryService
+from servers.memory.wiring import memory_service
 from tests.support.eras import client_for
 
 TOOLS = {"remember", "recall", "forget", "get_session", "append_turn", "summarize_session",
@@ -124,7 +124,7 @@ async def test_tenants_never_see_each_others_memories_or_sessions(tmp_path, embe
     shared_sessions = InProcessSessionCache(ttl_seconds=60, max_turns=10)
 
     def server_for(tenant: str):
-        service = MemoryService(MemorySettings(), tmp_path / "shared", embedder,
+        service = memory_service(MemorySettings(), tmp_path / "shared", embedder,
                                 sessions=shared_sessions)
         return build_server(service, default_tenant=tenant)
 
@@ -159,7 +159,7 @@ async def test_tenants_never_share_turn_keys(tmp_path, embedder, era):
     shared_sessions = InProcessSessionCache(ttl_seconds=60, max_turns=10)
 
     def server_for(tenant: str):
-        service = MemoryService(MemorySettings(), tmp_path / "shared", embedder,
+        service = memory_service(MemorySettings(), tmp_path / "shared", embedder,
                                 sessions=shared_sessions)
         return build_server(service, default_tenant=tenant)
 

@@ -7,7 +7,7 @@ import logging
 
 from memory.models import Turn
 from memory.settings import MemorySettings
-from servers.memory.service import MemoryService
+from servers.memory.wiring import memory_service
 from tests.support.services import await_until, own_redis
 
 
@@ -20,7 +20,7 @@ async def test_an_outage_degrades_to_local_and_recovers_with_nothing_lost(
             redis_url=redis_server.url, redis_key_prefix=key_prefix,
             redis_retry_seconds=0.05, redis_timeout_seconds=0.5,
         )
-        service = MemoryService(settings, tmp_path / "data", embedder)
+        service = memory_service(settings, tmp_path / "data", embedder)
         await service.open()
         try:
             await service.append_turn("t1", "s1", "customer", "before the outage",
@@ -72,7 +72,7 @@ async def test_starting_while_redis_is_down_answers_from_local(tmp_path, embedde
         url = redis_server.url
     settings = MemorySettings(redis_url=url, redis_key_prefix=key_prefix,
                               redis_timeout_seconds=0.5)
-    service = MemoryService(settings, tmp_path / "data", embedder)
+    service = memory_service(settings, tmp_path / "data", embedder)
     await service.open()
     try:
         assert (await service.health()).degraded

@@ -14,7 +14,7 @@ import pytest
 from langgraph.types import Command
 
 from memory.checkpoints import describe_checkpointer, open_checkpointer
-from memory.long_term import LongTermMemory
+from memory.long_term import long_term_in
 from memory.settings import MemorySettings
 from tests.memory.workers import approval_graph, thread
 from tests.support.processes import server_env
@@ -101,7 +101,7 @@ async def test_two_processes_writing_memories_lose_nothing(tmp_path, embedder):
     workers = [start_worker("remember", tmp_path, name, 15) for name in "ab"]
     for worker in workers:
         finish(worker)
-    memory = LongTermMemory(tmp_path, embedder)
+    memory = long_term_in(tmp_path, embedder)
     await memory.open()
     try:
         assert await memory.table.count() == 30

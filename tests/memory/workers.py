@@ -61,9 +61,9 @@ async def pause_runs(data_dir: Path, prefix: str, count: int) -> None:
 
 async def remember_many(data_dir: Path, prefix: str, count: int) -> None:
     from embeddings.wordllama_embedder import WordLlamaEmbedder
-    from memory.long_term import LongTermMemory
+    from memory.long_term import long_term_in
 
-    memory = LongTermMemory(data_dir, WordLlamaEmbedder())
+    memory = long_term_in(data_dir, WordLlamaEmbedder())
     await memory.open()
     try:
         for i in range(count):

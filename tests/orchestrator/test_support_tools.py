@@ -9,7 +9,7 @@ from memory.settings import MemorySettings
 from orchestrator.support_tools import SupportTools, Target
 from servers.identity import Caller
 from servers.memory.server import build_server
-from servers.memory.service import MemoryService
+from servers.memory.wiring import memory_service
 
 TURNS = [("customer", "My export is stuck at 0%."), ("agent", "I restarted it for you.")]
 
@@ -36,7 +36,7 @@ class ToolLog(Middleware):
 @pytest.fixture
 def memory(tmp_path, embedder):
     log = ToolLog()
-    service = MemoryService(MemorySettings(), tmp_path / "data", embedder)
+    service = memory_service(MemorySettings(), tmp_path / "data", embedder)
     server = build_server(service, default_tenant="acme")
     server.add_middleware(log)
     return server, log
