@@ -11,13 +11,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from fastmcp import Client, FastMCP
 from fastmcp.client.transports import StreamableHttpTransport
 from fastmcp.exceptions import ToolError
 
 from core.calls import CORRELATION_KEY, Caller
+from orchestrator.support_records import (
+    CustomerProfile,
+    CustomerRecord,
+    KbPassage,
+    MemoryContextRecord,
+    TicketRecord,
+)
 
 
 class SupportToolError(RuntimeError):
@@ -67,6 +74,7 @@ class SupportTools:
             yield cls(clients)
 
     async def _call(self, server: str, tool: str, **arguments: Any) -> dict[str, Any]:
+        """The tool's structured output: the one place tool results are untyped JSON."""
         arguments = {k: v for k, v in arguments.items() if v is not None}
         try:
             result = await self._clients[server].call_tool(tool, arguments, meta=self._meta)
@@ -77,26 +85,27 @@ class SupportTools:
     # knowledge base
     async def search_kb(
         self, query: str, *, category: str | None = None, limit: int = 5
-    ) -> list[dict[str, Any]]:
+    ) -> list[KbPassage]:
         result = await self._call("kb", "search", query=query[:2000], category=category,
                                   limit=limit)
-        return result["hits"]
+        return cast(list[KbPassage], result["hits"])
 
     # CRM
-    async def find_customer(self, reference: str) -> dict[str, Any] | None:
+    async def find_customer(self, reference: str) -> CustomerRecord | None:
         """A customer by CRM id or exact email; None when there is no such customer."""
         if "@" in reference:
             found = await self._call("crm", "find_customers", email=reference, limit=20)
             exact = [c for c in found["customers"] if c["email"] == reference.strip().lower()]
-            return exact[0] if exact else None
+            return cast(CustomerRecord, exact[0]) if exact else None
         try:
-            return (await self._call("crm", "get_customer", customer_id=reference))["customer"]
+            profile = await self._call("crm", "get_customer", customer_id=reference)
+            return cast(CustomerRecord, profile["customer"])
         except SupportToolError:
             return None
 
     async def identify_customer(
         self, email: str | None, external_id: str | None, name: str | None
-    ) -> tuple[dict[str, Any], bool]:
+    ) -> tuple[CustomerRecord, bool]:
         """The customer this email and/or external id names, created on first contact:
         (customer, whether new). ``create_customer`` is idempotent by email and external id,
         so concurrent first requests from one person make one customer.
@@ -108,7 +117,7 @@ class SupportTools:
             "crm", "create_customer", email=email, name=name,
             external_ids=[external_id] if external_id else None,
         )
-        customer = created["customer"]
+        customer = cast(CustomerRecord, created["customer"])
         if created["created"]:
             return customer, True
         changes: dict[str, Any] = {}
@@ -122,21 +131,22 @@ class SupportTools:
                     "crm", "update_customer", customer_id=customer["id"],
                     expected_version=customer["version"], **changes,
                 )
-                customer = updated["customer"]
+                customer = cast(CustomerRecord, updated["customer"])
             except SupportToolError:
                 pass  # taken by another customer, or changed meanwhile: serve as found
         return customer, False
 
-    async def customer_profile(self, customer_id: str) -> dict[str, Any]:
-        """The customer with their subscriptions and recent tickets, as one flat dict."""
+    async def customer_profile(self, customer_id: str) -> CustomerProfile:
+        """The customer with their subscriptions and recent tickets, as one flat record."""
         profile = await self._call("crm", "get_customer", customer_id=customer_id)
-        return {**profile["customer"], "subscriptions": profile["subscriptions"],
-                "recent_tickets": profile["recent_tickets"]}
+        return cast(CustomerProfile, {**profile["customer"],
+                                      "subscriptions": profile["subscriptions"],
+                                      "recent_tickets": profile["recent_tickets"]})
 
-    async def ensure_ticket(self, *, idempotency_key: str, **fields: Any) -> dict[str, Any]:
+    async def ensure_ticket(self, *, idempotency_key: str, **fields: Any) -> TicketRecord:
         """The request's ticket: created on first call, the same one on every repeat."""
         created = await self._call("crm", "create_ticket", request_id=idempotency_key, **fields)
-        return created["ticket"]
+        return cast(TicketRecord, created["ticket"])
 
     async def add_reply(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
         await self._call("crm", "add_message", ticket_id=ticket_id, author_type="agent",
@@ -147,7 +157,7 @@ class SupportTools:
         await self._call("crm", "add_note", ticket_id=ticket_id, body=body,
                          idempotency_key=idempotency_key[:128])
 
-    async def set_ticket_state(self, ticket: dict[str, Any], **wanted: Any) -> bool:
+    async def set_ticket_state(self, ticket: TicketRecord, **wanted: Any) -> bool:
         """Bring the ticket to ``wanted``; False when it already is (a repeated step).
 
         ``ticket`` is the caller's recent copy (as ``ensure_ticket`` returned it), which saves
@@ -156,12 +166,13 @@ class SupportTools:
         try:
             return await self._update_ticket(ticket, wanted)
         except SupportToolError:
-            current = (await self._call("crm", "get_ticket", ticket_id=ticket["id"]))["ticket"]
+            read = await self._call("crm", "get_ticket", ticket_id=ticket["id"])
+            current = cast(TicketRecord, read["ticket"])
             if current["version"] == ticket["version"]:
                 raise  # nobody changed it: the failure was something else
         return await self._update_ticket(current, wanted)
 
-    async def _update_ticket(self, ticket: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    async def _update_ticket(self, ticket: TicketRecord, wanted: dict[str, Any]) -> bool:
         changes = {k: v for k, v in wanted.items()
                    if v is not None and ticket.get(_TICKET_FIELD.get(k, k)) != v}
         if changes:
@@ -172,10 +183,11 @@ class SupportTools:
     # memory
     async def memory_context(
         self, customer_id: str, message: str, session_id: str
-    ) -> dict[str, Any]:
+    ) -> MemoryContextRecord:
         """Recent turns of the conversation and the customer's relevant memories."""
-        return await self._call("memory", "get_context", customer_id=customer_id,
-                                message=message[:20_000], session_id=session_id)
+        context = await self._call("memory", "get_context", customer_id=customer_id,
+                                   message=message[:20_000], session_id=session_id)
+        return cast(MemoryContextRecord, context)
 
     async def remember_resolution(self, customer_id: str, content: str, *, source: str) -> None:
         await self._call("memory", "remember", customer_id=customer_id, content=content,

@@ -8,6 +8,7 @@ shielded from cancellation, so a client disconnect cannot leave it half done.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import anyio
 from langgraph.runtime import Runtime
@@ -16,6 +17,10 @@ from events.types import RequestEscalated, RequestResolved
 from orchestrator.deps import Deps
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.state import SupportState
+from orchestrator.support_records import TicketRecord
+
+if TYPE_CHECKING:  # the MCP client stays out of the domain's imports
+    from orchestrator.support_tools import SupportTools
 
 
 def decide_status(state: SupportState) -> str:
@@ -86,8 +91,9 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
     }
 
 
-async def _update_ticket(tools, state: SupportState, ticket: dict, status: str,
-                         reply: str | None, handoff_group: str | None) -> list[str]:
+async def _update_ticket(tools: SupportTools, state: SupportState, ticket: TicketRecord,
+                         status: str, reply: str | None,
+                         handoff_group: str | None) -> list[str]:
     request, triage = state["request"], state["triage"]
     ticket_id = ticket["id"]
     actions = []
