@@ -69,6 +69,10 @@ class Scheduler:
                 started.append(job.name)
         return started
 
+    async def settled(self) -> None:
+        """Until every run this replica started has finished."""
+        await asyncio.gather(*self._running.values(), return_exceptions=True)
+
     async def run_now(self, name: str) -> tuple[str, str]:
         """Run one job here and now (``supportdesk jobs run``), unless a run holds it."""
         job = self.jobs.get(name)

@@ -55,7 +55,8 @@ async def test_a_job_runs_once_per_period_across_three_replicas(stores):
             await asyncio.gather(*(replica.start_due() for replica in replicas))
             await asyncio.sleep(0.02)
         clock.now += 60
-    await asyncio.sleep(0.1)
+    for replica in replicas:
+        await replica.settled()
     assert len(runs) == 5
     status = (await stores[0].status())["sla-scan"]
     assert (status["runs"], status["last_outcome"], status["last_detail"]) == (5, "ok", "scanned")
@@ -71,11 +72,10 @@ async def test_a_run_by_hand_does_not_overlap_a_running_one(stores):
     job = Job("memory-upkeep", timedelta(hours=1), slow, "test")
     scheduled, by_hand = Scheduler([job], stores[0]), Scheduler([job], stores[1])
     assert await scheduled.start_due() == ["memory-upkeep"]
-    await asyncio.sleep(0.05)
     assert await by_hand.run_now("memory-upkeep") == (
         "busy", "another run of this job holds its lease")
     release.set()
-    await asyncio.sleep(0.1)
+    await scheduled.settled()
     assert await by_hand.run_now("memory-upkeep") == ("ok", "done")
     with pytest.raises(UnknownJob):
         await by_hand.run_now("nope")
@@ -95,7 +95,7 @@ async def test_a_failed_run_is_recorded_and_retried_next_period(stores):
                           stores[0], clock=clock,
                           on_finish=lambda job, outcome, _: finished.append((job, outcome)))
     await scheduler.start_due()
-    await asyncio.sleep(0.05)
+    await scheduler.settled()
     assert scheduler.readiness() == "degraded"
     status = (await stores[0].status())["approval-reminders"]
     assert (status["last_outcome"], status["last_detail"], status["failures"]) == (
@@ -103,6 +103,6 @@ async def test_a_failed_run_is_recorded_and_retried_next_period(stores):
     await scheduler.start_due()  # same period: not again
     clock.now += 60
     await scheduler.start_due()
-    await asyncio.sleep(0.05)
+    await scheduler.settled()
     assert len(attempts) == 2 and scheduler.readiness() is True
     assert finished == [("approval-reminders", "error"), ("approval-reminders", "ok")]

@@ -7,13 +7,13 @@ import json
 import os
 import signal
 import sqlite3
-import time
 from collections import Counter
 
 import pytest
 
 from tests.support.eras import client_for
 from tests.support.processes import http_server
+from tests.support.services import await_until
 
 pytestmark = pytest.mark.integration
 
@@ -33,6 +33,12 @@ def rows(path, sql, *params):
         return conn.execute(sql, params).fetchall()
 
 
+def running(path, at_least: int) -> bool:
+    """Whether at least this many runs are under way (the store exists once one started)."""
+    return path.exists() and len(rows(path, "SELECT run_id FROM orchestrator_runs "
+                                            "WHERE status = 'running'")) >= at_least
+
+
 async def fire(url: str, n: int) -> None:
     async with client_for(url, "2026-07-28") as client:
         customer, subject, message = REQUESTS[n % len(REQUESTS)]
@@ -47,13 +53,9 @@ async def test_runs_cut_off_by_a_kill_are_finished_once_by_one_of_two_replicas(d
                                   ("orchestrator.db", "crm.db", "events.db"))
     with http_server("all", data_dir=data_dir, env=env) as first:
         calls = [asyncio.ensure_future(fire(first.mcp_url, n)) for n in range(RUNS)]
-        deadline = time.monotonic() + 30
         # Kill once a few runs are under way and some are not finished yet.
-        while time.monotonic() < deadline:
-            if runs_db.exists() and len(rows(runs_db, "SELECT run_id FROM orchestrator_runs "
-                                                      "WHERE status = 'running'")) >= 3:
-                break
-            await asyncio.sleep(0.02)
+        await await_until(lambda: asyncio.to_thread(running, runs_db, 3), timeout=30,
+                          what="three runs under way")
         os.killpg(first.process.pid, signal.SIGKILL)
         await asyncio.gather(*calls, return_exceptions=True)
     cut_off = rows(runs_db, "SELECT run_id FROM orchestrator_runs WHERE status = 'running'")
@@ -61,11 +63,8 @@ async def test_runs_cut_off_by_a_kill_are_finished_once_by_one_of_two_replicas(d
 
     with http_server("all", data_dir=data_dir, env=env) as one, \
             http_server("all", data_dir=data_dir, env=env) as two:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if not rows(runs_db, "SELECT 1 FROM orchestrator_runs WHERE status = 'running'"):
-                break
-            await asyncio.sleep(0.2)
+        await await_until(lambda: asyncio.to_thread(lambda: not running(runs_db, 1)),
+                          timeout=30, interval=0.2, what="every cut-off run to be finished")
         statuses = dict(rows(runs_db, "SELECT run_id, status FROM orchestrator_runs"))
         logs = one.stderr() + two.stderr()
 

@@ -28,7 +28,8 @@ async def test_a_how_to_question_is_resolved_with_a_cited_reply(resolve_server, 
     assert "kb://articles/account-reset-password" in [c["uri"] for c in out["citations"]]
     assert out["reply"].startswith("Hi Bob") and "[1]" in out["reply"]
     assert [step["agent"] for step in out["trace"]] == AGENTS
-    assert all(step["duration_ms"] >= 0 for step in out["trace"])
+    # The steps that call other servers take measurable time.
+    assert sum(step["duration_ms"] for step in out["trace"]) > 0
     assert out["approval"] is None
     assert [m["body"] for m in ticket["messages"] if m["author_type"] == "agent"] == [out["reply"]]
     assert ticket["ticket"]["status"] == "resolved"

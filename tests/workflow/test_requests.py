@@ -28,7 +28,8 @@ async def test_a_resolved_request_is_listed_with_its_trace_and_timeline(rig, era
     assert detail["request"]["status"] == "resolved" and detail["runs"] == [run["run_id"]]
     trace = detail["outcome"]["trace"]
     assert [step["agent"] for step in trace] == AGENTS
-    assert all(step["duration_ms"] >= 0 for step in trace)
+    # The steps that call other servers take measurable time.
+    assert sum(step["duration_ms"] for step in trace) > 0
     research = next(step for step in trace if step["agent"] == "solution")
     assert "kb://articles/account-reset-password" in research["citations"]
     assert detail["approval"] is None
