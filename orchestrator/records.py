@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import sqlalchemy as sa
 from core.shared_database import SharedTables, aware
@@ -60,6 +60,42 @@ approvals = sa.Table(
 LATER_APPROVAL_COLUMNS = ("reminded_at",)
 
 
+class RunRecord(TypedDict, total=False):
+    """A row of ``orchestrator_runs``, JSON columns parsed; writes may give any subset."""
+
+    run_id: str
+    request_id: str
+    tenant: str
+    customer_id: str | None
+    status: str
+    category: str | None
+    priority: str | None
+    created_at: datetime
+    updated_at: datetime
+    outcome: dict[str, Any] | None
+    lease_owner: str | None
+    lease_until: datetime | None
+    input: dict[str, Any] | None
+
+
+class ApprovalRecord(TypedDict, total=False):
+    """A row of ``orchestrator_approvals``, JSON columns parsed."""
+
+    approval_id: str
+    tenant: str
+    run_id: str
+    request_id: str
+    interrupt_id: str
+    status: str
+    reasons: list[str]
+    request: dict[str, Any]
+    decision: dict[str, Any] | None
+    decided_by: str | None
+    decided_at: datetime | None
+    created_at: datetime
+    reminded_at: datetime | None
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -71,7 +107,7 @@ class Records(SharedTables):
     def upgrade(self, connection) -> None:
         _add_later_columns(connection)
 
-    async def save_run(self, run: dict[str, Any]) -> None:
+    async def save_run(self, run: RunRecord) -> None:
         """Insert or update a run's row (its latest status and outcome). A run that stops
         running (resolved, paused, failed …) gives up its lease."""
         values = {**run, "updated_at": now()}
@@ -88,7 +124,7 @@ class Records(SharedTables):
             if updated.rowcount == 0:
                 await conn.execute(runs.insert().values(created_at=now(), **values))
 
-    async def get_run(self, tenant: str, run_id: str) -> dict[str, Any] | None:
+    async def get_run(self, tenant: str, run_id: str) -> RunRecord | None:
         async with self.engine.connect() as conn:
             row = (
                 await conn.execute(
@@ -97,7 +133,7 @@ class Records(SharedTables):
             ).mappings().first()
         return run_from_row(row) if row else None
 
-    async def add_approval(self, approval: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    async def add_approval(self, approval: ApprovalRecord) -> tuple[ApprovalRecord, bool]:
         """Record a pending approval once per interrupt: (the row, whether it is new)."""
         async with self.engine.begin() as conn:
             existing = (
@@ -120,7 +156,7 @@ class Records(SharedTables):
         return {**approval, "status": "pending", "created_at": row["created_at"],
                 "decision": None, "decided_by": None, "decided_at": None}, True
 
-    async def pending_approvals_for_run(self, tenant: str, run_id: str) -> list[dict[str, Any]]:
+    async def pending_approvals_for_run(self, tenant: str, run_id: str) -> list[ApprovalRecord]:
         async with self.engine.connect() as conn:
             rows = (
                 await conn.execute(
@@ -133,7 +169,7 @@ class Records(SharedTables):
             ).mappings().all()
         return [approval_from_row(row) for row in rows]
 
-    async def get_approval(self, tenant: str, approval_id: str) -> dict[str, Any] | None:
+    async def get_approval(self, tenant: str, approval_id: str) -> ApprovalRecord | None:
         async with self.engine.connect() as conn:
             row = (
                 await conn.execute(
@@ -144,7 +180,7 @@ class Records(SharedTables):
             ).mappings().first()
         return approval_from_row(row) if row else None
 
-    async def pending_approvals(self, tenant: str, limit: int = 100) -> list[dict[str, Any]]:
+    async def pending_approvals(self, tenant: str, limit: int = 100) -> list[ApprovalRecord]:
         async with self.engine.connect() as conn:
             rows = (
                 await conn.execute(
@@ -212,7 +248,7 @@ class Records(SharedTables):
             )
         return result.rowcount == 1
 
-    async def cut_off_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+    async def cut_off_runs(self, limit: int = 20) -> list[RunRecord]:
         """Runs still marked running whose lease ran out (or that never had one)."""
         async with self.engine.connect() as conn:
             rows = (
@@ -238,7 +274,7 @@ class Records(SharedTables):
             )
         return result.rowcount == 1
 
-    async def waiting_since(self, before: datetime, limit: int = 200) -> list[dict[str, Any]]:
+    async def waiting_since(self, before: datetime, limit: int = 200) -> list[ApprovalRecord]:
         """Pending approvals created before ``before`` and not yet reminded, oldest first."""
         async with self.engine.connect() as conn:
             rows = (
@@ -263,7 +299,7 @@ class Records(SharedTables):
             )
         return result.rowcount == 1
 
-    async def approval_for_interrupt(self, interrupt_id: str) -> dict[str, Any] | None:
+    async def approval_for_interrupt(self, interrupt_id: str) -> ApprovalRecord | None:
         async with self.engine.connect() as conn:
             row = (
                 await conn.execute(
@@ -283,8 +319,8 @@ def _add_later_columns(sync_conn) -> None:
                 sync_conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
 
 
-def run_from_row(row) -> dict[str, Any]:
-    run = dict(row)
+def run_from_row(row) -> RunRecord:
+    run = cast(RunRecord, dict(row))
     run["outcome"] = json.loads(run["outcome"]) if run.get("outcome") else None
     run["created_at"], run["updated_at"] = aware(run["created_at"]), aware(run["updated_at"])
     run["lease_until"] = aware(run.get("lease_until"))
@@ -292,8 +328,8 @@ def run_from_row(row) -> dict[str, Any]:
     return run
 
 
-def approval_from_row(row) -> dict[str, Any]:
-    approval = dict(row)
+def approval_from_row(row) -> ApprovalRecord:
+    approval = cast(ApprovalRecord, dict(row))
     approval["reasons"] = json.loads(approval["reasons"])
     approval["request"] = json.loads(approval["request"])
     approval["decision"] = json.loads(approval["decision"]) if approval["decision"] else None
