@@ -3,13 +3,13 @@ retention, leases in the orchestrator's database (shared by replicas when Postgr
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 
 from events import EventBus
+from servers.background import in_background
 from servers.jobs.scheduler import Finished, Job, Scheduler
 from servers.jobs.settings import JobsSettings
 from servers.jobs.store import JobStore
@@ -45,14 +45,9 @@ async def running(scheduler: Scheduler, readiness: Readiness) -> AsyncIterator[S
         except Exception:  # not open yet
             return False
 
-    await scheduler.store.open()
-    task = asyncio.create_task(scheduler.serve(ready), name="job-scheduler")
-    try:
+    async with in_background("job-scheduler", scheduler.store, lambda: scheduler.serve(ready),
+                             scheduler.stop):
         yield scheduler
-    finally:
-        await scheduler.stop()
-        await task
-        await scheduler.store.close()
 
 
 def jobs_detail(scheduler: Scheduler) -> Callable[[], Awaitable[dict]]:

@@ -3,13 +3,13 @@ orchestrator's records, the policy, and subject lookups in the servers served he
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from events import EventBus
+from servers.background import in_background
 from servers.notify.email import EmailChannel
 from servers.notify.notifier import Channel, Notifier, Outcome, SubjectLookup
 from servers.notify.settings import NotifySettings
@@ -67,11 +67,6 @@ def notifier_for(data_dir: Path, crm: Any | None, records: Any | None,
 
 @contextlib.asynccontextmanager
 async def notifying(notifier: Notifier, bus: EventBus) -> AsyncIterator[Notifier]:
-    await notifier.store.open()
-    task = asyncio.create_task(notifier.run(bus), name="notifier")
-    try:
+    async with in_background("notifier", notifier.store, lambda: notifier.run(bus),
+                             notifier.stop):
         yield notifier
-    finally:
-        await notifier.stop()
-        await task
-        await notifier.store.close()

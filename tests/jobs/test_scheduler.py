@@ -8,22 +8,13 @@ from datetime import timedelta
 import pytest
 
 from servers.jobs import Job, JobStore, Scheduler, UnknownJob
-from tests.support.postgres import POSTGRES_URL, temporary_schema
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'runs.db'}", None
-        return
-    with temporary_schema("jobs") as schema:
-        yield POSTGRES_URL, schema
+from tests.support.postgres import coordination_database  # noqa: F401 - a fixture
 
 
 @pytest.fixture
-async def stores(store_url):
+async def stores(coordination_database):
     """Three stores on one database, as three replicas would have."""
-    url, schema = store_url
+    url, schema = coordination_database
     opened = [JobStore(url, schema=schema) for _ in range(3)]
     for store in opened:
         await store.open()

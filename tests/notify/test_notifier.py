@@ -17,7 +17,7 @@ from servers.notify.email import EmailChannel
 from servers.notify.notifier import Notifier
 from servers.notify.settings import NotifySettings
 from servers.notify.webhook import WebhookChannel
-from tests.support.postgres import POSTGRES_URL, temporary_schema
+from tests.support.postgres import coordination_database  # noqa: F401 - a fixture
 from tests.support.receivers import HttpReceiver, SmtpReceiver
 
 SECRET = "whsec-test-only"
@@ -30,18 +30,9 @@ POLICY = Policy.model_validate({
 FAST = NotifySettings(backoff_seconds=0.05, backoff_max_seconds=0.2, max_attempts=3)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'runs.db'}", None
-        return
-    with temporary_schema("notify") as schema:
-        yield POSTGRES_URL, schema
-
-
 @pytest.fixture
-async def store(store_url):
-    url, schema = store_url
+async def store(coordination_database):
+    url, schema = coordination_database
     store = DeliveryStore(url, schema=schema)
     await store.open()
     yield store

@@ -53,3 +53,14 @@ def temporary_schema(prefix: str) -> Iterator[str]:
         yield schema
     finally:
         asyncio.run(_execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def coordination_database(request, tmp_path):
+    """(url, schema) of a database replicas coordinate through: a SQLite file, or a private
+    schema in the local PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'runs.db'}", None
+        return
+    with temporary_schema("coordination") as schema:
+        yield POSTGRES_URL, schema
