@@ -34,6 +34,7 @@ from langgraph.store.base.embed import get_text_at_path
 
 from memory.long_term import LongTermMemory, similarity
 from memory.vector_store import (
+    MemoryTable,
     join_namespace,
     live_sql,
     quote,
@@ -54,8 +55,12 @@ class LongTermStore(BaseStore):
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
-    def table(self):
-        return self.memory.table
+    def table(self) -> MemoryTable:
+        """The LanceDB table itself: namespaces, paging and TTL refreshes are SQL here."""
+        table = self.memory.table
+        if not isinstance(table, MemoryTable):
+            raise TypeError("the LangGraph store needs long-term memory on LanceDB")
+        return table
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
         """For sync graph nodes, which LangGraph runs in worker threads."""

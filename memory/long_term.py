@@ -14,6 +14,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -24,7 +25,8 @@ import numpy as np
 from embeddings import Embedder
 from memory.errors import MemoryTierError, NotFound
 from memory.models import MemoryKind, MemoryRecord, RecalledMemory, memory_uri
-from memory.vector_store import MemoryTable, join_namespace, live_sql, quote, row_uid
+from memory.memory_rows import MemoryFilter, MemoryRows
+from memory.vector_store import MemoryTable, join_namespace, row_uid
 
 MEMORIES = "memories"
 STORE_FILE = "memory.lance"
@@ -87,7 +89,7 @@ def long_term_in(
 class LongTermMemory:
     def __init__(
         self,
-        table: MemoryTable,
+        table: MemoryRows,
         embedder: Embedder,
         *,
         dedupe_threshold: float = 0.92,
@@ -105,7 +107,7 @@ class LongTermMemory:
         stored = await self.table.stored_dim()
         if stored != self.embedder.dim:
             raise MemoryTierError(
-                f"long-term memory at {self.table.path} holds {stored}-dim vectors but the "
+                f"long-term memory ({self.table.describe()}) holds {stored}-dim vectors but the "
                 f"embedder {self.embedder.name!r} makes {self.embedder.dim}-dim ones; "
                 "use another data directory"
             )
@@ -114,7 +116,7 @@ class LongTermMemory:
         await self.table.close()
 
     def describe(self) -> str:
-        return f"lancedb at {self.table.path}"
+        return self.table.describe()
 
     async def ready(self) -> bool:
         try:
@@ -130,11 +132,10 @@ class LongTermMemory:
         # Embedding is CPU-bound; keep the event loop free for other requests.
         return await anyio.to_thread.run_sync(self.embedder.embed, texts)
 
-    def _scope(self, tenant: str, customer_id: str | None = None) -> str:
-        clauses = [f"tenant = {quote(tenant)}", live_sql(self.now_ms())]
-        if customer_id is not None:
-            clauses.append(f"customer_id = {quote(customer_id)}")
-        return " AND ".join(clauses)
+    def _scope(self, tenant: str, customer_id: str | None = None, **more: Any) -> MemoryFilter:
+        """The tenant's (or one customer's) memories not yet expired, narrowed by ``more``."""
+        return MemoryFilter(tenant=tenant, customer_id=customer_id, live_at_ms=self.now_ms(),
+                            **more)
 
     async def remember(
         self,
@@ -149,20 +150,16 @@ class LongTermMemory:
         """Write a memory, or find the one it repeats or nearly repeats."""
         digest = content_hash(tenant, customer_id, kind, content)
         namespace = customer_namespace(tenant, customer_id)
-        same_scope = (
-            f"{self._scope(tenant, customer_id)} AND kind = {quote(kind)} "
-            f"AND namespace = {quote(join_namespace(namespace))}"
-        )
+        same_scope = self._scope(tenant, customer_id, kinds=(kind,),
+                                 namespace=join_namespace(namespace))
         vector = (await self.embed([content]))[0]
         async with self.table.write_lock:
             await self._purge_if_due()
-            known = await self.table.rows(
-                f"{same_scope} AND array_has_any(content_hashes, [{quote(digest)}])", limit=1
-            )
+            known = await self.table.select(replace(same_scope, content_hash=digest), limit=1)
             if known:
                 return record_from_row(known[0]), "unchanged"
-            near = await self.table.nearest(
-                vector, f"{same_scope} AND indexed = true", 1, exact=True
+            near = await self.table.nearest_matching(
+                vector, replace(same_scope, indexed=True), 1, exact=True
             )
             now = datetime.fromtimestamp(self._clock(), UTC)
             if near and similarity(near[0]) >= self.dedupe_threshold:
@@ -209,9 +206,7 @@ class LongTermMemory:
         return record_from_row(row), "created"
 
     async def get(self, tenant: str, memory_id: str) -> MemoryRecord:
-        rows = await self.table.rows(
-            f"tenant = {quote(tenant)} AND id = {quote(memory_id)}", limit=1
-        )
+        rows = await self.table.select(MemoryFilter(tenant=tenant, memory_id=memory_id), limit=1)
         if not rows:
             raise NotFound(f"memory_id: no memory with id {memory_id!r}")
         if rows[0]["expires_ms"] is not None and rows[0]["expires_ms"] <= self.now_ms():
@@ -231,13 +226,11 @@ class LongTermMemory:
         min_score: float = 0.0,
     ) -> list[RecalledMemory]:
         """Memories closest in meaning to ``query``, best first, expired ones never."""
-        where = f"{self._scope(tenant, customer_id)} AND indexed = true"
-        if kinds:
-            where += f" AND kind IN ({', '.join(map(quote, kinds))})"
-        if source:
-            where += f" AND source = {quote(source)}"
+        where = self._scope(tenant, customer_id, indexed=True, kinds=tuple(kinds or ()),
+                            source=source)
         vector = (await self.embed([query]))[0]
-        rows = await self.table.nearest(vector, where, limit, exact=customer_id is not None)
+        rows = await self.table.nearest_matching(vector, where, limit,
+                                                 exact=customer_id is not None)
         return [
             RecalledMemory(**record_from_row(row).model_dump(), score=round(similarity(row), 6))
             for row in rows
@@ -248,27 +241,23 @@ class LongTermMemory:
         self, tenant: str, customer_id: str, *, limit: int = 100
     ) -> list[MemoryRecord]:
         """The customer's live memories, newest first."""
-        rows = await self.table.rows(self._scope(tenant, customer_id))
+        rows = await self.table.select(self._scope(tenant, customer_id))
         rows.sort(key=lambda row: row["updated_at"], reverse=True)
         return [record_from_row(row) for row in rows[:limit]]
 
     async def forget(self, tenant: str, memory_id: str) -> int:
         async with self.table.write_lock:
-            return await self.table.delete(
-                f"tenant = {quote(tenant)} AND id = {quote(memory_id)}"
-            )
+            return await self.table.delete_matching(
+                MemoryFilter(tenant=tenant, memory_id=memory_id))
 
     async def forget_customer(self, tenant: str, customer_id: str) -> int:
         async with self.table.write_lock:
-            return await self.table.delete(
-                f"tenant = {quote(tenant)} AND customer_id = {quote(customer_id)}"
-            )
+            return await self.table.delete_matching(
+                MemoryFilter(tenant=tenant, customer_id=customer_id))
 
     async def purge_expired(self) -> int:
         self._last_purge = self._clock()
-        return await self.table.delete(
-            f"expires_ms IS NOT NULL AND expires_ms <= {self.now_ms()}"
-        )
+        return await self.table.delete_matching(MemoryFilter(expired_at_ms=self.now_ms()))
 
     async def upkeep(self) -> str:
         """Drop expired memories, then compact the table and refresh its indexes (a job)."""

@@ -19,6 +19,8 @@ import numpy as np
 import pyarrow as pa
 from lancedb.index import BTree, IvfFlat
 
+from memory.memory_rows import MemoryFilter
+
 TABLE = "memories"
 NAMESPACE_SEPARATOR = "."  # LangGraph forbids '.' inside a namespace label
 # Below this many rows a flat scan beats any vector index.
@@ -75,8 +77,30 @@ def live_sql(now_ms: int) -> str:
     return f"(expires_ms IS NULL OR expires_ms > {now_ms})"
 
 
+def filter_sql(match: MemoryFilter) -> str:
+    """The filter as a LanceDB SQL predicate."""
+    clauses = []
+    for column, value in (("tenant", match.tenant), ("customer_id", match.customer_id),
+                          ("id", match.memory_id), ("namespace", match.namespace),
+                          ("source", match.source)):
+        if value is not None:
+            clauses.append(f"{column} = {quote(value)}")
+    if match.kinds:
+        clauses.append(f"kind IN ({', '.join(map(quote, match.kinds))})")
+    if match.content_hash is not None:
+        clauses.append(f"array_has_any(content_hashes, [{quote(match.content_hash)}])")
+    if match.live_at_ms is not None:
+        clauses.append(live_sql(match.live_at_ms))
+    if match.expired_at_ms is not None:
+        clauses.append(f"expires_ms IS NOT NULL AND expires_ms <= {match.expired_at_ms}")
+    if match.indexed is not None:
+        clauses.append(f"indexed = {'true' if match.indexed else 'false'}")
+    return " AND ".join(clauses) or "true"
+
+
 class MemoryTable:
-    """Async LanceDB access for long-term memory. Open once, share, close at shutdown."""
+    """Async LanceDB access for long-term memory (``MemoryRows`` for ``LongTermMemory``, SQL
+    filters for the LangGraph store). Open once, share, close at shutdown."""
 
     def __init__(
         self,
@@ -120,6 +144,22 @@ class MemoryTable:
         if self._table is None:
             raise RuntimeError("MemoryTable is not open")
         return self._table
+
+    def describe(self) -> str:
+        return f"lancedb at {self.path}"
+
+    async def select(
+        self, match: MemoryFilter, *, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        return await self.rows(filter_sql(match), limit=limit)
+
+    async def nearest_matching(
+        self, vector: np.ndarray, match: MemoryFilter, limit: int, *, exact: bool
+    ) -> list[dict[str, Any]]:
+        return await self.nearest(vector, filter_sql(match), limit, exact=exact)
+
+    async def delete_matching(self, match: MemoryFilter) -> int:
+        return await self.delete(filter_sql(match))
 
     async def stored_dim(self) -> int:
         return (await self.table.schema()).field("vector").type.list_size

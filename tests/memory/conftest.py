@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from embeddings.wordllama_embedder import WordLlamaEmbedder
-from memory.long_term import long_term_in
+from memory.long_term import LongTermMemory, long_term_in
+from memory.memory_rows_in_process import InProcessMemoryRows
 from memory.session_local import InProcessSessionCache
 from memory.session_redis import RedisSessionCache
 from memory.session_resilient import ResilientSessionCache
@@ -42,9 +43,13 @@ def make_session_cache(kind: str, redis_url: str | None, key_prefix: str, *, ttl
     )
 
 
-@pytest.fixture
-async def long_term(tmp_path, embedder):
-    memory = long_term_in(tmp_path / "data", embedder)
+@pytest.fixture(params=["lancedb", "in_process"])
+async def long_term(request, tmp_path, embedder):
+    """Long-term memory over each ``MemoryRows``: the tests using it are their contract."""
+    if request.param == "lancedb":
+        memory = long_term_in(tmp_path / "data", embedder)
+    else:
+        memory = LongTermMemory(InProcessMemoryRows(embedder.dim), embedder)
     await memory.open()
     yield memory
     await memory.close()

@@ -11,8 +11,17 @@ from langgraph.runtime import Runtime
 from langgraph.store.base import InvalidNamespaceError
 
 from memory.langgraph_store import LongTermStore
-from memory.long_term import customer_namespace
+from memory.long_term import customer_namespace, long_term_in
 from tests.support.services import await_until
+
+
+@pytest.fixture
+async def long_term(tmp_path, embedder):
+    """On LanceDB only: the LangGraph store speaks SQL to the table itself."""
+    memory = long_term_in(tmp_path / "data", embedder)
+    await memory.open()
+    yield memory
+    await memory.close()
 
 
 @pytest.fixture
