@@ -202,6 +202,17 @@ class Records(SharedTables):
                 )
             ).scalar_one()
 
+    async def oldest_pending_since(self) -> datetime | None:
+        """When the longest-waiting approval was asked for, across tenants (None: none)."""
+        async with self.engine.connect() as conn:
+            oldest = (
+                await conn.execute(
+                    sa.select(sa.func.min(approvals.c.created_at))
+                    .where(approvals.c.status == "pending")
+                )
+            ).scalar_one()
+        return aware(oldest)
+
     async def decide(
         self,
         tenant: str,

@@ -9,6 +9,7 @@ import csv
 import dataclasses
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,15 +99,16 @@ async def _serve_with(
     from servers.jobs import jobs_detail, running, scheduler_for, with_jobs
     from servers.jobs.settings import JobsSettings
 
-    from servers.live_updates import LiveUpdates, following
+    from events.tail import tailing
+    from servers.live_updates import LiveUpdates
     from servers.notify import notifier_for, notifying
 
-    metrics = _metrics_for(built)
+    metrics = _metrics_for(built, bus)
     details: Details | None = None
     live = LiveUpdates()
     live.attach(built.server)
     async with contextlib.AsyncExitStack() as stack:
-        await stack.enter_async_context(following(live, bus.outbox))
+        await stack.enter_async_context(tailing(bus.outbox, live.on_record, metrics.on_record))
         notifier = notifier_for(core.data_dir, *_notice_sources(built), metrics.notification)
         if notifier is not None:
             await stack.enter_async_context(notifying(notifier, bus))
@@ -116,6 +118,7 @@ async def _serve_with(
             await stack.enter_async_context(running(scheduler, built.readiness))
             built = dataclasses.replace(built, readiness=with_jobs(built.readiness, scheduler))
             details = jobs_detail(scheduler)
+        metrics.refreshers.append(_readiness_gauge(built.readiness))
         await _serve_built(name, transport, http, built, bus, metrics, live, details)
 
 
@@ -168,7 +171,7 @@ async def _serve_built(
     await server.serve()
 
 
-def _metrics_for(built) -> Metrics:
+def _metrics_for(built: BuiltServer, bus: EventBus) -> Metrics:
     from servers.metrics import Metrics
 
     metrics = Metrics()
@@ -179,9 +182,33 @@ def _metrics_for(built) -> Metrics:
 
         async def pending_approvals(m: Metrics) -> None:
             m.approvals_pending.set(await records.count_pending())
+            oldest = await records.oldest_pending_since()
+            m.oldest_approval_age.set(
+                (datetime.now(UTC) - oldest).total_seconds() if oldest else 0)
 
         metrics.refreshers.append(pending_approvals)
+
+    async def relay_backlog(m: Metrics) -> None:
+        waiting = await bus.outbox.count_unrelayed() if bus.relay.sink is not None else 0
+        m.relay_backlog.set(waiting)
+
+    metrics.refreshers.append(relay_backlog)
     return metrics
+
+
+def _readiness_gauge(readiness):
+    """A refresher setting ``supportdesk_ready`` from the readiness checks, each scrape."""
+    level = {True: 1.0, "degraded": 0.5}
+
+    async def refresh(m: Metrics) -> None:
+        try:
+            checks = await readiness()
+        except Exception:  # not open yet, or a store went away
+            checks = {"serving": False}
+        for check, state in checks.items():
+            m.ready.labels(check).set(level.get(state, 0.0))
+
+    return refresh
 
 
 async def _ingest(path: Path, tenant: str, core: CoreSettings) -> int:

@@ -15,10 +15,8 @@ so the handlers are registered on its low-level server.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import weakref
-from collections.abc import AsyncIterator
 
 from fastmcp import FastMCP
 from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ResourceUpdated
@@ -30,7 +28,7 @@ from mcp_types import (
 )
 
 from events import Envelope
-from events.outbox import Outbox, wait_for_rows
+from events.outbox import LogRecord
 
 logger = logging.getLogger(__name__)
 PENDING_APPROVALS = "workflow://approvals/pending"
@@ -100,20 +98,10 @@ class LiveUpdates:
         finally:
             self._sending.pop(connection, None)
 
-    async def follow(self, outbox: Outbox, stopping: asyncio.Event) -> None:
-        """Turn each event appended to ``outbox`` from now on into resource updates."""
-        appended = outbox.listen()
-        position = await outbox.last_seq()
-        while not stopping.is_set():
-            appended.clear()
-            records = await outbox.read(position, 200)
-            if not records:
-                await wait_for_rows(appended, stopping, 1.0)
-                continue
-            for record in records:
-                position = record.seq
-                for uri in dict.fromkeys(changed_resources(record.event)):
-                    await self.changed(uri)
+    async def on_record(self, record: LogRecord) -> None:
+        """Turn an event appended to the log into resource updates (``events.tail``)."""
+        for uri in dict.fromkeys(changed_resources(record.event)):
+            await self.changed(uri)
 
     def close(self) -> None:
         self._listen.close()
@@ -123,16 +111,3 @@ def _connection_of(ctx):
     """The client's connection: ``ctx.session`` is a per-request proxy, and a subscription
     lives as long as the connection (the SDK keeps it private; no public accessor yet)."""
     return ctx.session._connection
-
-
-@contextlib.asynccontextmanager
-async def following(live: LiveUpdates, outbox: Outbox) -> AsyncIterator[LiveUpdates]:
-    stopping = asyncio.Event()
-    task = asyncio.create_task(live.follow(outbox, stopping), name="live-updates")
-    try:
-        yield live
-    finally:
-        stopping.set()
-        live.close()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, 5)

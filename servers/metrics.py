@@ -1,4 +1,5 @@
-"""Prometheus metrics for a served process: tool calls, latency, errors, runs, approvals.
+"""Prometheus metrics for a served process: tool calls, latency, errors, runs, approvals,
+jobs, notifications, domain events, the relay's backlog and readiness.
 
 One ``Metrics`` (its own registry) per process, made at serve time and handed to the
 middleware and the ``/metrics`` route — no global registry, nothing at import time.
@@ -15,6 +16,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.requests import Request
 from starlette.responses import Response
+
+from events.outbox import LogRecord
 
 Refresher = Callable[["Metrics"], Awaitable[None]]
 
@@ -39,6 +42,11 @@ class Metrics:
             "supportdesk_approvals_pending", "Approvals waiting for a human decision.",
             registry=self.registry,
         )
+        self.oldest_approval_age = Gauge(
+            "supportdesk_oldest_pending_approval_age_seconds",
+            "How long the longest-waiting approval has waited (0 when none waits).",
+            registry=self.registry,
+        )
         self.job_runs = Counter(
             "supportdesk_job_runs", "Scheduled job runs in this process, by outcome.",
             ["job", "outcome"], registry=self.registry,
@@ -53,7 +61,24 @@ class Metrics:
             "(sent, failed: will retry, dead: gave up).", ["channel", "outcome"],
             registry=self.registry,
         )
+        self.events = Counter(
+            "supportdesk_events", "Domain events written to this process's event log, by "
+            "type (sla.breached, approval.requested, ...).", ["type"], registry=self.registry,
+        )
+        self.relay_backlog = Gauge(
+            "supportdesk_event_relay_backlog",
+            "Events in this process's log not yet relayed to the broker (0 without one).",
+            registry=self.registry,
+        )
+        self.ready = Gauge(
+            "supportdesk_ready", "Readiness by check: 1 ready, 0.5 degraded, 0 not ready.",
+            ["check"], registry=self.registry,
+        )
         self.refreshers: list[Refresher] = []
+
+    async def on_record(self, record: LogRecord) -> None:
+        """Count an event appended to the log (``events.tail``)."""
+        self.events.labels(record.event.type).inc()
 
     def notification(self, channel: str, outcome: str) -> None:
         self.notifications.labels(channel, outcome).inc()

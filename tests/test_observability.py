@@ -4,7 +4,9 @@ import httpx
 from fastmcp import Client
 
 from tests.orchestrator.requests import PASSWORD, REFUND
+from tests.deploy.test_observability import alert_queries, dashboard_queries, metrics_named
 from tests.support.processes import http_server
+from tests.support.services import wait_until
 
 
 def sample(text: str, name: str, **labels) -> float:
@@ -25,7 +27,9 @@ async def test_metrics_count_tool_calls_runs_and_pending_approvals(data_dir):
             await client.call_tool("kb_get_article", {"article_id": "nope"}, raise_on_error=False)
             await client.call_tool("triage_and_resolve", PASSWORD)
             await client.call_tool("triage_and_resolve", REFUND)
-        text = httpx.get(f"{suite.base_url}/metrics").text
+        # Events are counted as they reach the log, a moment after the call that wrote them.
+        text = wait_until(lambda: _with_event(httpx.get(f"{suite.base_url}/metrics").text,
+                                              "request.resolved"), what="events counted")
         ready = httpx.get(f"{suite.base_url}/readyz").json()
 
     assert sample(text, "supportdesk_tool_calls_total", tool="kb_search", outcome="ok") == 1
@@ -37,6 +41,32 @@ async def test_metrics_count_tool_calls_runs_and_pending_approvals(data_dir):
     assert sample(text, "supportdesk_approvals_pending") == 1
     assert ready["status"] == "ready"
     assert {"kb_store", "crm_store", "orchestrator"} <= set(ready["checks"])
+    assert sample(text, "supportdesk_events_total", type="approval.requested") == 1
+    assert sample(text, "supportdesk_event_relay_backlog") == 0  # no broker: nothing to relay
+    assert sample(text, "supportdesk_oldest_pending_approval_age_seconds") > 0
+    assert {name: sample(text, "supportdesk_ready", check=name)
+            for name in ("kb_store", "crm_store", "orchestrator")} == {
+        "kb_store": 1, "crm_store": 1, "orchestrator": 1}
+    # Every query of the shipped dashboard and alerts names a series this server exports.
+    exported = exported_series(text)
+    assert metrics_named(dashboard_queries() + alert_queries()) <= exported
+
+
+def _with_event(text: str, event_type: str) -> str | None:
+    try:
+        return text if sample(text, "supportdesk_events_total", type=event_type) else None
+    except AssertionError:
+        return None
+
+
+def exported_series(text: str) -> set[str]:
+    """The series names a /metrics page offers, empty label sets included."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    suffixes = {"counter": ("_total", "_created"), "gauge": ("",),
+                "histogram": ("_bucket", "_count", "_sum", "_created")}
+    return {family.name + suffix for family in text_string_to_metric_families(text)
+            for suffix in suffixes.get(family.type, ("",))}
 
 
 async def test_each_server_is_also_served_at_its_own_path(data_dir):

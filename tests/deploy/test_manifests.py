@@ -15,6 +15,7 @@ OPERATOR_KINDS = {
     ("kafka.strimzi.io/v1beta2", "Kafka"),
     ("kafka.strimzi.io/v1beta2", "KafkaNodePool"),
     ("kafka.strimzi.io/v1beta2", "KafkaUser"),
+    ("monitoring.coreos.com/v1", "PrometheusRule"),
 }
 SERVERS = {"kb", "crm", "memory", "orchestrator", "workflow"}
 STATELESS = {"kb", "crm", "orchestrator", "workflow"}
