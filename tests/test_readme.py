@@ -57,3 +57,33 @@ def test_the_readme_policy_example_is_a_valid_policy(tmp_path):
     policy = load_policy(tmp_path / "policy.toml")
     assert len(policy.approval_rules("demo")) == len(BUILT_IN_RULES) + 2
     assert [rule.name for rule in policy.approval_rules("acme")] == ["every urgent request"]
+
+
+def test_the_langgraph_example_runs_with_its_adapter(data_dir, tmp_path):
+    """In an environment of its own (the adapter pins mcp<2), against a served suite."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.support.postgres import unavailable
+    from tests.support.processes import http_server
+
+    example = README.split("```python\n", 3)[2].split("```", 1)[0]
+    assert "MultiServerMCPClient" in example
+    venv = tmp_path / "agent-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    installed = subprocess.run(
+        [str(venv / "bin/pip"), "install", "-q", "langchain-mcp-adapters>=0.3,<0.4",
+         "langgraph>=1.0,<2"], capture_output=True, text=True, timeout=600,
+    )
+    if installed.returncode != 0:
+        unavailable(f"could not install the LangGraph adapter: {installed.stderr[-300:]}")
+    with http_server("all", data_dir=data_dir) as suite:
+        script = tmp_path / "agent.py"
+        script.write_text(example.replace("asyncio.run(main())",
+                                          f"asyncio.run(main({suite.mcp_url!r}))"))
+        ran = subprocess.run([str(venv / "bin/python"), str(script)], capture_output=True,
+                             text=True, timeout=120, env={**os.environ, "PYTHONPATH": ""})
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    status, first_line = ran.stdout.splitlines()[:2]
+    assert status == "resolved" and first_line.startswith("Hi Bob")
