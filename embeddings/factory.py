@@ -9,7 +9,9 @@ from embeddings.base import Embedder, EmbeddingError
 
 
 class EmbeddingSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_EMBEDDINGS_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_EMBEDDINGS_", extra="ignore", env_ignore_empty=True
+    )
 
     model: str = Field(
         default="wordllama",

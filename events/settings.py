@@ -18,7 +18,7 @@ class EventSettings(BaseSettings):
 
     # Inputs stay out of validation errors: they hold the SASL password as plain text.
     model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, extra="ignore", hide_input_in_errors=True
+        env_prefix=ENV_PREFIX, extra="ignore", hide_input_in_errors=True, env_ignore_empty=True
     )
 
     outbox_path: Path | None = Field(

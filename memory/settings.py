@@ -9,7 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class MemorySettings(BaseSettings):
     """Backends and limits of working state, the session cache and long-term memory."""
 
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_MEMORY_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_MEMORY_", extra="ignore", env_ignore_empty=True
+    )
 
     redis_url: SecretStr | None = Field(
         default=None,

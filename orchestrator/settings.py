@@ -9,7 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class OrchestratorSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_ORCHESTRATOR_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_ORCHESTRATOR_", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: SecretStr | None = Field(
         default=None,

@@ -32,7 +32,9 @@ SCOPES = (
 
 
 class AuthSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_AUTH_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_AUTH_", extra="ignore", env_ignore_empty=True
+    )
 
     jwks_url: str | None = Field(default=None, description="JWKS URL of the token issuer.")
     public_key: SecretStr | None = Field(

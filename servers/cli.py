@@ -82,6 +82,8 @@ async def _serve(name: str, transport: str, http: HttpSettings, core: CoreSettin
     from events import EventSettings, bus_from_settings
     from servers.suite import build
 
+    # A data folder that does not exist yet is a first start, not a mistake.
+    core.data_dir.mkdir(parents=True, exist_ok=True)
     # One bus per process, shared by every server. Servers are built first (no I/O), so the
     # stores that keep their own outbox are registered before the relay starts.
     bus = bus_from_settings(EventSettings(), core.data_dir)

@@ -21,7 +21,9 @@ def _default_data_dir() -> Path:
 class CoreSettings(BaseSettings):
     """Where the embedded stores live and who a caller is when no identity is presented."""
 
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_", extra="ignore", env_ignore_empty=True
+    )
 
     data_dir: Path = Field(
         default_factory=_default_data_dir,
@@ -51,7 +53,9 @@ class CoreSettings(BaseSettings):
 class HttpSettings(BaseSettings):
     """How the streamable HTTP transport is served. The defaults are the safe ones."""
 
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_HTTP_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_HTTP_", extra="ignore", env_ignore_empty=True
+    )
 
     host: str = Field(default="127.0.0.1", description="Address to bind; loopback by default.")
     port: int = Field(default=8765, ge=0, le=65535, description="TCP port to listen on.")

@@ -37,3 +37,15 @@ def test_version():
     result = subprocess.run([SUPPORTDESK, "--version"], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("supportdesk 0.")
+
+
+@pytest.mark.parametrize("args", [[], ["serve"], ["ingest"], ["import"], ["policy"], ["jobs"]])
+def test_help_is_plain_text(args):
+    import re
+
+    result = subprocess.run([SUPPORTDESK, *args, "--help"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert not re.search(r"``|:[a-z]+:`|^\.\. ", result.stdout, re.MULTILINE), result.stdout
+    if not args:
+        assert "SUPPORTDESK_" in result.stdout and "settings_reference" in result.stdout

@@ -7,7 +7,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class LLMSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_", extra="ignore", env_ignore_empty=True
+    )
 
     llm: str = Field(
         default="offline",

@@ -11,7 +11,9 @@ from orchestrator.policy.file import BUILT_IN, Policy, load_policy
 
 
 class PolicySettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_POLICY_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_POLICY_", extra="ignore", env_ignore_empty=True
+    )
 
     path: Path | None = Field(
         default=None,

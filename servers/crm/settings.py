@@ -12,7 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class CrmSettings(BaseSettings):
     """The CRM's store. The default needs nothing: a SQLite file beside the other stores."""
 
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_CRM_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_CRM_", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str | None = Field(
         default=None,

@@ -7,7 +7,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class JobsSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_JOBS_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_JOBS_", extra="ignore", env_ignore_empty=True
+    )
 
     enabled: bool = Field(
         default=True, description="Run the scheduled jobs inside `supportdesk serve`."

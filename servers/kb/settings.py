@@ -9,7 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class KbSettings(BaseSettings):
     """The knowledge base's serving knobs; the defaults suit a help center read far more than written."""
 
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_KB_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_KB_", extra="ignore", env_ignore_empty=True
+    )
 
     search_cache_size: int = Field(
         default=1024,

@@ -10,7 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class NotifySettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_NOTIFY_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_NOTIFY_", extra="ignore", env_ignore_empty=True
+    )
 
     webhook_url: AnyHttpUrl | None = Field(
         default=None, description="POST each notification here as JSON (a team chat's "

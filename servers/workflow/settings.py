@@ -9,7 +9,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class WorkflowSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SUPPORTDESK_WORKFLOW_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUPPORTDESK_WORKFLOW_", extra="ignore", env_ignore_empty=True
+    )
 
     analytics_path: Path | None = Field(
         default=None,
