@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -77,6 +77,10 @@ class ApprovalRecord(BaseModel):
     decided_at: datetime | None = Field(default=None, description="When (UTC).")
     edits: str | None = Field(default=None, description="The edited reply, when edited.")
     message: str | None = Field(default=None, description="The decider's reason.")
+    ticket_changes: dict[str, Any] = Field(
+        default_factory=dict, description="Ticket fields that sending the reply sets."
+    )
+    refund: dict[str, Any] | None = Field(default=None, description="The refund asked for, if any.")
 
 
 class AgentStep(BaseModel):

@@ -11,6 +11,8 @@ def approval_record(row: dict[str, Any] | None) -> ApprovalRecord | None:
     if row is None:
         return None
     decision = row.get("decision") or {}
+    actions = (row.get("request") or {}).get("action_requests") or [{}]
+    proposed = actions[0].get("arguments", {})
     return ApprovalRecord(
         approval_id=row["approval_id"],
         status=row["status"],
@@ -20,6 +22,8 @@ def approval_record(row: dict[str, Any] | None) -> ApprovalRecord | None:
         decided_at=row.get("decided_at"),
         edits=decision.get("edited_reply"),
         message=decision.get("message"),
+        ticket_changes=proposed.get("ticket_changes", {}),
+        refund=proposed.get("refund"),
     )
 
 

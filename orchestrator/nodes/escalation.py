@@ -51,6 +51,8 @@ def approval_request(state: SupportState, reasons: list[str]) -> dict:
         ],
         "request_id": state["request"]["request_id"],
         "subject": state["request"]["subject"],
+        # The reviewer reads what the customer wrote beside the proposed reply.
+        "message": state["request"]["message"],
         "customer_id": (state.get("customer") or {}).get("id"),
         "reasons": reasons,
     }

@@ -28,6 +28,8 @@ from servers.errors import caller_errors
 from servers.identity import Caller
 from servers.lifespan_context import CURRENT_CALLER, service
 from servers.orchestrator.approval import answered, ask_later, ask_now, can_elicit, is_modern
+from servers.views.pages import APPROVAL_VIEW, opens
+from servers.views.resources import approval_view
 
 ACTS = ToolAnnotations(
     readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
@@ -44,7 +46,7 @@ def reporting(ctx: Context):
     return progress
 
 
-@tool(annotations=ACTS, tags={SUPPORT_RESOLVE})
+@tool(annotations=ACTS, tags={SUPPORT_RESOLVE}, meta=opens(APPROVAL_VIEW))
 @caller_errors(OrchestratorError)
 async def triage_and_resolve(
     subject: Subject,
@@ -125,3 +127,4 @@ async def resolve_approval(
 
 
 TOOLS = (triage_and_resolve, resolve_approval)
+RESOURCES = (approval_view,)

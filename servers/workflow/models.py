@@ -59,6 +59,8 @@ class Approval(BaseModel):
     request_id: str
     run_id: str
     customer_id: str | None = None
+    subject: str | None = Field(default=None, description="The request's subject.")
+    message: str | None = Field(default=None, description="What the customer wrote.")
     status: Literal["pending", "decided"]
     reasons: list[str] = Field(description="Why policy asks a human.")
     proposed: ProposedAction | None = Field(description="The action under review.")

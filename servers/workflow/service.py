@@ -62,6 +62,8 @@ def approval_model(row: dict, run: dict | None) -> Approval:
         request_id=row["request_id"],
         run_id=row["run_id"],
         customer_id=row["request"].get("customer_id"),
+        subject=row["request"].get("subject"),
+        message=row["request"].get("message"),
         status=row["status"],
         reasons=row["reasons"],
         proposed=proposed_action(row["request"]),

@@ -41,6 +41,8 @@ from servers.workflow.models import (
     RequestRef,
     RequestStatus,
 )
+from servers.views.pages import APPROVALS_VIEW, REQUEST_VIEW, opens
+from servers.views.resources import approvals_view, request_view
 from servers.workflow.queries import RunFilters
 from servers.workflow.service import WorkflowError, WorkflowService
 
@@ -95,7 +97,7 @@ async def list_requests(
     return await service.list_requests(who.tenant, filters, cursor=cursor, limit=limit)
 
 
-@tool(annotations=READ_ONLY, tags={WORKFLOW_READ})
+@tool(annotations=READ_ONLY, tags={WORKFLOW_READ}, meta=opens(REQUEST_VIEW))
 @caller_errors(*ERRORS)
 async def get_request(
     request_id: RequestRef, service: WorkflowService = WORKFLOW, who: Caller = CURRENT_CALLER
@@ -107,7 +109,7 @@ async def get_request(
     return await service.get_request(who.tenant, request_id)
 
 
-@tool(annotations=READ_ONLY, tags={APPROVALS_DECIDE})
+@tool(annotations=READ_ONLY, tags={APPROVALS_DECIDE}, meta=opens(APPROVALS_VIEW))
 @caller_errors(*ERRORS)
 async def list_pending_approvals(
     limit: Annotated[int, Field(ge=1, le=200, description="Most approvals to return.")] = 50,
@@ -259,5 +261,8 @@ async def daily_support_summary(
 TOOLS = (
     list_requests, get_request, list_pending_approvals, decide_approval, request_analytics,
 )
-RESOURCES = (request_resource, pending_resource, analytics_resource, policy_resource)
+RESOURCES = (
+    request_resource, pending_resource, analytics_resource, policy_resource, approvals_view,
+    request_view,
+)
 PROMPTS = (review_pending_approvals, daily_support_summary)

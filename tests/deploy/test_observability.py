@@ -6,16 +6,14 @@ reads those off a served suite)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.support.postgres import unavailable
+from tests.support.debian import debian_program
 
 MANIFESTS = Path(__file__).resolve().parents[2] / "manifests"
 OBSERVABILITY = MANIFESTS / "observability"
@@ -38,15 +36,7 @@ def metrics_named(queries: list[str]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def promtool() -> str:
-    found = shutil.which("promtool")
-    if found is None and os.environ.get("CI", "").lower() == "true" and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "prometheus"],
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-                       capture_output=True, check=False, timeout=600)
-        found = shutil.which("promtool")
-    if found is None:
-        unavailable("promtool not found: install Debian's prometheus package")
-    return found
+    return debian_program("promtool", "prometheus")
 
 
 def test_the_alert_rules_are_valid_and_fire_when_they_should(promtool):
