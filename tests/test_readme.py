@@ -87,3 +87,12 @@ def test_the_langgraph_example_runs_with_its_adapter(data_dir, tmp_path):
     assert ran.returncode == 0, ran.stderr[-2000:]
     status, first_line = ran.stdout.splitlines()[:2]
     assert status == "resolved" and first_line.startswith("Hi Bob")
+
+
+def test_every_file_the_readme_points_to_exists():
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    targets = re.findall(r"\]\(((?!https?://|#)[^)\s]+)\)", README)
+    assert targets, "the README shows the views' screenshots"
+    assert [t for t in targets if not (root / t).is_file()] == []
