@@ -90,6 +90,9 @@ class Triage(BaseModel):
     reasons: list[str] = Field(
         default_factory=list, description="Short human-readable reasons for the verdict."
     )
+    language: str = Field(
+        default="en", description="ISO 639-1 code of the language the customer wrote in."
+    )
 
 
 class Passage(BaseModel):

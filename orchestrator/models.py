@@ -109,6 +109,9 @@ class ResolveOutcome(BaseModel):
     priority: Priority | None = None
     sentiment: str | None = None
     confidence: float | None = None
+    language: str | None = Field(
+        default=None, description="ISO 639-1 code of the language the customer wrote in."
+    )
     ticket_id: str | None = Field(default=None, description="CRM ticket for this request.")
     customer_id: str | None = Field(default=None, description="The CRM customer served.")
     new_customer: bool = Field(

@@ -46,6 +46,7 @@ def build_outcome(values: dict[str, Any], approval: dict | None, *, paused: bool
         priority=triage.get("priority"),
         sentiment=triage.get("sentiment"),
         confidence=triage.get("confidence"),
+        language=triage.get("language"),
         ticket_id=outcome.get("ticket_id"),
         customer_id=(values.get("customer") or {}).get("id"),
         new_customer=bool((values.get("customer") or {}).get("new")),

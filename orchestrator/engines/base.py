@@ -20,6 +20,8 @@ class EngineConfigError(EngineError):
 class LLMEngine(Protocol):
     name: str
     """'offline', 'anthropic:<model>' or 'openai:<model>'."""
+    reply_languages: frozenset[str] | None
+    """The languages (ISO 639-1) it writes replies in; None: the customer's, whichever."""
 
     async def triage(self, req: TriageRequest) -> Triage: ...
 

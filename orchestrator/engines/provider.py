@@ -146,6 +146,7 @@ class ProviderEngine:
     def __init__(self, client: StructuredClient, categories: Sequence[str] = KB_CATEGORIES):
         self.client = client
         self.name = client.name
+        self.reply_languages = None  # the model replies in the customer's language
         self.categories = tuple(categories)
         self._triage_output = triage_output_model(self.categories)
 

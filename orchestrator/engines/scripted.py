@@ -19,6 +19,7 @@ class ScriptedEngine:
     """Each call returns (or raises) the next scripted item of its kind, in order."""
 
     name = "scripted"
+    reply_languages = None
 
     def __init__(
         self,

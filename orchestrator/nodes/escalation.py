@@ -12,6 +12,7 @@ from langgraph.types import interrupt
 
 from orchestrator.deps import Deps
 from orchestrator.domain import Customer, Triage
+from orchestrator.language import DEFAULT, language_name
 from orchestrator.models import ApprovalDecision
 from orchestrator.nodes.trace import StepTimer, step
 from orchestrator.nodes.triage import customer_model
@@ -58,13 +59,25 @@ def approval_request(state: SupportState, reasons: list[str]) -> dict:
     }
 
 
+def no_reply_in(language: str) -> str:
+    return f"written in {language_name(language)}, a language this engine does not reply in"
+
+
+def handoff(reason: str, timer: StepTimer) -> dict:
+    return {
+        "approval": {"required": False, "handoff": True, "reasons": [reason]},
+        "decisions": [step("escalation", f"handed to a human: {reason}", timer)],
+    }
+
+
 async def escalation(state: SupportState, runtime: Runtime[Deps]) -> dict:
     timer = StepTimer()
+    language = state["triage"].get("language", DEFAULT)
+    writes = runtime.context.engine.reply_languages
+    if writes is not None and language not in writes:
+        return handoff(no_reply_in(language), timer)
     if not state["draft"]["citations"]:
-        return {
-            "approval": {"required": False, "handoff": True, "reasons": [NO_ANSWER]},
-            "decisions": [step("escalation", f"handed to a human: {NO_ANSWER}", timer)],
-        }
+        return handoff(NO_ANSWER, timer)
     customer: Customer = customer_model(state)
     rules = runtime.context.policy.approval_rules(state["request"]["tenant"])
     reasons = needs_approval(

@@ -7,6 +7,7 @@ from langgraph.runtime import Runtime
 from events.types import RequestTriaged
 from orchestrator.deps import Deps
 from orchestrator.domain import Customer, TriageRequest
+from orchestrator.language import DEFAULT, detect_language, language_name
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.state import SupportState
 
@@ -30,6 +31,8 @@ async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
             history=state.get("context", {}).get("history", []),
         )
     )
+    language = detect_language(f"{request['subject']}\n{request['message']}")
+    result = result.model_copy(update={"language": language})
     await emit(runtime, state, RequestTriaged(
         category=result.category, priority=result.priority, sentiment=result.sentiment,
         confidence=result.confidence, pii_kinds=sorted({f.kind for f in result.pii}),
@@ -38,6 +41,7 @@ async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
         f"{result.category}, {result.priority} priority, {result.sentiment} sentiment, "
         f"confidence {result.confidence:.2f}"
         + (f", PII redacted ({len(result.pii)})" if result.pii else "")
+        + (f", written in {language_name(language)}" if language != DEFAULT else "")
     )
     return {
         "triage": result.model_dump(mode="json"),

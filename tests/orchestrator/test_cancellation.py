@@ -13,6 +13,7 @@ class StallingEngine:
     def __init__(self, inner) -> None:
         self.inner = inner
         self.name = "stalling"
+        self.reply_languages = inner.reply_languages
         self.drafting = asyncio.Event()
         self.cancelled = asyncio.Event()
 

@@ -33,6 +33,8 @@ class OfflineEngine:
     """
 
     name = "offline"
+    # Its replies are sentences of the (English) help center and English templates.
+    reply_languages = frozenset({"en"})
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder

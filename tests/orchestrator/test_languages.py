@@ -1,0 +1,37 @@
+"""Messages not in English: the language is recognised and noted in the outcome; the offline
+engine, which replies in English only, hands them to a human with the language named."""
+
+import pytest
+from fastmcp import Client
+
+from orchestrator.language import detect_language
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Hola, no puedo entrar en mi cuenta, ¿cómo restablezco la contraseña?", "es"),
+    ("Guten Tag, ich wurde zweimal belastet. Bitte erstatten Sie den Betrag.", "de"),
+    ("Bonjour, je n'arrive pas à exporter mes données en CSV depuis hier.", "fr"),
+    ("Hi, how do I reset my password? I can't remember it.", "en"),
+    ("hello", "en"),  # too short to tell: English
+    ("Refund please", "en"),
+    ("Blue giraffes hum quietly under the marmalade moon.", "en"),
+])
+def test_the_language_is_recognised(text, code):
+    assert detect_language(text) == code
+
+
+async def test_a_spanish_request_is_handed_to_a_human_with_the_language_named(resolve_server):
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = (await client.call_tool("triage_and_resolve", {
+            "customer": "bob@example.com", "subject": "No puedo entrar",
+            "message": "Hola, no puedo entrar en mi cuenta. ¿Cómo restablezco la contraseña?",
+        })).structured_content
+        english = (await client.call_tool("triage_and_resolve", {
+            "customer": "bob@example.com", "subject": "Forgot my password",
+            "message": "Hi, how do I reset my password? I can't remember it.",
+        })).structured_content
+    assert out["status"] == "escalated" and out["language"] == "es"
+    escalation = next(s for s in out["trace"] if s["agent"] == "escalation")
+    assert "written in Spanish" in escalation["summary"]
+    assert (english["status"], english["language"]) == ("resolved", "en")
