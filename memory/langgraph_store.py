@@ -126,7 +126,7 @@ class LongTermStore(BaseStore):
         now = datetime.now(UTC)
         ttl_seconds = op.ttl * 60 if op.ttl is not None else None
         namespace = op.namespace
-        async with self.table.write_lock:
+        async with self.memory.turns.hold(uid), self.table.write_lock:
             old = await self.table.rows(
                 f"uid = {quote(uid)}", limit=1, columns=["created_at", "mentions"]
             )

@@ -22,11 +22,13 @@ from typing import Any, Literal, get_args
 import anyio.to_thread
 import numpy as np
 
+from core.object_storage import StoreLocation
+from core.write_turns import LocalTurns, WriteTurns
 from embeddings import Embedder
 from memory.errors import MemoryTierError, NotFound
 from memory.models import MemoryKind, MemoryRecord, RecalledMemory, memory_uri
 from memory.memory_rows import MemoryFilter, MemoryRows
-from memory.vector_store import MemoryTable, join_namespace, row_uid
+from memory.vector_store import UPKEEP_EVERY_WRITES, MemoryTable, join_namespace, row_uid
 
 MEMORIES = "memories"
 STORE_FILE = "memory.lance"
@@ -78,11 +80,15 @@ def similarity(row: dict[str, Any]) -> float:
 
 
 def long_term_in(
-    data_dir: Path, embedder: Embedder, *, read_consistency_seconds: float = 0.0, **options
+    data_dir: Path, embedder: Embedder, *, read_consistency_seconds: float = 0.0,
+    location: StoreLocation | None = None, **options
 ) -> LongTermMemory:
-    """Long-term memory over the LanceDB table in ``data_dir`` (not yet open)."""
-    table = MemoryTable(data_dir / STORE_FILE, embedder.dim,
-                        read_consistency_seconds=read_consistency_seconds)
+    """Long-term memory over the LanceDB table at ``location`` (default: in ``data_dir``),
+    not yet open. A shared store leaves compaction to the scheduled upkeep job (one replica
+    at a time) instead of every writer."""
+    location = location or StoreLocation.local(data_dir / STORE_FILE)
+    table = MemoryTable(location, embedder.dim, read_consistency_seconds=read_consistency_seconds,
+                        upkeep_every=0 if location.shared else UPKEEP_EVERY_WRITES)
     return LongTermMemory(table, embedder, **options)
 
 
@@ -94,9 +100,12 @@ class LongTermMemory:
         *,
         dedupe_threshold: float = 0.92,
         clock: Callable[[], float] = time.time,
+        turns: WriteTurns | None = None,
     ) -> None:
-        """Memories in ``table`` (opened by ``open``), embedded by ``embedder``."""
+        """Memories in ``table`` (opened by ``open``), embedded by ``embedder``. ``turns``:
+        how writers of one customer's memories take turns (the dedupe reads, then writes)."""
         self.embedder = embedder
+        self.turns: WriteTurns = turns or LocalTurns()
         self.dedupe_threshold = dedupe_threshold
         self.table = table
         self._clock = clock
@@ -114,6 +123,7 @@ class LongTermMemory:
 
     async def close(self) -> None:
         await self.table.close()
+        await self.turns.close()
 
     def describe(self) -> str:
         return self.table.describe()
@@ -153,7 +163,7 @@ class LongTermMemory:
         same_scope = self._scope(tenant, customer_id, kinds=(kind,),
                                  namespace=join_namespace(namespace))
         vector = (await self.embed([content]))[0]
-        async with self.table.write_lock:
+        async with self.turns.hold(f"{tenant}:{customer_id}"), self.table.write_lock:
             await self._purge_if_due()
             known = await self.table.select(replace(same_scope, content_hash=digest), limit=1)
             if known:

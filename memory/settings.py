@@ -66,6 +66,13 @@ class MemorySettings(BaseSettings):
     context_budget_chars: int = Field(
         default=4_000, ge=100, description="Default size budget of a memory context."
     )
+    long_term_uri: str | None = Field(
+        default=None,
+        description="Where long-term memory lives: `s3://bucket/prefix` shares one store "
+        "between replicas (connection in `SUPPORTDESK_S3_*`; their writes take turns through "
+        "`SUPPORTDESK_JOBS_DATABASE_URL`, PostgreSQL), or a local directory; default "
+        "<data dir>/memory.lance.",
+    )
     read_consistency_seconds: float = Field(
         default=0.0,
         ge=0,

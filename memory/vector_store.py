@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 from lancedb.index import BTree, IvfFlat
 
+from core.object_storage import StoreLocation
 from memory.memory_rows import MemoryFilter
 
 TABLE = "memories"
@@ -104,14 +105,16 @@ class MemoryTable:
 
     def __init__(
         self,
-        path: Path,
+        location: StoreLocation | Path,
         dim: int,
         *,
         read_consistency_seconds: float = 0.0,
         upkeep_every: int = UPKEEP_EVERY_WRITES,
     ) -> None:
         """``upkeep_every``: writes between index refreshes and compactions (0: never)."""
-        self.path = path
+        if isinstance(location, Path):
+            location = StoreLocation.local(location)
+        self.location = location
         self.dim = dim
         self.read_consistency = timedelta(seconds=read_consistency_seconds)
         self.upkeep_every = upkeep_every
@@ -123,9 +126,10 @@ class MemoryTable:
         self._upkeep: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.location.prepare()
         self._db = await lancedb.connect_async(
-            self.path, read_consistency_interval=self.read_consistency
+            self.location.uri, read_consistency_interval=self.read_consistency,
+            storage_options=self.location.storage_options or None,
         )
         # exist_ok: another process may create the table at the same moment.
         self._table = await self._db.create_table(TABLE, schema=schema(self.dim), exist_ok=True)
@@ -146,7 +150,7 @@ class MemoryTable:
         return self._table
 
     def describe(self) -> str:
-        return f"lancedb at {self.path}"
+        return self.location.describe()
 
     async def select(
         self, match: MemoryFilter, *, limit: int | None = None

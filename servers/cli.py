@@ -214,12 +214,10 @@ def _readiness_gauge(readiness):
 
 
 async def _ingest(path: Path, tenant: str, core: CoreSettings) -> int:
-    from embeddings import EmbeddingSettings, embedder_from_settings
     from servers.kb.ingest import ingest_folder
-    from servers.kb.wiring import knowledge_base
+    from servers.kb.wiring import kb_from_settings
 
-    kb = knowledge_base(core.data_dir, embedder_from_settings(EmbeddingSettings()),
-                       legacy_tenant=core.default_tenant)
+    kb = kb_from_settings(core)
     await kb.open()
     try:
         report = await ingest_folder(kb, tenant, path, progress=True)

@@ -8,9 +8,10 @@ from events.errors import KafkaConfigError
 from orchestrator.engines.base import EngineConfigError
 from orchestrator.policy import PolicyError
 from servers.auth import AuthConfigError
+from servers.shared_stores import SharedStoreConfigError
 
 CONFIG_ERRORS = (ValidationError, AuthConfigError, KafkaConfigError, EngineConfigError,
-                 PolicyError)
+                 PolicyError, SharedStoreConfigError)
 
 
 def config_error_in(error: BaseException) -> BaseException | None:

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings
 
 
 def settings_classes() -> list[type[BaseSettings]]:
+    from core.object_storage import ObjectStoreSettings
     from embeddings import EmbeddingSettings
     from events import EventSettings
     from memory.settings import MemorySettings
@@ -25,8 +26,8 @@ def settings_classes() -> list[type[BaseSettings]]:
     from servers.workflow.settings import WorkflowSettings
 
     return [CoreSettings, HttpSettings, AuthSettings, EmbeddingSettings, KbSettings, CrmSettings,
-            MemorySettings, EventSettings, LLMSettings, OrchestratorSettings, PolicySettings,
-            WorkflowSettings, JobsSettings, NotifySettings]
+            MemorySettings, ObjectStoreSettings, EventSettings, LLMSettings, OrchestratorSettings,
+            PolicySettings, WorkflowSettings, JobsSettings, NotifySettings]
 
 
 def env_names(cls: type[BaseSettings], name: str, field) -> str:

@@ -10,6 +10,7 @@ import pytest
 from tests.support.broker import Broker, tansu_binary
 from tests.support.eras import ERAS
 from tests.support.processes import copy_tree
+from tests.support.s3 import S3Server, s3_server
 from tests.support.services import unavailable
 
 
@@ -58,10 +59,17 @@ def broker(tmp_path) -> Broker:
     running.stop()
 
 
+@pytest.fixture(scope="session")
+def s3(tmp_path_factory) -> S3Server:
+    """A real S3-compatible server (moto) for the session; each test makes its own bucket."""
+    with s3_server(tmp_path_factory.mktemp("s3") / "moto.log") as server:
+        yield server
+
+
 # What a test that starts real processes calls: such tests are marked ``integration`` by what
 # they do, so ``pytest -m "not integration"`` is a fast inner loop without a list to keep.
 _STARTS_PROCESSES = ("http_server(", "killed_after_lines(", "subprocess.", "stdio_client(",
-                     "StdioTransport(")
+                     "StdioTransport(", "s3_server(")
 
 
 def pytest_collection_modifyitems(items) -> None:

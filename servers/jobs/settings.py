@@ -32,6 +32,9 @@ class JobsSettings(BaseSettings):
     memory_upkeep_seconds: float = Field(
         default=3600, gt=0, description="Long-term memory: expiry, compaction, indexes."
     )
+    kb_upkeep_seconds: float = Field(
+        default=300, gt=0, description="Knowledge base on object storage: indexes, compaction."
+    )
     analytics_seconds: float = Field(
         default=60, gt=0, description="Analytics catch-up: feed the projection what it missed."
     )

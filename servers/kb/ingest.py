@@ -122,7 +122,8 @@ async def ingest_paths(
         bar.set_description("done")
         bar.n = bar.total  # unchanged articles may have fewer stored passages than counted
         bar.refresh()
-    if report.embedded or report.statuses["updated"]:
+    # A shared store's indexes are the upkeep job's, run by one replica at a time.
+    if (report.embedded or report.statuses["updated"]) and not kb.store.location.shared:
         await kb.store.refresh_indexes()
     return report
 

@@ -13,6 +13,15 @@ class KbSettings(BaseSettings):
         env_prefix="SUPPORTDESK_KB_", extra="ignore", env_ignore_empty=True
     )
 
+    uri: str | None = Field(
+        default=None,
+        description=(
+            "Where the articles live: `s3://bucket/prefix` shares one store between replicas "
+            "(connection in `SUPPORTDESK_S3_*`; their writes take turns through "
+            "`SUPPORTDESK_JOBS_DATABASE_URL`, PostgreSQL), or a local directory; default "
+            "<data dir>/kb.lance."
+        ),
+    )
     search_cache_size: int = Field(
         default=1024,
         ge=0,

@@ -8,6 +8,8 @@ and LanceDB's native full-text index; hybrid queries fuse the two with reciproca
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +18,8 @@ import numpy as np
 import pyarrow as pa
 from lancedb.index import FTS, Bitmap, IvfPq
 
+from core.object_storage import StoreLocation
+from core.write_turns import LocalTurns, WriteTurns
 from servers.kb.article_index import ChunkRow, SearchFilters, reciprocal_rank_fusion
 from servers.kb.models import Article, ArticleInput, article_uri
 
@@ -101,15 +105,20 @@ class ArticleStore:
 
     def __init__(
         self,
-        path: Path,
+        location: StoreLocation | Path,
         dim: int,
         *,
         refresh_seconds: float | None = None,
         legacy_tenant: str = "demo",
+        turns: WriteTurns | None = None,
     ) -> None:
-        """``refresh_seconds``: how often to look for other processes' writes (None: never).
-        ``legacy_tenant``: whose articles a store from before tenancy holds."""
-        self.path = path
+        """``location``: a local directory or shared object storage. ``refresh_seconds``: how
+        often to look for other processes' writes (None: never). ``legacy_tenant``: whose
+        articles a store from before tenancy holds. ``turns``: how writers of one tenant's
+        articles take turns (replicas sharing object storage need more than this process)."""
+        if isinstance(location, Path):
+            location = StoreLocation.local(location)
+        self.location = location
         self.dim = dim
         self.refresh_seconds = refresh_seconds
         self.legacy_tenant = legacy_tenant
@@ -117,15 +126,24 @@ class ArticleStore:
         self._articles: lancedb.AsyncTable | None = None
         self._chunks: lancedb.AsyncTable | None = None
         self._write_lock = asyncio.Lock()
+        self._turns: WriteTurns = turns or LocalTurns()
         self._fts_dirty = False
 
     def describe(self) -> str:
-        return f"lancedb at {self.path}"
+        return self.location.describe()
 
     async def open(self) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
+        # Replicas opening a new shared store together must not both create its tables.
+        async with self._turns.hold("kb:open"):
+            await self._open()
+
+    async def _open(self) -> None:
+        self.location.prepare()
         interval = None if self.refresh_seconds is None else timedelta(seconds=self.refresh_seconds)
-        self._db = await lancedb.connect_async(self.path, read_consistency_interval=interval)
+        self._db = await lancedb.connect_async(
+            self.location.uri, read_consistency_interval=interval,
+            storage_options=self.location.storage_options or None,
+        )
         names = set((await self._db.list_tables()).tables)
         if ARTICLES in names:
             self._articles = await self._db.open_table(ARTICLES)
@@ -152,6 +170,7 @@ class ArticleStore:
                 await table.add_columns(missing)
 
     async def close(self) -> None:
+        await self._turns.close()
         for table in (self._articles, self._chunks):
             if table is not None:
                 table.close()
@@ -312,9 +331,9 @@ class ArticleStore:
         ids = _in_list([article.id for article, _ in items])
         chunk_table = pa.Table.from_pylist(chunk_rows, schema=_chunks_schema(self.dim))
         article_table = pa.Table.from_pylist(article_rows, schema=_articles_schema())
-        async with self._write_lock:
+        async with self._writing(tenant):
             self._fts_dirty = True
-            if all_new:
+            if all_new and not self.location.shared:
                 await self.chunks.add(chunk_table)
                 await self.articles.add(article_table)
                 return
@@ -332,15 +351,32 @@ class ArticleStore:
                 .execute(article_table)
             )
 
+    @contextlib.asynccontextmanager
+    async def _writing(self, tenant: str) -> AsyncIterator[None]:
+        """This process's write lock and the tenant's turn; on a shared store, then the latest
+        version, so a merge joins against what other replicas just wrote."""
+        async with self._write_lock, self._turns.hold(f"kb:{tenant}"):
+            if self.location.shared:
+                await self.chunks.checkout_latest()
+                await self.articles.checkout_latest()
+            yield
+
     async def delete(self, tenant: str, article_id: str) -> int:
         """Remove the article and every chunk of it; returns the chunks removed."""
         predicate = f"{_of(tenant)} AND article_id = {_quote(article_id)}"
-        async with self._write_lock:
+        async with self._writing(tenant):
             removed = await self.chunks.count_rows(predicate)
             await self.chunks.delete(predicate)
             await self.articles.delete(f"{_of(tenant)} AND id = {_quote(article_id)}")
             self._fts_dirty = True
         return removed
+
+    async def upkeep(self) -> str:
+        """The scheduled job of a shared store (one replica at a time): build missing indexes,
+        fold in what every replica wrote and compact."""
+        self._fts_dirty = True
+        await self.refresh_indexes()
+        return f"{await self.count_chunks()} passages indexed"
 
     async def refresh_indexes(self) -> None:
         """Fold new rows into the indexes. Unindexed rows are still searched, only slower."""

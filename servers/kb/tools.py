@@ -114,7 +114,8 @@ async def upsert_article(
         tags=tags, url=url, locale=locale,
     )
     outcome = await kb.upsert(tenant, article)
-    if outcome.embedded:
+    # A shared store's indexes are the upkeep job's, run by one replica at a time.
+    if outcome.embedded and not kb.store.location.shared:
         await kb.store.refresh_indexes()
     return outcome
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.object_storage import store_location
 from embeddings import Embedder, EmbeddingSettings, embedder_from_settings
 from events import EventPublisher
 from memory.backends import describe_session_cache, session_cache_from_settings
-from memory.long_term import long_term_in
+from memory.long_term import STORE_FILE, long_term_in
 from memory.session_cache import SessionCache
 from memory.settings import MemorySettings
 from servers.built import BuiltServer, every
@@ -16,6 +17,9 @@ from servers.jobs.settings import JobsSettings
 from servers.memory.server import build_server
 from servers.memory.service import MemoryService
 from servers.settings import CoreSettings
+from servers.shared_stores import write_turns
+
+URI_VARIABLE = "SUPPORTDESK_MEMORY_LONG_TERM_URI"
 
 
 def memory_service(
@@ -28,8 +32,11 @@ def memory_service(
 ) -> MemoryService:
     """The memory service over LanceDB in ``data_dir`` and the session cache the settings
     choose (or ``sessions``), not yet open."""
-    long_term = long_term_in(data_dir, embedder, dedupe_threshold=settings.dedupe_threshold,
-                             read_consistency_seconds=settings.read_consistency_seconds)
+    location = store_location(settings.long_term_uri, data_dir / STORE_FILE)
+    long_term = long_term_in(data_dir, embedder, location=location,
+                             dedupe_threshold=settings.dedupe_threshold,
+                             read_consistency_seconds=settings.read_consistency_seconds,
+                             turns=write_turns(URI_VARIABLE, location, data_dir, "memory"))
     if sessions is not None:
         return MemoryService(settings, long_term, sessions, publisher=publisher)
     return MemoryService(settings, long_term, session_cache_from_settings(settings),

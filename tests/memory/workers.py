@@ -72,14 +72,32 @@ async def remember_many(data_dir: Path, prefix: str, count: int) -> None:
         await memory.close()
 
 
+async def remember_endlessly(data_dir: Path, prefix: str, count: int) -> None:
+    """Remember through the store the settings name, printing each memory once committed."""
+    from embeddings.wordllama_embedder import WordLlamaEmbedder
+    from memory.settings import MemorySettings
+    from servers.memory.wiring import memory_service
+
+    service = memory_service(MemorySettings(), data_dir, WordLlamaEmbedder())
+    memory = service.long_term
+    await memory.open()
+    try:
+        for i in range(count):
+            record, _ = await memory.remember("t1", f"{prefix}-c{i % 7}", f"{prefix} note {i}")
+            print(record.id, flush=True)
+    finally:
+        await memory.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("job", choices=("pause", "remember"))
+    parser.add_argument("job", choices=("pause", "remember", "remember-endlessly"))
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("prefix")
     parser.add_argument("count", type=int)
     args = parser.parse_args()
-    job = pause_runs if args.job == "pause" else remember_many
+    job = {"pause": pause_runs, "remember": remember_many,
+           "remember-endlessly": remember_endlessly}[args.job]
     asyncio.run(job(args.data_dir, args.prefix, args.count))
     print("done", flush=True)
     return 0
