@@ -18,6 +18,7 @@ from types import TracebackType
 from events.consumer import EventConsumer, LocalLogConsumer
 from events.envelope import Envelope
 from events.outbox import Outbox
+from events.postgres_outbox import PostgresOutbox
 from events.relay import Relay
 from events.settings import EventSettings
 from events.sources import EventSource
@@ -26,14 +27,24 @@ from events.sources import EventSource
 class EventBus:
     """Implements ``EventPublisher``; owns the outbox and, with Kafka, the relay."""
 
-    def __init__(self, outbox: Outbox, settings: EventSettings, relay: Relay) -> None:
+    def __init__(self, outbox: Outbox, settings: EventSettings, relay: Relay,
+                 shared: PostgresOutbox | None = None) -> None:
+        """``shared``: the PostgreSQL outbox every event is committed to first, when
+        configured (the relay drains it); else events go straight into ``outbox``."""
         self.outbox = outbox
         self.settings = settings
         self.relay = relay
+        self.shared = shared
+        if shared is not None:
+            relay.add_source(shared.source())
 
     async def publish(self, *events: Envelope) -> None:
         """Durably accept ``events`` (one outbox commit); the relay is woken to send them."""
-        await self.outbox.append(events)
+        if self.shared is None:
+            await self.outbox.append(events)
+            return
+        await self.shared.append(events)
+        self.relay.wake()
 
     def add_source(self, source: EventSource) -> None:
         """Also carry the outbox table a store keeps in its own database (rows written with
@@ -64,7 +75,8 @@ class EventBus:
     def describe(self) -> str:
         sink = self.relay.sink
         target = sink.describe() if sink is not None else "local log"
-        return f"outbox at {self.outbox.path} -> {target}"
+        outbox = self.shared.describe() if self.shared is not None else self.outbox.path
+        return f"outbox at {outbox} -> {target}"
 
     async def start(self) -> None:
         """Start the relay when there is somewhere to relay to, something to carry in, or a
@@ -78,6 +90,8 @@ class EventBus:
 
     async def stop(self) -> None:
         await self.relay.stop()
+        if self.shared is not None:
+            await self.shared.close()
         await self.outbox.close()
 
     async def __aenter__(self) -> EventBus:
@@ -103,4 +117,6 @@ def bus_from_settings(settings: EventSettings, data_dir: Path) -> EventBus:
 
         connection_options(settings)  # unusable TLS files fail the start, not the first send
         sink = KafkaSink(settings)
-    return EventBus(outbox, settings, Relay(outbox, sink, settings))
+    url = settings.shared_outbox_url()
+    shared = PostgresOutbox(url, schema=settings.database_schema) if url else None
+    return EventBus(outbox, settings, Relay(outbox, sink, settings), shared)

@@ -66,6 +66,14 @@ def _insert(connection: sqlite3.Connection, rows: list[tuple]) -> None:
     connection.executemany(INSERT, rows)
 
 
+def _insert_relayed(connection: sqlite3.Connection, rows: list[tuple]) -> None:
+    connection.executemany(INSERT, rows)
+    connection.executemany(
+        "UPDATE event_outbox SET relayed_at = ? WHERE event_id = ? AND relayed_at IS NULL",
+        [(time.time(), row[0]) for row in rows],
+    )
+
+
 def _read(connection: sqlite3.Connection, after: int, limit: int) -> list[tuple[int, str]]:
     return connection.execute(
         "SELECT seq, body FROM event_outbox WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
@@ -117,10 +125,15 @@ class Outbox:
         if events:
             await self.carry(outbox_rows(events))
 
-    async def carry(self, rows: Sequence[StoredRow]) -> None:
+    async def carry(self, rows: Sequence[StoredRow], *, relayed: bool = False) -> None:
         """Durably append rows as a store kept them (an event source moving them into the
-        log); a row whose event id is already in the log is skipped."""
+        log); a row whose event id is already in the log is skipped. ``relayed``: the source
+        has delivered them to the broker itself; they are here for this process's readers."""
         if not rows:
+            return
+        if relayed:
+            await self._worker.run(transaction, _insert_relayed, list(rows))
+            self.notify()
             return
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((list(rows), done))

@@ -12,6 +12,12 @@ and other processes' rows only once they have waited ``foreign_after`` seconds: 
 is woken by its own commit and moves its rows within milliseconds, so they land in its own
 log (its request timelines, its order per ticket), while the rows of a writer that died are
 still carried by whoever polls next.
+
+With a broker, a source can deliver instead (``drain(..., sink=...)``): it locks a batch,
+sends it to Kafka, and deletes only what the broker took, in the same transaction — the rows
+never wait on a pod's disk. A crash after the send resends the batch at most; consumers
+dedupe by event id. ``PostgresOutbox`` is the bus's own such table: every event a process
+publishes is committed there when ``SUPPORTDESK_EVENTS_DATABASE_URL`` is set.
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from events.outbox import Outbox
-from events.rows import STORED_COLUMNS, StoredRow
+from events.envelope import Envelope
+from events.errors import BrokerUnavailable
+from events.outbox import Outbox, OutboxRow
+from events.rows import STORED_COLUMNS, StoredRow, outbox_rows
 
 TABLE = "event_outbox"
 # Rows only wait here until a relay moves them: no relayed_at, no retention, no log reads.
@@ -112,6 +120,12 @@ class PostgresSource:
             " ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED)"
             f" RETURNING seq, {', '.join(STORED_COLUMNS)}"
         )
+        self._lock = text(
+            f"SELECT seq, {', '.join(STORED_COLUMNS)} FROM {table}"
+            " WHERE origin = :origin OR queued_at < now() - make_interval(secs => :foreign)"
+            " ORDER BY seq LIMIT :limit FOR UPDATE SKIP LOCKED"
+        )
+        self._delete = text(f"DELETE FROM {table} WHERE seq = ANY(:seqs)")
 
     def describe(self) -> str:
         where = make_url(self.url).render_as_string(hide_password=True)
@@ -130,12 +144,15 @@ class PostgresSource:
             )
         return self._engine
 
-    async def drain(self, outbox: Outbox, limit: int) -> int:
-        """Move up to ``limit`` committed rows into ``outbox``, oldest first; how many moved."""
+    async def drain(self, outbox: Outbox, limit: int, sink=None) -> int:
+        """Move up to ``limit`` committed rows into ``outbox``, oldest first; how many moved.
+        With a ``sink`` (the relay's broker) deliver them there first: see the module."""
         foreign = float(self.foreign_after)
         params = {"origin": process_origin(), "foreign": foreign, "limit": limit}
         try:
             async with self._engine_or_new().connect() as conn, conn.begin():
+                if sink is not None:
+                    return await self._deliver(conn, params, outbox, sink)
                 taken = (await conn.execute(self._take, params)).all()
                 if not taken:
                     return 0
@@ -148,6 +165,69 @@ class PostgresSource:
                 return 0
             raise
         return len(taken)
+
+    async def _deliver(self, conn, params: dict, outbox: Outbox, sink) -> int:
+        """Send a locked batch to ``sink``; delete what it took (delivered, or rejected for
+        good); copy the delivered rows into the local log as already relayed (this process's
+        live updates and metrics read it). Raises BrokerUnavailable when nothing got through,
+        which rolls the batch back for the next round."""
+        locked = (await conn.execute(self._lock, params)).all()
+        if not locked:
+            return 0
+        report = await sink.send([OutboxRow(row[0], *row[1:6]) for row in locked])
+        done = [*report.delivered, *report.rejected]
+        if not done:
+            raise BrokerUnavailable(report.failure or "the broker took none of the batch")
+        await conn.execute(self._delete, {"seqs": done})
+        delivered = set(report.delivered)
+        await outbox.carry([tuple(row[1:]) for row in locked if row[0] in delivered],
+                           relayed=True)
+        return len(done)
+
+    async def close(self) -> None:
+        if self._engine is not None:
+            engine, self._engine = self._engine, None
+            await engine.dispose()
+
+
+class PostgresOutbox:
+    """The bus's outbox table in PostgreSQL (``schema``, created with its table on the first
+    publish): ``append`` commits events there; ``source`` is what the relay drains."""
+
+    SETUP_LOCK = 7_201_511  # advisory lock: replicas starting together create the table once
+
+    def __init__(self, url: str, *, schema: str, pool_size: int = 5) -> None:
+        self.url, self.schema, self.pool_size = url, schema, pool_size
+        self._engine: AsyncEngine | None = None
+
+    def describe(self) -> str:
+        where = make_url(self.url).render_as_string(hide_password=True)
+        return f"{where} ({self.schema}.{TABLE})"
+
+    async def _ready_engine(self) -> AsyncEngine:
+        if self._engine is None:
+            engine = create_async_engine(
+                self.url, pool_size=self.pool_size, pool_pre_ping=True, hide_parameters=True,
+                connect_args={"server_settings": {"search_path": self.schema}},
+            )
+            async with engine.begin() as conn:
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": self.SETUP_LOCK})
+                await conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {_quoted(self.schema)}"))
+                await conn.run_sync(PostgresOutboxTable().create_table)
+            self._engine = engine
+        return self._engine
+
+    async def append(self, events: Sequence[Envelope]) -> None:
+        """Commit ``events`` to the table; an event id already there is ignored."""
+        if not events:
+            return
+        rows = outbox_rows(events)
+        async with (await self._ready_engine()).begin() as conn:
+            await conn.run_sync(lambda sync: PostgresOutboxTable().append_rows(sync, rows))
+
+    def source(self) -> PostgresSource:
+        return PostgresSource(self.url, schema=self.schema)
 
     async def close(self) -> None:
         if self._engine is not None:

@@ -181,7 +181,8 @@ class Relay:
         return sources_left or len(records) == self.settings.relay_batch_size
 
     async def _drain_sources(self) -> bool:
-        """One batch from each source into the log; True if a source may hold more.
+        """One batch from each source into the log (or, for a source that delivers itself,
+        to the broker); True if a source may hold more.
 
         A source that fails (its database is away) is skipped until a later round, so the
         log's own rows still reach the broker meanwhile.
@@ -189,7 +190,9 @@ class Relay:
         limit, left = self.settings.relay_batch_size, False
         for source in self.sources:
             try:
-                moved = await source.drain(self.outbox, limit)
+                moved = await source.drain(self.outbox, limit, self.sink)
+            except BrokerUnavailable:
+                raise
             except Exception as error:
                 if id(source) not in self._failing_sources:
                     self._failing_sources.add(id(source))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "SUPPORTDESK_EVENTS_"
@@ -29,6 +29,16 @@ class EventSettings(BaseSettings):
         default="NORMAL",
         description="SQLite synchronous mode: NORMAL survives a process crash, FULL also a "
         "power cut (slower).",
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL URL (postgresql://...): every event is first committed to an "
+        "outbox table there, so none waits on a pod's disk; any replica's relay moves it on "
+        "(a dead replica's after a few seconds). Unset: the SQLite outbox.",
+    )
+    database_schema: str = Field(
+        default="events", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="PostgreSQL schema of that outbox table (created if missing).",
     )
     kafka_bootstrap_servers: str | None = Field(
         default=None,
@@ -131,6 +141,13 @@ class EventSettings(BaseSettings):
         default=0.1, ge=0, description="First wait between a failing handler's tries."
     )
 
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql(cls, url: SecretStr | None) -> SecretStr | None:
+        if url is not None and not url.get_secret_value().startswith(("postgresql", "postgres:")):
+            raise ValueError("must be a PostgreSQL URL (postgresql://user:password@host/db)")
+        return url
+
     @model_validator(mode="after")
     def _security_is_consistent(self) -> EventSettings:
         """Refuse at start-up what would otherwise fail on the first connection to the broker,
@@ -198,6 +215,16 @@ class EventSettings(BaseSettings):
 
     def bootstrap_list(self) -> list[str]:
         return [s.strip() for s in (self.kafka_bootstrap_servers or "").split(",") if s.strip()]
+
+    def shared_outbox_url(self) -> str | None:
+        """The PostgreSQL outbox's URL with the async driver installed, when configured."""
+        if self.database_url is None:
+            return None
+        url = self.database_url.get_secret_value()
+        for scheme in ("postgresql://", "postgres://"):
+            if url.startswith(scheme):
+                return "postgresql+asyncpg://" + url.removeprefix(scheme)
+        return url
 
     def outbox_file(self, data_dir: Path) -> Path:
         return self.outbox_path or data_dir / "events.db"

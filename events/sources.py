@@ -26,9 +26,10 @@ class EventSource(Protocol):
 
     def describe(self) -> str: ...
 
-    async def drain(self, outbox: Outbox, limit: int) -> int:
+    async def drain(self, outbox: Outbox, limit: int, sink=None) -> int:
         """Move up to ``limit`` committed rows into ``outbox``, oldest first; how many moved.
-        A table not created yet counts as empty."""
+        A table not created yet counts as empty. ``sink``: the relay's broker, for a source
+        that delivers to it directly (PostgreSQL); others carry into ``outbox`` regardless."""
         ...
 
     async def close(self) -> None: ...
@@ -64,7 +65,7 @@ class SQLiteSource:
     def describe(self) -> str:
         return f"{self.path} (event_outbox)"
 
-    async def drain(self, outbox: Outbox, limit: int) -> int:
+    async def drain(self, outbox: Outbox, limit: int, sink=None) -> int:
         if not self.path.exists():  # opening it would create the store's file
             return 0
         if self._worker is None:

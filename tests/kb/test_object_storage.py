@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 
+import asyncpg
 import lancedb
 import pytest
 
@@ -32,6 +33,7 @@ def shared_kb(s3, tmp_path):
             "SUPPORTDESK_KB_URI": f"s3://{s3.new_bucket()}/kb",
             "SUPPORTDESK_JOBS_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{database}",
             "SUPPORTDESK_KB_REFRESH_SECONDS": "0.2",
+            "SUPPORTDESK_EVENTS_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{database}",
         }
 
 
@@ -68,6 +70,19 @@ async def test_replicas_share_one_store_and_take_turns_writing(shared_kb, tmp_pa
         assert sum(c["articles"] for c in categories["categories"]) == 72 + 1 + len(racing)
         stored = await _stored_rows(shared_kb)
         assert stored == {a: (1, 1) for a in [ARTICLE["article_id"], *racing]}, stored
+
+        # Their events were committed to PostgreSQL first, and each replica carried its own.
+        await await_until(lambda: _no_events_waiting(shared_kb), timeout=10,
+                          what="the replicas' relays")
+
+
+async def _no_events_waiting(settings: dict[str, str]) -> bool:
+    conn = await asyncpg.connect(settings["SUPPORTDESK_EVENTS_DATABASE_URL"])
+    try:
+        waiting = await conn.fetchval("SELECT count(*) FROM events.event_outbox")
+    finally:
+        await conn.close()
+    return waiting == 0
 
 
 async def _stored_rows(settings: dict[str, str]) -> dict[str, tuple[int, int]]:
