@@ -18,13 +18,15 @@ OPERATOR_KINDS = {
     ("monitoring.coreos.com/v1", "PrometheusRule"),
 }
 SERVERS = {"kb", "crm", "memory", "orchestrator", "workflow"}
-STATELESS = {"kb", "crm", "orchestrator", "workflow"}
+STATELESS = {"kb", "crm", "memory", "orchestrator", "workflow"}
 # Secrets are referenced by these names only (created out of band: manifests/README.md).
 REFERENCED_SECRETS = {
     "supportdesk-postgres-app", "supportdesk-redis-url", "supportdesk-request-state",
     "supportdesk-llm", "supportdesk-remote-token", "supportdesk-auth", "supportdesk-notify", "supportdesk-tls",
     # Made by Strimzi in prod: the KafkaUser's SCRAM password and the cluster CA certificate.
     "supportdesk-events", "supportdesk-kafka-cluster-ca-cert",
+    # Object storage credentials of kb and memory in prod (optional: an IAM role also works).
+    "supportdesk-object-store",
 }
 
 
@@ -221,3 +223,25 @@ def test_every_container_has_readiness_and_liveness_probes(rendered):
         if probe not in container
     ]
     assert missing == [], overlay
+
+
+def test_prod_shares_kb_and_memory_on_object_storage_and_events_on_postgresql():
+    objects = render("prod")
+    (settings,) = of_kind(objects, "ConfigMap").values()
+    assert settings["data"]["SUPPORTDESK_KB_URI"].startswith("s3://")
+    assert settings["data"]["SUPPORTDESK_MEMORY_LONG_TERM_URI"].startswith("s3://")
+    assert not of_kind(objects, "PersistentVolumeClaim")
+    for name, deployment in servers_of(objects).items():
+        main = container(deployment)
+        secrets = {s["secretRef"]["name"] for s in main["envFrom"] if "secretRef" in s}
+        env = {e["name"]: e for e in main["env"]}
+        events = env["SUPPORTDESK_EVENTS_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+        assert events["name"] == "supportdesk-postgres-app"
+        shares_objects = name in ("kb", "memory")
+        assert ("supportdesk-object-store" in secrets) == shares_objects, name
+        assert "volumes" not in deployment["spec"]["template"]["spec"] or all(
+            "persistentVolumeClaim" not in v for v in deployment["spec"]["template"]["spec"]["volumes"])
+    egress = of_kind(objects, "NetworkPolicy")["supportdesk-object-store-egress"]["spec"]
+    assert egress["podSelector"]["matchExpressions"][0]["values"] == [
+        "supportdesk-kb", "supportdesk-memory"]
+    assert [p["port"] for rule in egress["egress"] for p in rule["ports"]] == [443]
