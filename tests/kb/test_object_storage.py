@@ -71,6 +71,16 @@ async def test_replicas_share_one_store_and_take_turns_writing(shared_kb, tmp_pa
         stored = await _stored_rows(shared_kb)
         assert stored == {a: (1, 1) for a in [ARTICLE["article_id"], *racing]}, stored
 
+        # Upkeep (indexes, compaction) is a job: run by hand here, while both replicas serve.
+        upkeep = subprocess.run([SUPPORTDESK, "jobs", "run", "kb-upkeep"],
+                                env=server_env(tmp_path / "c", shared_kb), capture_output=True,
+                                text=True, timeout=120)
+        assert upkeep.returncode == 0, upkeep.stderr
+        assert upkeep.stdout.startswith("kb-upkeep: ok")
+        hits = await hits_for(second, "export a board to CSV")
+        assert len(hits) == 5 and set(hits) <= {ARTICLE["article_id"], *racing}, hits
+        assert await _stored_rows(shared_kb) == stored
+
         # Their events were committed to PostgreSQL first, and each replica carried its own.
         await await_until(lambda: _no_events_waiting(shared_kb), timeout=10,
                           what="the replicas' relays")
