@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.object_storage import StoreLocation
 from embeddings import HashingEmbedder
 from servers.kb.article_index import SearchFilters
 from servers.kb.memory_index import InMemoryArticleIndex
@@ -33,10 +34,22 @@ INVITE = article("invite", "Inviting a teammate",
                  category="account")
 
 
-@pytest.fixture(params=["lancedb", "memory"])
+def index_for(kind: str, request, tmp_path):
+    if kind == "lancedb":
+        return ArticleStore.in_dir(tmp_path, EMBEDDER.dim)
+    if kind == "lancedb-s3":  # object storage; one process, so its own locks are enough
+        s3 = request.getfixturevalue("s3")
+        location = StoreLocation(f"s3://{s3.new_bucket()}/kb", {
+            "endpoint": s3.endpoint, "aws_access_key_id": "test",
+            "aws_secret_access_key": "test", "region": "us-east-1", "allow_http": "true"})
+        return ArticleStore(location, EMBEDDER.dim)
+    return InMemoryArticleIndex(EMBEDDER.dim)
+
+
+@pytest.fixture(params=["lancedb", pytest.param("lancedb-s3", marks=pytest.mark.integration),
+                        "memory"])
 async def kb(request, tmp_path):
-    index = (ArticleStore.in_dir(tmp_path, EMBEDDER.dim) if request.param == "lancedb"
-             else InMemoryArticleIndex(EMBEDDER.dim))
+    index = index_for(request.param, request, tmp_path)
     knowledge_base = KnowledgeBase(index, EMBEDDER, search_cache_size=0)
     await knowledge_base.open()
     for item in (REFUND, EXPORT, INVITE):

@@ -1,0 +1,113 @@
+"""What the suite costs where users feel it, each figure beside a baseline from the same run.
+
+    python -m bench.suite_bench [--clients 8] [--calls 150] [--rounds 3]
+
+- calls: a trivial tool (``kb_list_categories``) through ``supportdesk serve`` (the whole
+  suite, embedded defaults) against ``echo`` on a bare FastMCP server (``bench.bare_echo``),
+  same client load, rounds alternating; the best round of each.
+- memory: the suite's resident set at idle (after the calls), against the bare server's.
+- start: ``supportdesk serve`` to ``/readyz`` on a new data directory (demo data loaded) and
+  again on the same directory (a restart), against the bare server's start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.drive import drive
+from bench.stats import summary
+from tests.support.processes import SUPPORTDESK, free_port, server_env, stop
+
+
+def rss_mib(pid: int) -> float:
+    """Resident set of the process and its children (the suite is one process today)."""
+    total = 0
+    for line in subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)],
+                               capture_output=True, text=True).stdout.split():
+        total += int(line)
+    return total / 1024
+
+
+def started(command: list[str], env: dict[str, str], log: Path) -> tuple[subprocess.Popen,
+                                                                             str, float]:
+    """Start ``command`` on a free port; (process, /mcp URL, seconds to /readyz)."""
+    port = free_port()
+    began = time.perf_counter()
+    with log.open("ab") as out:
+        process = subprocess.Popen([*command, "--port", str(port)], env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"{command[0]} exited:\n{log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return process, f"{base}/mcp", time.perf_counter() - began
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+
+
+async def rate(url: str, tool: str, args: dict, clients: int, calls: int) -> tuple[float, list]:
+    return await drive(url, tool, lambda rng: args, clients, calls)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--calls", type=int, default=150)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    random.seed(7)
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        data = scratch / "data"
+        env = server_env(data)
+        bare_cmd = [sys.executable, "-m", "bench.bare_echo"]
+        suite_cmd = [SUPPORTDESK, "serve", "--transport", "http"]
+        bare, bare_url, bare_start = started(bare_cmd, env, scratch / "bare.log")
+        suite, suite_url, first_start = started(suite_cmd, env, scratch / "suite.log")
+        try:
+            targets = {"bare echo": (bare_url, "echo", {"text": "hello"}),
+                       "suite kb_list_categories": (suite_url, "kb_list_categories", {})}
+            for url, tool, call_args in targets.values():  # warm up
+                asyncio.run(rate(url, tool, call_args, args.clients, 20))
+            best: dict[str, tuple[float, list]] = {}
+            for _ in range(args.rounds):
+                for name, (url, tool, call_args) in targets.items():
+                    result = asyncio.run(rate(url, tool, call_args, args.clients, args.calls))
+                    if name not in best or result[0] > best[name][0]:
+                        best[name] = result
+            time.sleep(2)
+            idle = {"bare echo": rss_mib(bare.pid), "suite": rss_mib(suite.pid)}
+        finally:
+            stop(suite)
+        suite, _, restart = started(suite_cmd, env, scratch / "suite.log")
+        stop(suite)
+        stop(bare)
+
+    print(f"{args.clients} clients x {args.calls} calls, best of {args.rounds} rounds, "
+          "streamable HTTP on this machine")
+    floor = best["bare echo"][0]
+    for name, (calls_per_s, latencies) in best.items():
+        p = summary(latencies)
+        print(f"  {name:<26} {calls_per_s:7.1f} calls/s  p50 {p['p50_ms']:6.2f} ms  "
+              f"p99 {p['p99_ms']:6.2f} ms  {calls_per_s / floor:5.2f}x bare echo")
+    print("  target: suite trivial tool >= 0.70x bare echo")
+    print(f"  idle RSS: suite {idle['suite']:.0f} MiB, bare echo {idle['bare echo']:.0f} MiB"
+          "  (target: suite <= 300 MiB)")
+    print(f"  start to /readyz: first (demo data) {first_start:.2f} s, restart {restart:.2f} s,"
+          f" bare echo {bare_start:.2f} s  (targets: first <= 5 s, restart <= 2 s)")
+
+
+if __name__ == "__main__":
+    main()
