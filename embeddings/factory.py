@@ -31,7 +31,20 @@ class EmbeddingSettings(BaseSettings):
     )
 
 
+_LOADED: dict[tuple, Embedder] = {}
+
+
 def embedder_from_settings(settings: EmbeddingSettings) -> Embedder:
+    """The embedder these settings name, one per process: the servers of a suite share it
+    (and with it the model's ~50 MiB of weights) instead of loading one each."""
+    key = (settings.model, settings.openai_base_url, settings.dimensions,
+           settings.openai_api_key.get_secret_value() if settings.openai_api_key else None)
+    if key not in _LOADED:
+        _LOADED[key] = _new_embedder(settings)
+    return _LOADED[key]
+
+
+def _new_embedder(settings: EmbeddingSettings) -> Embedder:
     if settings.model == "wordllama":
         from embeddings.wordllama_embedder import WordLlamaEmbedder
 
