@@ -93,7 +93,9 @@ class Relay:
     async def start(self) -> None:
         if self._task is None:
             self._stopping.clear()
-            self._wake = self.outbox.listen()
+            # Appends to the log matter only when there is a broker to send them to; sources
+            # are woken by their stores (``wake``) and polled, not by every publish.
+            self._wake = self.outbox.listen() if self.sink is not None else asyncio.Event()
             self._wake.set()  # catch up on whatever an earlier process left
             self._task = asyncio.create_task(self._run(), name="event-relay")
 

@@ -60,7 +60,8 @@ class KnowledgeBase:
         self.embedder = embedder
         self.chunk_chars = chunk_chars
         self.store = store
-        self.search_cache: SearchCache[SearchResult] = SearchCache(search_cache_size)
+        self.search_cache: SearchCache[SearchResult | list[CategoryCount]] = SearchCache(
+            search_cache_size)
 
     async def open(self) -> None:
         await self.store.open()
@@ -175,8 +176,15 @@ class KnowledgeBase:
         return DeleteOutcome(article_id=article_id, deleted=True, chunks_removed=removed)
 
     async def categories(self, tenant: str) -> list[CategoryCount]:
+        """Kept with the search results of the same store version: any write starts afresh."""
+        key = ("categories", tenant)
+        version = await self.store.chunks_version() if self.search_cache.size else 0
+        if (cached := self.search_cache.get(version, key)) is not None:
+            return cached
         counts = await self.store.categories(tenant)
-        return [CategoryCount(category=name, articles=n) for name, n in counts.items()]
+        listed = [CategoryCount(category=name, articles=n) for name, n in counts.items()]
+        self.search_cache.put(version, key, listed)
+        return listed
 
     async def list_category(self, tenant: str, category: str) -> CategoryArticles:
         rows = await self.store.titles_in(tenant, category)
