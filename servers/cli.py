@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import csv
 import dataclasses
+import gc
 import logging
 import sys
 from datetime import UTC, datetime
@@ -141,6 +142,9 @@ async def _serve_built(
     from servers.http_app import add_health_routes, build_http_app, build_suite_app
     from servers.metrics import ToolMetrics, add_metrics_route
 
+    # What start-up built (modules, models, schemas) lives as long as the process: keep it
+    # out of the collector's full passes, which would otherwise stall requests to scan it.
+    gc.freeze()
     described = {**built.backends, "events": bus.describe()}
     backends = ", ".join(f"{k}={v}" for k, v in described.items())
     if transport == "stdio":
