@@ -93,6 +93,10 @@ class Triage(BaseModel):
     language: str = Field(
         default="en", description="ISO 639-1 code of the language the customer wrote in."
     )
+    gratitude: bool = Field(
+        default=False,
+        description="The message only thanks or praises: it gets a short, warm reply.",
+    )
 
 
 class Passage(BaseModel):

@@ -76,7 +76,7 @@ async def escalation(state: SupportState, runtime: Runtime[Deps]) -> dict:
     writes = runtime.context.engine.reply_languages
     if writes is not None and language not in writes:
         return handoff(no_reply_in(language), timer)
-    if not state["draft"]["citations"]:
+    if not state["draft"]["citations"] and not state["triage"].get("gratitude"):
         return handoff(NO_ANSWER, timer)
     customer: Customer = customer_model(state)
     rules = runtime.context.policy.approval_rules(state["request"]["tenant"])

@@ -126,7 +126,7 @@ async def _update_memory(tools, state: SupportState, customer_id: str, status: s
     await tools.remember_resolution(
         customer_id,
         f"{request['subject']}: {status} ({triage['category']})"
-        + (f"; answered with {answered}" if status == "resolved" else ""),
+        + (f"; answered with {answered}" if status == "resolved" and answered else ""),
         source=f"request:{request['request_id']}",
     )
     await tools.record_turns(

@@ -7,6 +7,7 @@ from langgraph.runtime import Runtime
 from events.types import RequestDrafted
 from orchestrator.deps import Deps
 from orchestrator.domain import DraftRequest, Passage, Triage
+from orchestrator.gratitude import thanks_reply
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.nodes.triage import customer_model
 from orchestrator.state import SupportState
@@ -16,15 +17,19 @@ async def solution(state: SupportState, runtime: Runtime[Deps]) -> dict:
     timer = StepTimer()
     review = state.get("review")
     revising = bool(review and not review["passed"])
-    draft = await runtime.context.engine.draft(
-        DraftRequest(
-            message=state["triage"]["redacted_message"],
-            customer=customer_model(state),
-            triage=Triage.model_validate(state["triage"]),
-            passages=[Passage.model_validate(p) for p in state["passages"]],
-            feedback=review["issues"] if revising else [],
+    triage = Triage.model_validate(state["triage"])
+    if triage.gratitude:  # nothing to answer: no steps, no sources
+        draft = thanks_reply(customer_model(state))
+    else:
+        draft = await runtime.context.engine.draft(
+            DraftRequest(
+                message=triage.redacted_message,
+                customer=customer_model(state),
+                triage=triage,
+                passages=[Passage.model_validate(p) for p in state["passages"]],
+                feedback=review["issues"] if revising else [],
+            )
         )
-    )
     uris = [c.uri for c in draft.citations]
     await emit(runtime, state, RequestDrafted(
         engine=runtime.context.engine.name, citations=uris,

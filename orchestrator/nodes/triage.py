@@ -7,6 +7,7 @@ from langgraph.runtime import Runtime
 from events.types import RequestTriaged
 from orchestrator.deps import Deps
 from orchestrator.domain import Customer, TriageRequest
+from orchestrator.gratitude import is_gratitude
 from orchestrator.language import DEFAULT, detect_language, language_name
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.state import SupportState
@@ -32,7 +33,8 @@ async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
         )
     )
     language = detect_language(f"{request['subject']}\n{request['message']}")
-    result = result.model_copy(update={"language": language})
+    gratitude = is_gratitude(request["subject"], request["message"])
+    result = result.model_copy(update={"language": language, "gratitude": gratitude})
     await emit(runtime, state, RequestTriaged(
         category=result.category, priority=result.priority, sentiment=result.sentiment,
         confidence=result.confidence, pii_kinds=sorted({f.kind for f in result.pii}),
@@ -42,6 +44,7 @@ async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
         f"confidence {result.confidence:.2f}"
         + (f", PII redacted ({len(result.pii)})" if result.pii else "")
         + (f", written in {language_name(language)}" if language != DEFAULT else "")
+        + (", a thank-you" if gratitude else "")
     )
     return {
         "triage": result.model_dump(mode="json"),
