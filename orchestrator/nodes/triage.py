@@ -9,6 +9,7 @@ from orchestrator.deps import Deps
 from orchestrator.domain import Customer, TriageRequest
 from orchestrator.gratitude import is_gratitude
 from orchestrator.language import DEFAULT, detect_language, language_name
+from orchestrator.message_text import own_words, without_quotes
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.state import SupportState
 
@@ -24,16 +25,18 @@ def customer_model(state: SupportState) -> Customer:
 async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
     timer = StepTimer()
     request = state["request"]
+    # Quoted earlier messages and the signature are not what the customer asks now.
+    message = own_words(request["message"])
     result = await runtime.context.engine.triage(
         TriageRequest(
             subject=request["subject"],
-            message=request["message"],
+            message=message,
             customer=customer_model(state),
             history=state.get("context", {}).get("history", []),
         )
     )
-    language = detect_language(f"{request['subject']}\n{request['message']}")
-    gratitude = is_gratitude(request["subject"], request["message"])
+    language = detect_language(f"{request['subject']}\n{message}")
+    gratitude = is_gratitude(request["subject"], without_quotes(request["message"]))
     result = result.model_copy(update={"language": language, "gratitude": gratitude})
     await emit(runtime, state, RequestTriaged(
         category=result.category, priority=result.priority, sentiment=result.sentiment,
@@ -45,6 +48,8 @@ async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
         + (f", PII redacted ({len(result.pii)})" if result.pii else "")
         + (f", written in {language_name(language)}" if language != DEFAULT else "")
         + (", a thank-you" if gratitude else "")
+        + (", quoted text and signature set aside" if message != request["message"].strip()
+           else "")
     )
     return {
         "triage": result.model_dump(mode="json"),

@@ -50,3 +50,20 @@ async def test_a_thank_you_is_answered_warmly_without_steps_or_sources(resolve_s
     assert "a thank-you" in triage["summary"]
     assert request["status"] == "resolved" and request["citations"]
     assert "1. " in request["reply"]
+
+
+async def test_a_reply_on_top_of_a_quoted_thread_is_triaged_on_the_customer_s_words(
+    resolve_server
+):
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = (await client.call_tool("triage_and_resolve", {
+            "customer": "bob@example.com", "subject": "Re: Your receipt",
+            "message": "Thank you, that sorted it!\n\nBob\n\n"
+                       "On Mon, 2 Mar 2026 at 09:14, Tasklane Billing <billing@example.com> "
+                       "wrote:\n> Your card was declined. Can you update your payment method?",
+        })).structured_content
+    assert out["status"] == "resolved" and out["citations"] == []
+    triage = next(s for s in out["trace"] if s["agent"] == "triage")
+    assert "a thank-you" in triage["summary"]
+    assert "quoted text and signature set aside" in triage["summary"]
