@@ -102,14 +102,6 @@ async def stored(location: StoreLocation, server: str) -> list[str]:
     return [row["id"] for row in rows]
 
 
-def location_of(env: dict[str, str], variable: str, local: Path) -> StoreLocation:
-    if variable not in env:
-        return StoreLocation.local(local)
-    return StoreLocation(env[variable], {
-        "endpoint": env["SUPPORTDESK_S3_ENDPOINT"], "aws_access_key_id": "test",
-        "aws_secret_access_key": "test", "region": "us-east-1", "allow_http": "true"})
-
-
 def run(clients: int, seconds: float) -> None:
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -141,7 +133,8 @@ def run(clients: int, seconds: float) -> None:
                     asyncio.run(run_load(urls, make_call, clients, 2.0))  # warm up
                     tally, elapsed = asyncio.run(run_load(urls, make_call, clients, seconds))
                 store_file = "kb.lance" if server == "kb" else "memory.lance"
-                location = location_of(env, uri_variable, scratch / f"{tag}-0" / store_file)
+                location = (s3.location(env[uri_variable]) if env
+                            else StoreLocation.local(scratch / f"{tag}-0" / store_file))
                 held = asyncio.run(stored(location, server))
                 rate = (tally.reads + tally.writes) / elapsed
                 baseline = baseline or rate

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import subprocess
 import sys
 import tempfile
@@ -59,10 +58,6 @@ def started(command: list[str], env: dict[str, str], log: Path) -> tuple[subproc
         time.sleep(0.02)
 
 
-async def rate(url: str, tool: str, args: dict, clients: int, calls: int) -> tuple[float, list]:
-    return await drive(url, tool, lambda rng: args, clients, calls)
-
-
 async def serve_each_kind(url: str) -> None:
     """One request of each kind that loads something (search, memory, a resolution), so the
     idle figure is that of a server that has served, not of one never used."""
@@ -81,7 +76,6 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=150)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    random.seed(7)
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         data = scratch / "data"
@@ -94,11 +88,12 @@ def main() -> None:
             targets = {"bare echo": (bare_url, "echo", {"text": "hello"}),
                        "suite kb_list_categories": (suite_url, "kb_list_categories", {})}
             for url, tool, call_args in targets.values():  # warm up
-                asyncio.run(rate(url, tool, call_args, args.clients, 20))
+                asyncio.run(drive(url, tool, lambda rng, a=call_args: a, args.clients, 20))
             best: dict[str, tuple[float, list]] = {}
             for _ in range(args.rounds):
                 for name, (url, tool, call_args) in targets.items():
-                    result = asyncio.run(rate(url, tool, call_args, args.clients, args.calls))
+                    result = asyncio.run(drive(url, tool, lambda rng, a=call_args: a, args.clients,
+                                                args.calls))
                     if name not in best or result[0] > best[name][0]:
                         best[name] = result
             asyncio.run(serve_each_kind(suite_url))

@@ -11,6 +11,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
+def asyncpg_url(url: str) -> str:
+    """A plain PostgreSQL URL, as operators hand them out, with the async driver installed;
+    any other URL as it is."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+asyncpg://" + url.removeprefix(scheme)
+    return url
+
+
 async def open_shared(url: str, schema: str | None, metadata: sa.MetaData,
                       setup_lock_key: int,
                       upgrade: Callable[[sa.Connection], None] | None = None) -> AsyncEngine:

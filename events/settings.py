@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.shared_database import asyncpg_url
+
 ENV_PREFIX = "SUPPORTDESK_EVENTS_"
 TLS_PROTOCOLS = frozenset({"SSL", "SASL_SSL"})
 SASL_PROTOCOLS = frozenset({"SASL_PLAINTEXT", "SASL_SSL"})
@@ -220,11 +222,7 @@ class EventSettings(BaseSettings):
         """The PostgreSQL outbox's URL with the async driver installed, when configured."""
         if self.database_url is None:
             return None
-        url = self.database_url.get_secret_value()
-        for scheme in ("postgresql://", "postgres://"):
-            if url.startswith(scheme):
-                return "postgresql+asyncpg://" + url.removeprefix(scheme)
-        return url
+        return asyncpg_url(self.database_url.get_secret_value())
 
     def outbox_file(self, data_dir: Path) -> Path:
         return self.outbox_path or data_dir / "events.db"

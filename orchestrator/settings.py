@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.shared_database import asyncpg_url
+
 
 class OrchestratorSettings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -54,12 +56,7 @@ class OrchestratorSettings(BaseSettings):
 
     def runs_url(self, data_dir: Path) -> str:
         if self.database_url is not None:
-            url = self.database_url.get_secret_value()
-            # A plain PostgreSQL URL (as operators hand out) means the async driver installed.
-            for scheme in ("postgresql://", "postgres://"):
-                if url.startswith(scheme):
-                    return "postgresql+asyncpg://" + url.removeprefix(scheme)
-            return url
+            return asyncpg_url(self.database_url.get_secret_value())
         return f"sqlite+aiosqlite:///{data_dir / 'orchestrator.db'}"
 
     def sealing_keys(self) -> list[str]:

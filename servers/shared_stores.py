@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.object_storage import StoreLocation
 from core.write_turns import LocalTurns, PostgresTurns, WriteTurns
-from servers.jobs.settings import JobsSettings
+from servers.jobs.serving import coordination_database
 
 TURNS_VARIABLE = "SUPPORTDESK_JOBS_DATABASE_URL"
 
@@ -16,22 +16,12 @@ class SharedStoreConfigError(ValueError):
     """A store on object storage without a database its replicas can take turns through."""
 
 
-def coordination_url(data_dir: Path) -> str:
-    """The database replicas coordinate through: the jobs' (else the orchestrator's)."""
-    from orchestrator.settings import OrchestratorSettings
-
-    where, jobs = OrchestratorSettings(), JobsSettings()
-    if jobs.database_url is not None:
-        where = where.model_copy(update={"database_url": jobs.database_url})
-    return where.runs_url(data_dir)
-
-
 def write_turns(variable: str, location: StoreLocation, data_dir: Path,
                 namespace: str) -> WriteTurns:
     """Local locks for a store in one process; PostgreSQL advisory locks for a shared one."""
     if not location.shared:
         return LocalTurns()
-    url = coordination_url(data_dir)
+    url, _ = coordination_database(data_dir)
     if not url.startswith("postgresql"):
         raise SharedStoreConfigError(
             f"{variable}={location.uri} is shared by every replica: set {TURNS_VARIABLE} to a "

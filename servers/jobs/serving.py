@@ -17,11 +17,20 @@ from servers.jobs.store import JobStore
 Readiness = Callable[[], Awaitable[Mapping[str, bool | str]]]
 
 
-def scheduler_for(jobs: tuple[Job, ...], bus: EventBus | None, data_dir: Path,
-                  on_finish: Finished | None = None) -> Scheduler:
+def coordination_database(data_dir: Path) -> tuple[str, str | None]:
+    """(URL, schema) of the database replicas take turns in (job leases, write turns):
+    SUPPORTDESK_JOBS_DATABASE_URL, else the orchestrator's database."""
     from orchestrator.settings import OrchestratorSettings
 
-    settings, where = JobsSettings(), OrchestratorSettings()
+    jobs, where = JobsSettings(), OrchestratorSettings()
+    if jobs.database_url is not None:
+        where = where.model_copy(update={"database_url": jobs.database_url})
+    return where.runs_url(data_dir), where.database_schema
+
+
+def scheduler_for(jobs: tuple[Job, ...], bus: EventBus | None, data_dir: Path,
+                  on_finish: Finished | None = None) -> Scheduler:
+    settings = JobsSettings()
     all_jobs = list(jobs)
     if bus is not None:
         async def retention() -> str:
@@ -29,9 +38,8 @@ def scheduler_for(jobs: tuple[Job, ...], bus: EventBus | None, data_dir: Path,
 
         all_jobs.append(Job("event-retention", timedelta(seconds=settings.event_retention_seconds),
                             retention, "Prune the event log past its retention."))
-    if settings.database_url is not None:
-        where = where.model_copy(update={"database_url": settings.database_url})
-    store = JobStore(where.runs_url(data_dir), schema=where.database_schema)
+    url, schema = coordination_database(data_dir)
+    store = JobStore(url, schema=schema)
     return Scheduler(all_jobs, store, tick_seconds=settings.tick_seconds, on_finish=on_finish)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from core.object_storage import StoreLocation
 from embeddings import HashingEmbedder
 from servers.kb.article_index import SearchFilters
 from servers.kb.memory_index import InMemoryArticleIndex
@@ -39,10 +38,7 @@ def index_for(kind: str, request, tmp_path):
         return ArticleStore.in_dir(tmp_path, EMBEDDER.dim)
     if kind == "lancedb-s3":  # object storage; one process, so its own locks are enough
         s3 = request.getfixturevalue("s3")
-        location = StoreLocation(f"s3://{s3.new_bucket()}/kb", {
-            "endpoint": s3.endpoint, "aws_access_key_id": "test",
-            "aws_secret_access_key": "test", "region": "us-east-1", "allow_http": "true"})
-        return ArticleStore(location, EMBEDDER.dim)
+        return ArticleStore(s3.location(f"s3://{s3.new_bucket()}/kb"), EMBEDDER.dim)
     return InMemoryArticleIndex(EMBEDDER.dim)
 
 

@@ -47,8 +47,8 @@ async def hits_for(server, query: str) -> list[str]:
     return [hit["article_id"] for hit in found["hits"]]
 
 
-async def test_replicas_share_one_store_and_take_turns_writing(shared_kb, tmp_path):
-    # The second replica opens the store the first filled: the demo is not loaded twice.
+async def test_replicas_share_one_store_and_take_turns_writing(shared_kb, s3, tmp_path):
+    # The second replica opens the store the first filled: the demo articles are there once.
     with http_server("kb", data_dir=tmp_path / "a", env=shared_kb) as first, \
             http_server("kb", data_dir=tmp_path / "b", env=shared_kb) as second:
         categories = await call(second, "list_categories")
@@ -68,7 +68,7 @@ async def test_replicas_share_one_store_and_take_turns_writing(shared_kb, tmp_pa
         ))
         categories = await call(second, "list_categories")
         assert sum(c["articles"] for c in categories["categories"]) == 72 + 1 + len(racing)
-        stored = await _stored_rows(shared_kb)
+        stored = await _stored_rows(s3.location(shared_kb["SUPPORTDESK_KB_URI"]))
         assert stored == {a: (1, 1) for a in [ARTICLE["article_id"], *racing]}, stored
 
         # Upkeep (indexes, compaction) is a job: run by hand here, while both replicas serve.
@@ -79,7 +79,7 @@ async def test_replicas_share_one_store_and_take_turns_writing(shared_kb, tmp_pa
         assert upkeep.stdout.startswith("kb-upkeep: ok")
         hits = await hits_for(second, "export a board to CSV")
         assert len(hits) == 5 and set(hits) <= {ARTICLE["article_id"], *racing}, hits
-        assert await _stored_rows(shared_kb) == stored
+        assert await _stored_rows(s3.location(shared_kb["SUPPORTDESK_KB_URI"])) == stored
 
         # Their events were committed to PostgreSQL first, and each replica carried its own.
         await await_until(lambda: _no_events_waiting(shared_kb), timeout=10,
@@ -95,11 +95,8 @@ async def _no_events_waiting(settings: dict[str, str]) -> bool:
     return waiting == 0
 
 
-async def _stored_rows(settings: dict[str, str]) -> dict[str, tuple[int, int]]:
+async def _stored_rows(location: StoreLocation) -> dict[str, tuple[int, int]]:
     """(article rows, passage rows) per article of ours, read straight from the bucket."""
-    location = StoreLocation(settings["SUPPORTDESK_KB_URI"], {
-        "endpoint": settings["SUPPORTDESK_S3_ENDPOINT"], "aws_access_key_id": "test",
-        "aws_secret_access_key": "test", "region": "us-east-1", "allow_http": "true"})
     db = await lancedb.connect_async(location.uri, storage_options=location.storage_options)
     counts: dict[str, list[int]] = {}
     for position, table in enumerate(("articles", "chunks")):
@@ -122,7 +119,7 @@ def test_a_shared_store_without_a_database_to_take_turns_in_is_refused(s3, tmp_p
                             timeout=60)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].endswith(
-        "SUPPORTDESK_KB_URI=s3://" + settings["SUPPORTDESK_KB_URI"].removeprefix("s3://")
-        + " is shared by every replica: set SUPPORTDESK_JOBS_DATABASE_URL to a PostgreSQL "
-        "database (postgresql://...) so their writes take turns"
+        f"SUPPORTDESK_KB_URI={settings['SUPPORTDESK_KB_URI']} is shared by every replica: set "
+        "SUPPORTDESK_JOBS_DATABASE_URL to a PostgreSQL database (postgresql://...) so their "
+        "writes take turns"
     )

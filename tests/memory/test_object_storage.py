@@ -31,14 +31,7 @@ def shared_memory(s3):
         }
 
 
-def location_of(settings: dict[str, str]) -> StoreLocation:
-    return StoreLocation(settings["SUPPORTDESK_MEMORY_LONG_TERM_URI"], {
-        "endpoint": settings["SUPPORTDESK_S3_ENDPOINT"], "aws_access_key_id": "test",
-        "aws_secret_access_key": "test", "region": "us-east-1", "allow_http": "true"})
-
-
-async def stored_ids(settings: dict[str, str]) -> list[str]:
-    location = location_of(settings)
+async def stored_ids(location: StoreLocation) -> list[str]:
     db = await lancedb.connect_async(location.uri, storage_options=location.storage_options)
     table = await db.open_table("memories")
     return [row["id"] for row in await table.query().select(["id"]).to_list()]
@@ -50,7 +43,7 @@ async def call(server, tool: str, **arguments):
 
 
 async def test_replicas_remembering_the_same_things_at_once_store_each_once(
-    shared_memory, tmp_path
+    shared_memory, s3, tmp_path
 ):
     with http_server("memory", data_dir=tmp_path / "a", env=shared_memory) as first, \
             http_server("memory", data_dir=tmp_path / "b", env=shared_memory) as second:
@@ -58,7 +51,7 @@ async def test_replicas_remembering_the_same_things_at_once_store_each_once(
             call(server, "remember", customer_id=customer, content=fact)
             for customer in CUSTOMERS for fact in FACTS for server in (first, second)
         ))
-        ids = await stored_ids(shared_memory)
+        ids = await stored_ids(s3.location(shared_memory["SUPPORTDESK_MEMORY_LONG_TERM_URI"]))
         assert sorted(ids) == sorted({o["memory"]["id"] for o in outcomes})
         assert len(ids) == len(CUSTOMERS) * len(FACTS)
         statuses = sorted(o["status"] for o in outcomes)
@@ -70,18 +63,19 @@ async def test_replicas_remembering_the_same_things_at_once_store_each_once(
         assert [m["content"] for m in recalled["memories"]] == ["Uses the Android app."]
 
 
-async def test_a_replica_killed_mid_write_leaves_the_store_readable(shared_memory, tmp_path):
+async def test_a_replica_killed_mid_write_leaves_the_store_readable(shared_memory, s3, tmp_path):
     env = server_env(tmp_path, shared_memory)
+    location = s3.location(shared_memory["SUPPORTDESK_MEMORY_LONG_TERM_URI"])
     written = killed_after_lines("tests.memory.workers", "remember-endlessly", str(tmp_path),
                                  "killed", "1000", env=env, lines=6)
-    memory = long_term_in(tmp_path, WordLlamaEmbedder(), location=location_of(shared_memory))
+    memory = long_term_in(tmp_path, WordLlamaEmbedder(), location=location)
     await memory.open()
     try:
-        ids = await stored_ids(shared_memory)
+        ids = await stored_ids(location)
         assert set(written) <= set(ids) and len(ids) == len(set(ids))
         record, status = await memory.remember("t1", "killed-c0", "killed note 0")
         assert (record.id, status) == (written[0], "unchanged")
         await memory.remember("t1", "after", "Written after the crash.")
-        assert len(await stored_ids(shared_memory)) == len(ids) + 1
+        assert len(await stored_ids(location)) == len(ids) + 1
     finally:
         await memory.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from core.object_storage import StoreLocation
 from tests.support.processes import free_port, stop
 from tests.support.services import unavailable, wait_until
 
@@ -32,6 +33,12 @@ class S3Server:
         name = f"supportdesk-{uuid.uuid4().hex[:12]}"
         httpx.put(f"{self.endpoint}/{name}", timeout=10).raise_for_status()
         return name
+
+    def location(self, uri: str) -> StoreLocation:
+        """The store at ``uri`` on this server, as a process given ``settings()`` opens it."""
+        return StoreLocation(uri, {"endpoint": self.endpoint, "aws_access_key_id": "test",
+                                   "aws_secret_access_key": "test", "region": "us-east-1",
+                                   "allow_http": "true"})
 
     def settings(self) -> dict[str, str]:
         """The SUPPORTDESK_S3_* variables of a server process using this store."""
