@@ -74,6 +74,9 @@ class TriageRequest(BaseModel):
     history: list[str] = Field(
         default_factory=list, description="Earlier messages of this conversation, oldest first."
     )
+    language: str = Field(
+        default="en", description="ISO 639-1 code of the language it is written in."
+    )
 
 
 class Triage(BaseModel):
@@ -97,6 +100,11 @@ class Triage(BaseModel):
         default=False,
         description="The message only thanks or praises: it gets a short, warm reply.",
     )
+    questions: list[str] = Field(
+        default_factory=list,
+        description="The separate questions the message asks, in order (one: it asks one "
+        "thing).",
+    )
 
 
 class Passage(BaseModel):
@@ -108,6 +116,9 @@ class Passage(BaseModel):
     url: str | None = Field(default=None, description="The article's public page, if any.")
     score: float = Field(default=0.0, description="Retrieval score; higher is better.")
     category: str = Field(default="", description="Article category, when the search knows it.")
+    part: int = Field(
+        default=0, ge=0, description="Which of the reply's questions it was found for (0-based)."
+    )
 
 
 class Citation(BaseModel):
@@ -127,6 +138,11 @@ class DraftRequest(BaseModel):
     customer: Customer | None = Field(default=None, description="Who to address.")
     triage: Triage = Field(description="The triage verdict.")
     passages: list[Passage] = Field(description="Retrieved passages, most relevant first.")
+    questions: list[str] = Field(
+        default_factory=list,
+        description="The questions to answer in turn, each with the passages of its part; "
+        "fewer than two: answer the message as one question.",
+    )
     feedback: list[str] = Field(
         default_factory=list, description="Issues from a failed review to fix in this draft."
     )
@@ -136,6 +152,10 @@ class Draft(BaseModel):
     reply: str = Field(description="The reply, with [n] markers and a 'Sources:' list at the end.")
     citations: list[Citation] = Field(description="Sources in marker order: [1] is the first.")
     claims: list[Claim] = Field(description="Each factual sentence and the passage it rests on.")
+    unanswered: list[str] = Field(
+        default_factory=list,
+        description="Questions of the request no passage answers: a colleague follows up.",
+    )
 
 
 class ReviewRequest(BaseModel):

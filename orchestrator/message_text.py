@@ -25,6 +25,8 @@ _SIGNATURE_START = (
     re.compile(r"^--\s*$"),
     re.compile(r"^\s*Sent from my \w+", re.IGNORECASE),
     re.compile(r"^\s*Get Outlook for \w+", re.IGNORECASE),
+    re.compile(r"^\s*(?:This (?:message|e-?mail) was sent from|Please excuse (?:my )?"
+               r"(?:typos|brevity))", re.IGNORECASE),
 )
 _SIGN_OFF = re.compile(
     r"^\s*(?:best|kind|warm)?\s*(?:regards|wishes|thanks|thank you|cheers|sincerely|"

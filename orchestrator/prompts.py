@@ -53,10 +53,15 @@ Customer first name: {name}
 Category: {category}; priority: {priority}; sentiment: {sentiment}
 Customer message:
 {message}
-
+{questions}
 Passages:
 {passages}
 {feedback}"""
+
+DRAFT_QUESTIONS = """
+The customer asks {count} things. Answer each in this order, each under a short line naming it, using the passages marked for it; if no passage answers one, say plainly that a colleague will follow up on it:
+{questions}
+"""
 
 DRAFT_FEEDBACK = """
 A reviewer rejected the previous draft. Fix these issues:

@@ -38,6 +38,8 @@ class SupportState(TypedDict, total=False):
     """Session turns, long-term memories and ticket history the supervisor loaded."""
     triage: dict[str, Any] | None
     passages: list[dict[str, Any]]
+    questions: list[str]
+    """The questions the reply answers in turn (from research); empty: one question."""
     draft: dict[str, Any] | None
     review: dict[str, Any] | None
     revisions: int

@@ -133,12 +133,15 @@ def _clamp(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
 
 
-def _numbered(passages: list[Passage]) -> str:
+def _numbered(passages: list[Passage], by_question: bool = False) -> str:
     """Help-center passages are published text: they go as they are (support addresses too)."""
     blocks = []
     for number, passage in enumerate(passages, start=1):
         heading = f" — {passage.heading}" if passage.heading else ""
-        blocks.append(f"[{number}] {passage.title}{heading} ({passage.uri})\n{passage.text}")
+        part = f" [for question {passage.part + 1}]" if by_question else ""
+        blocks.append(
+            f"[{number}]{part} {passage.title}{heading} ({passage.uri})\n{passage.text}"
+        )
     return "\n\n".join(blocks)
 
 
@@ -197,7 +200,12 @@ class ProviderEngine:
             priority=req.triage.priority,
             sentiment=req.triage.sentiment,
             message=redact(req.message),
-            passages=_numbered(passages) or "(none: say a specialist will follow up)",
+            questions=prompts.DRAFT_QUESTIONS.format(
+                count=len(req.questions),
+                questions="\n".join(f"{n}. {q}" for n, q in enumerate(req.questions, 1)),
+            ) if len(req.questions) > 1 else "",
+            passages=_numbered(passages, by_question=len(req.questions) > 1)
+            or "(none: say a specialist will follow up)",
             feedback=feedback,
         )
         output = await self.client.complete(system, user, DraftOutput)

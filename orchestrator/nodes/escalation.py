@@ -83,6 +83,8 @@ async def escalation(state: SupportState, runtime: Runtime[Deps]) -> dict:
     reasons = needs_approval(
         Triage.model_validate(state["triage"]), customer, review_failures(state), rules
     )
+    if unanswered := state["draft"].get("unanswered"):
+        reasons.append(f"{len(unanswered)} of the questions have no help-center answer")
     if not reasons:
         return {
             "approval": {"required": False, "reasons": []},

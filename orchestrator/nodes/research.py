@@ -1,4 +1,5 @@
-"""Research: hybrid knowledge-base search from the subject and the redacted message."""
+"""Research: hybrid knowledge-base search from the subject and the redacted message — one
+search per question when the message asks several things."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ from langgraph.runtime import Runtime
 from events.types import RequestResearched
 from orchestrator.deps import Deps
 from orchestrator.nodes.trace import StepTimer, emit, step
+from orchestrator.questions import asked
 from orchestrator.state import SupportState
+from orchestrator.support_records import KbPassage
 
 PASSAGES = 5
+# Per question of a several-question message: its best few, so every part has an answer.
+PASSAGES_PER_QUESTION = 4
 
 
 def search_query(state: SupportState) -> str:
@@ -18,16 +23,51 @@ def search_query(state: SupportState) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def by_answer(
+    questions: list[str], hits: list[list[KbPassage]]
+) -> tuple[list[str], list[KbPassage]]:
+    """Questions whose best article is the same are one question ("Does the trial need a
+    card? What happens when it ends?"); each passage is tagged with the question it serves."""
+    merged: list[str] = []
+    passages: list[KbPassage] = []
+    part_of_article: dict[str, int] = {}
+    for question, found in zip(questions, hits, strict=True):
+        if not found:
+            continue
+        top = found[0]["article_id"]
+        part = part_of_article.setdefault(top, len(merged))
+        if part == len(merged):
+            merged.append(question)
+            passages.extend({**hit, "part": part} for hit in found)
+        else:
+            merged[part] = f"{merged[part]} {question}"
+    return merged, passages
+
+
 async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
     timer = StepTimer()
-    # Unfiltered on purpose: a wrong triage category must not hide the answering article.
-    passages = await runtime.context.tools.search_kb(search_query(state), limit=PASSAGES)
-    uris = [p["uri"] for p in passages]
+    tools = runtime.context.tools
+    questions = state["triage"].get("questions") or []
+    answered: list[str] = []
+    passages: list[KbPassage] = []
+    if len(questions) > 1:
+        # Unfiltered on purpose: a wrong triage category must not hide the answering article.
+        hits = [await tools.search_kb(asked(q), limit=PASSAGES_PER_QUESTION)
+                for q in questions]
+        answered, passages = by_answer(questions, hits)
+    if len(answered) < 2:  # one question after all: one search on the whole request
+        answered = []
+        passages = await tools.search_kb(search_query(state), limit=PASSAGES)
+    uris = list(dict.fromkeys(p["uri"] for p in passages))
     await emit(runtime, state, RequestResearched(
         hits=len(passages), citations=uris,
         top_score=max((p["score"] for p in passages), default=None),
     ))
+    summary = f"{len(passages)} passages" + (
+        f" for {len(answered)} questions" if answered else ""
+    )
     return {
         "passages": passages,
-        "decisions": [step("research", f"{len(passages)} passages", timer, uris)],
+        "questions": answered,
+        "decisions": [step("research", summary, timer, uris)],
     }

@@ -27,6 +27,7 @@ async def solution(state: SupportState, runtime: Runtime[Deps]) -> dict:
                 customer=customer_model(state),
                 triage=triage,
                 passages=[Passage.model_validate(p) for p in state["passages"]],
+                questions=state.get("questions", []),
                 feedback=review["issues"] if revising else [],
             )
         )

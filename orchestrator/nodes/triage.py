@@ -11,6 +11,7 @@ from orchestrator.gratitude import is_gratitude
 from orchestrator.language import DEFAULT, detect_language, language_name
 from orchestrator.message_text import own_words, without_quotes
 from orchestrator.nodes.trace import StepTimer, emit, step
+from orchestrator.questions import split_questions
 from orchestrator.state import SupportState
 
 
@@ -27,17 +28,21 @@ async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
     request = state["request"]
     # Quoted earlier messages and the signature are not what the customer asks now.
     message = own_words(request["message"])
+    language = detect_language(f"{request['subject']}\n{message}")
     result = await runtime.context.engine.triage(
         TriageRequest(
             subject=request["subject"],
             message=message,
             customer=customer_model(state),
             history=state.get("context", {}).get("history", []),
+            language=language,
         )
     )
-    language = detect_language(f"{request['subject']}\n{message}")
     gratitude = is_gratitude(request["subject"], without_quotes(request["message"]))
-    result = result.model_copy(update={"language": language, "gratitude": gratitude})
+    questions = [] if gratitude else split_questions(result.redacted_message)
+    result = result.model_copy(
+        update={"language": language, "gratitude": gratitude, "questions": questions}
+    )
     await emit(runtime, state, RequestTriaged(
         category=result.category, priority=result.priority, sentiment=result.sentiment,
         confidence=result.confidence, pii_kinds=sorted({f.kind for f in result.pii}),
@@ -48,6 +53,7 @@ async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
         + (f", PII redacted ({len(result.pii)})" if result.pii else "")
         + (f", written in {language_name(language)}" if language != DEFAULT else "")
         + (", a thank-you" if gratitude else "")
+        + (f", {len(questions)} questions" if len(questions) > 1 else "")
         + (", quoted text and signature set aside" if message != request["message"].strip()
            else "")
     )

@@ -10,13 +10,14 @@ the passage it cites. Deterministic.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from embeddings import Embedder
 from orchestrator.citations import citation_for, render_sources
 from orchestrator.domain import Claim, Draft, DraftRequest, Passage
 from orchestrator.engines.offline.sentences import content_words, sentences
 from orchestrator.draft_checks import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
+from orchestrator.questions import asked
 
 ARTICLES_READ = 4
 MAX_SOURCES = 2
@@ -47,6 +48,9 @@ TOPICS = {
     "data-export": "exporting your data",
     "feature-requests": "your feature request",
 }
+RESTATED_CHARS = 90
+FOLLOW_UP = ("I couldn't find this in our help center, so a colleague will follow up on it "
+             "with you.")
 CLOSING = "If this doesn't fully solve it, just reply to this message and we'll take it from there."
 SIGN_OFF = "Best regards,\nTasklane Support"
 _POINTER = re.compile(r"\bsee [A-Z]")
@@ -77,6 +81,8 @@ class ExtractiveComposer:
         self.embedder = embedder
 
     def compose(self, req: DraftRequest) -> Draft:
+        if len(req.questions) > 1:
+            return self._compose_parts(req)
         max_steps, max_sources = _limits(req.feedback)
         articles = self._score(req.message, req.passages)
         steps = _choose(articles, req.triage.category, max_steps, max_sources)
@@ -87,6 +93,36 @@ class ExtractiveComposer:
             weakest = min(steps, key=lambda s: s.score)
             steps = [s for s in steps if s is not weakest]
             draft = _render(req, steps, articles)
+        return draft
+
+    def _compose_parts(self, req: DraftRequest) -> Draft:
+        """Each question answered in turn from the passages found for it."""
+        sections: list[tuple[str, list[_Sentence]]] = []
+        articles: dict[str, _Article] = {}
+        steps_each = MIN_STEPS if not any(i.startswith(TOO_SHORT) for i in req.feedback) else 3
+        # The article found first for a question answers that one, not another.
+        tops: dict[int, str] = {}
+        for passage in req.passages:
+            tops.setdefault(passage.part, passage.uri)
+        for part, question in enumerate(req.questions):
+            others = {uri for other, uri in tops.items() if other != part}
+            indices = [i for i, p in enumerate(req.passages)
+                       if p.part == part and p.uri not in others]
+            found = self._score(asked(question), [req.passages[i] for i in indices])
+            chosen = _choose(found, "", steps_each, 1)
+            # Back to positions in the whole passage list.
+            chosen = [replace(s, passage=indices[s.passage]) for s in chosen]
+            for article in found.values():
+                articles.setdefault(article.passage.uri, article)
+            sections.append((question, chosen))
+        draft = _render_parts(req, sections, articles)
+        while len(draft.reply) > MAX_REPLY_CHARS:
+            longest = max(sections, key=lambda s: len(s[1]))
+            if len(longest[1]) < 2:
+                break
+            weakest = min(longest[1], key=lambda s: s.score)
+            sections = [(q, [s for s in steps if s is not weakest]) for q, steps in sections]
+            draft = _render_parts(req, sections, articles)
         return draft
 
     def _score(self, message: str, passages: list[Passage]) -> dict[str, _Article]:
@@ -155,6 +191,45 @@ def _render(req: DraftRequest, steps: list[_Sentence], articles: dict[str, _Arti
     parts = [_greeting(req), _opening(req), "\n".join(lines), CLOSING, SIGN_OFF]
     reply = "\n\n".join([*parts, render_sources(citations)])
     return Draft(reply=reply, citations=citations, claims=claims)
+
+
+def _render_parts(
+    req: DraftRequest, sections: list[tuple[str, list[_Sentence]]], articles: dict[str, _Article]
+) -> Draft:
+    order = list(dict.fromkeys(
+        req.passages[s.passage].uri for _, steps in sections for s in steps
+    ))
+    citations = [citation_for(articles[uri].passage) for uri in order]
+    claims: list[Claim] = []
+    blocks: list[str] = []
+    unanswered: list[str] = []
+    for number, (question, steps) in enumerate(sections, start=1):
+        lines = [f"{number}) {_restated(question)}"]
+        if not steps:
+            unanswered.append(question)
+            lines.append(f"- {FOLLOW_UP}")
+        for s in sorted(steps, key=lambda s: (s.passage, s.position)):
+            uri = req.passages[s.passage].uri
+            claims.append(Claim(text=s.text, uri=uri))
+            lines.append(f"- {s.text} [{order.index(uri) + 1}]")
+        blocks.append("\n".join(lines))
+    opening = (
+        "I'm sorry for the trouble, and thank you for your patience."
+        if req.triage.sentiment == "negative" else "Thanks for getting in touch."
+    ) + f" You asked about {len(sections)} things, so I've answered each in turn:"
+    parts = [_greeting(req), opening, *blocks, CLOSING, SIGN_OFF]
+    if citations:
+        parts.append(render_sources(citations))
+    return Draft(reply="\n\n".join(parts), citations=citations, claims=claims,
+                 unanswered=unanswered)
+
+
+def _restated(question: str) -> str:
+    """The part of a question worth repeating: its last asking sentence, kept short."""
+    asking = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.endswith("?")]
+    text = (asking[-1] if asking else question.strip()).rstrip()
+    text = text[0].upper() + text[1:] if text else text
+    return text if len(text) <= RESTATED_CHARS else text[: RESTATED_CHARS - 1].rstrip() + "…"
 
 
 def _holding_reply(req: DraftRequest) -> Draft:
