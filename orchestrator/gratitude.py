@@ -25,14 +25,24 @@ _REQUEST = re.compile(
     r"instead|urgent|asap|needs?|wants?|unfortunately|disappoint\w*|frustrat\w*)\b",
     re.IGNORECASE,
 )
+# What was thanked for is no request: "thanks for the quick help", "you fixed the sync bug".
+_THANKED_FOR = re.compile(
+    r"\b(?:(?:the|your|quick|fast|kind) help|help(?:ing)? (?:me|us) (?:out|with)|"
+    r"(?:fixed|fixing|solved|solving|sorted|sorting(?: out)?|resolved|resolving) (?:the |my |our |"
+    r"that |this )?(?:\w+ )?(?:bugs?|issues?|problems?|errors?))",
+    re.IGNORECASE,
+)
+# A reply's subject ("Re: invoice") names the old thread, not something asked now.
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|antw)\s*:", re.IGNORECASE)
 MAX_WORDS = 120
 
 
 def is_gratitude(subject: str, message: str) -> bool:
     """True when the message thanks or praises and asks for nothing."""
-    text = f"{subject}\n{message}"
-    return (len(text.split()) <= MAX_WORDS and bool(_THANKS.search(text))
-            and not _REQUEST.search(text))
+    text = f"{'' if _REPLY_SUBJECT.match(subject) else subject}\n{message}"
+    if len(text.split()) > MAX_WORDS or not _THANKS.search(text):
+        return False
+    return not _REQUEST.search(_THANKED_FOR.sub(" ", text))
 
 
 def thanks_reply(customer: Customer | None) -> Draft:

@@ -67,3 +67,12 @@ async def test_a_reply_on_top_of_a_quoted_thread_is_triaged_on_the_customer_s_wo
     triage = next(s for s in out["trace"] if s["agent"] == "triage")
     assert "a thank-you" in triage["summary"]
     assert "quoted text and signature set aside" in triage["summary"]
+
+
+@pytest.mark.parametrize(("subject", "message"), [
+    ("Re: invoice", "Got it, many thanks! Have a great weekend."),
+    ("Re: Your ticket", "That worked perfectly, thanks so much for the quick help!"),
+    ("Appreciation", "I really appreciate how fast you fixed the sync bug. Well done."),
+])
+def test_what_was_thanked_for_and_an_old_thread_s_subject_are_not_requests(subject, message):
+    assert is_gratitude(subject, message)
