@@ -17,6 +17,7 @@ from orchestrator.domain import (
 from orchestrator.engines.offline import priority, reviewer, sentiment
 from orchestrator.engines.offline.classifier import CentroidClassifier
 from orchestrator.engines.offline.composer import ExtractiveComposer
+from orchestrator.engines.offline.glossary import glossed
 from orchestrator.engines.offline.sentences import content_words
 from orchestrator.pii import find_pii, redact
 from orchestrator.signals import find_signals
@@ -60,7 +61,9 @@ class OfflineEngine:
         # A terse follow-up ("still broken") is classified with the message it follows.
         earlier = redact(req.history[-1]) if req.history else ""
         short = bool(earlier) and len(content_words(text)) < TERSE_WORDS
-        classification = self.classifier.classify(f"{earlier}\n{text}" if short else text)
+        # The classifier knows English: other languages are read through a glossary.
+        read = text if req.language == "en" else glossed(text)
+        classification = self.classifier.classify(f"{earlier}\n{read}" if short else read)
         feeling = sentiment.analyse(text)
         signals = find_signals(text)
         level, priority_reasons = priority.assess(
