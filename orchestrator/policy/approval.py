@@ -50,7 +50,9 @@ class Condition(BaseModel):
             self.priority is None or triage.priority in self.priority,
             self.sentiment is None or triage.sentiment in self.sentiment,
             self.signals is None or bool(set(self.signals) & set(triage.signals)),
-            self.confidence_below is None or triage.confidence < self.confidence_below,
+            # A thank-you asks nothing, so there is no category to be unsure of.
+            self.confidence_below is None
+            or (not triage.gratitude and triage.confidence < self.confidence_below),
             self.review_failures_at_least is None
             or review_failures >= self.review_failures_at_least,
         ]

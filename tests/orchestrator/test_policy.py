@@ -52,3 +52,9 @@ def test_reasons_accumulate():
     triage = make_triage(priority="urgent", signals=["security", "refund"], sentiment="negative")
     enterprise = Customer(id="C-3", name="E", tier="enterprise")
     assert len(needs_approval(triage, enterprise, 2)) == 5
+
+
+def test_a_thank_you_is_never_sent_to_a_human_for_an_unsure_category():
+    thanks = make_triage(confidence=0.1).model_copy(update={"gratitude": True})
+    assert needs_approval(thanks, PRO, 0) == []
+    assert needs_approval(make_triage(confidence=0.1), PRO, 0) != []
