@@ -5,6 +5,9 @@ every sentence against the customer's message (embedding similarity plus shared 
 picks the article that answers best — and a second one when it is nearly as good — and lifts
 2-4 sentences from them in reading order. Nothing is paraphrased, so every step is grounded in
 the passage it cites. Deterministic.
+
+A request of several questions is answered in turn: each question under its own line, from the
+passages research found for it, and a question nothing answers is said to be followed up.
 """
 
 from __future__ import annotations
