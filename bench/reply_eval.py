@@ -19,7 +19,8 @@ first only. Figures per half:
 - cited: every answering article is cited (English requests that have one);
 - deterministic: the second pass over the same input gives the same reply.
 
-This file imports only what every commit of the suite has, so ``--beside`` runs this same
+This file imports only what the suite has had since before the reply-quality work (the
+suite, ``bench.orchestrator_bench``'s customers and routes), so ``--beside`` runs this same
 scoring against an older tree (a temporary git worktree) in a subprocess.
 """
 
@@ -35,19 +36,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.orchestrator_bench import arguments
+from bench.orchestrator_bench import route_of as route_of_status
+
 DATASET = Path(__file__).parent / "eval" / "replies.jsonl"
 # The engine before the reply-quality work (issue 16's base).
 BASELINE_REV = "e7554c1"
 HALVES = ("tuning", "held-out")
 TARGETS = {"category": 0.95, "route": 0.95, "reply checks": 0.90, "cited": 0.90}
-# Demo CRM customers standing in for each (tier, VIP) of the dataset.
-CUSTOMERS = {
-    ("free", False): "bob@example.com",
-    ("pro", False): "carmen@example.org",
-    ("pro", True): "grace@example.org",
-    ("enterprise", False): "dev@example.com",
-    ("enterprise", True): "ada@example.com",
-}
 LANGUAGE_NAMES = {"es": "Spanish", "de": "German", "fr": "French", "pt": "Portuguese",
                   "it": "Italian", "nl": "Dutch"}
 _STEP = re.compile(r"^\d+\. ", re.MULTILINE)
@@ -56,14 +52,6 @@ _APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies)\b", re.IGNORECASE)
 
 def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
-def arguments(item: dict) -> dict:
-    return {
-        "customer": CUSTOMERS[(item["customer_tier"], item["vip"])],
-        "subject": item["subject"] or "(no subject)",
-        "message": item["message"],
-    }
 
 
 async def resolve_all(items: list[dict], passes: int) -> list[list[dict]]:
@@ -88,7 +76,7 @@ async def resolve_all(items: list[dict], passes: int) -> list[list[dict]]:
 
 
 def route_of(outcome: dict) -> str:
-    return "resolved" if outcome.get("status") == "resolved" else "approval"
+    return route_of_status(outcome.get("status", "failed"))
 
 
 def cited_ids(outcome: dict) -> list[str]:

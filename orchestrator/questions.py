@@ -56,11 +56,16 @@ def split_questions(message: str) -> list[str]:
     return parts
 
 
+def asking_sentences(question: str) -> list[str]:
+    """The sentences of a question that ask, without those that only give context."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s]
+    return [s for s in sentences if s.endswith("?") or _ASKS.search(s)]
+
+
 def asked(question: str) -> str:
     """What a question asks, without the context sentences before it ("We're moving off
     Tasklane. How do we export…?" asks the second sentence); short asks keep their context."""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s]
-    asking = [s for s in sentences if s.endswith("?") or _ASKS.search(s)]
+    asking = asking_sentences(question)
     text = " ".join(asking) if asking else question.strip()
     needs_context = len(_WORD.findall(text)) < CONTEXT_FREE_WORDS or _POINTS_BACK.search(text)
     return question.strip() if needs_context else text

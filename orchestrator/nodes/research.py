@@ -3,6 +3,9 @@ search per question when the message asks several things."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+
 from langgraph.runtime import Runtime
 
 from events.types import RequestResearched
@@ -24,7 +27,7 @@ def search_query(state: SupportState) -> str:
 
 
 def by_answer(
-    questions: list[str], hits: list[list[KbPassage]]
+    questions: list[str], hits: Sequence[list[KbPassage]]
 ) -> tuple[list[str], list[KbPassage]]:
     """Questions whose best article is the same are one question ("Does the trial need a
     card? What happens when it ends?"); each passage is tagged with the question it serves."""
@@ -52,8 +55,9 @@ async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
     passages: list[KbPassage] = []
     if len(questions) > 1:
         # Unfiltered on purpose: a wrong triage category must not hide the answering article.
-        hits = [await tools.search_kb(asked(q), limit=PASSAGES_PER_QUESTION)
-                for q in questions]
+        hits = await asyncio.gather(
+            *(tools.search_kb(asked(q), limit=PASSAGES_PER_QUESTION) for q in questions)
+        )
         answered, passages = by_answer(questions, hits)
     if len(answered) < 2:  # one question after all: one search on the whole request
         answered = []

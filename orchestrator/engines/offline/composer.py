@@ -20,7 +20,7 @@ from orchestrator.citations import citation_for, render_sources
 from orchestrator.domain import Claim, Draft, DraftRequest, Passage
 from orchestrator.engines.offline.sentences import content_words, sentences
 from orchestrator.draft_checks import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
-from orchestrator.questions import asked
+from orchestrator.questions import asked, asking_sentences
 
 ARTICLES_READ = 4
 MAX_SOURCES = 2
@@ -51,6 +51,8 @@ TOPICS = {
     "data-export": "exporting your data",
     "feature-requests": "your feature request",
 }
+# Each of several questions gets this many steps (one more after a "too short" review).
+STEPS_PER_QUESTION = 2
 RESTATED_CHARS = 90
 FOLLOW_UP = ("I couldn't find this in our help center, so a colleague will follow up on it "
              "with you.")
@@ -102,7 +104,8 @@ class ExtractiveComposer:
         """Each question answered in turn from the passages found for it."""
         sections: list[tuple[str, list[_Sentence]]] = []
         articles: dict[str, _Article] = {}
-        steps_each = MIN_STEPS if not any(i.startswith(TOO_SHORT) for i in req.feedback) else 3
+        too_short = any(item.startswith(TOO_SHORT) for item in req.feedback)
+        steps_each = STEPS_PER_QUESTION + too_short
         # The article found first for a question answers that one, not another.
         tops: dict[int, str] = {}
         for passage in req.passages:
@@ -229,7 +232,7 @@ def _render_parts(
 
 def _restated(question: str) -> str:
     """The part of a question worth repeating: its last asking sentence, kept short."""
-    asking = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.endswith("?")]
+    asking = asking_sentences(question)
     text = (asking[-1] if asking else question.strip()).rstrip()
     text = text[0].upper() + text[1:] if text else text
     return text if len(text) <= RESTATED_CHARS else text[: RESTATED_CHARS - 1].rstrip() + "…"
