@@ -14,11 +14,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import lancedb
 import numpy as np
 import pyarrow as pa
-from lancedb.index import BTree, IvfFlat
 
+from core.lance import BTree, IvfFlat, lancedb
 from core.object_storage import StoreLocation
 from memory.memory_rows import MemoryFilter
 

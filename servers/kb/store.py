@@ -13,11 +13,10 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import lancedb
 import numpy as np
 import pyarrow as pa
-from lancedb.index import FTS, Bitmap, IvfPq
 
+from core.lance import FTS, Bitmap, IvfPq, lancedb
 from core.object_storage import StoreLocation
 from core.write_turns import LocalTurns, WriteTurns
 from servers.kb.article_index import ChunkRow, SearchFilters, reciprocal_rank_fusion
