@@ -16,8 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from servers.kb.chunking import chunk_article
-from servers.kb.documents import READERS, Document, DocumentError, read_document
-from servers.kb.documents.export import ExportErrors
+from servers.kb.documents import READERS, Document, DocumentError, ExportErrors, read_document
 from servers.kb.service import KnowledgeBase, KnowledgeBaseError
 
 INGEST_BATCH = 128

@@ -5,7 +5,7 @@ import pytest
 
 from servers.cli import main
 from servers.kb.documents import DocumentError, read_document
-from servers.kb.documents.export import ExportErrors
+from servers.kb.documents import ExportErrors
 from servers.kb.ingest import ingest_folder
 from tests.kb.documents import (
     write_docx,

@@ -22,6 +22,15 @@ class Document:
     """False for plain text (split at paragraphs only)."""
 
 
+class ExportErrors(DocumentError):
+    """Some articles of an export could not be read: the others are in ``documents``."""
+
+    def __init__(self, documents: list[Document], problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.documents = documents
+        self.problems = problems
+
+
 def slug(text: str, limit: int = 128) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit] or "untitled"
 

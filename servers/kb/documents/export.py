@@ -12,7 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from servers.kb.documents.base import Document, DocumentError, article, category_for, slug
+from servers.kb.documents.base import (
+    Document,
+    DocumentError,
+    ExportErrors,
+    article,
+    category_for,
+    slug,
+)
 from servers.kb.documents.html import html_to_markdown
 
 _LISTS = ("articles", "data", "items", "results")
@@ -20,15 +27,6 @@ _BODY = ("body", "body_html", "description", "content", "html")
 _URL = ("html_url", "url", "public_url", "link")
 _CATEGORY = ("category", "category_name", "section", "section_name", "folder")
 _TAGS = ("label_names", "labels", "tags", "keywords")
-
-
-class ExportErrors(DocumentError):
-    """Some articles of an export could not be read: the others are in ``documents``."""
-
-    def __init__(self, documents: list[Document], problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.documents = documents
-        self.problems = problems
 
 
 def _first(item: dict[str, Any], keys: tuple[str, ...]) -> Any:
