@@ -12,6 +12,8 @@ from fastmcp import FastMCP
 from fastmcp.server.providers.fastmcp_provider import FastMCPProvider
 from fastmcp.server.transforms.namespace import Namespace
 
+from servers.tool_routing import RoutedToolLookup
+
 
 class NamesOnly(Namespace):
     """A namespace for tool and prompt names that leaves resource URIs as they are."""
@@ -25,7 +27,9 @@ class NamesOnly(Namespace):
 
 def mount(suite: FastMCP, server: FastMCP, prefix: str | None) -> None:
     """Mount ``server`` into ``suite``, its tools and prompts under ``prefix`` (None: none)."""
-    if prefix is None:
-        suite.mount(server)
-        return
-    suite.add_provider(FastMCPProvider(server).wrap_transform(NamesOnly(prefix)))
+    provider = FastMCPProvider(server)
+    if prefix is not None:
+        provider = provider.wrap_transform(NamesOnly(prefix))
+    suite.add_provider(provider)
+    if isinstance(suite, RoutedToolLookup):
+        suite.route_tools(prefix, provider)

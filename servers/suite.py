@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastmcp import FastMCP
-
 from events import EventPublisher, NullPublisher
 from servers.built import BuiltServer
 from servers.namespacing import mount
 from servers.registry import BUILDERS, NAMESPACES
 from servers.settings import CoreSettings
+from servers.tool_routing import SuiteServer
 
 
 def build_suite(
@@ -30,7 +29,7 @@ def build_suite(
         parts["workflow"] = BUILDERS["workflow"](core, publisher, co_located=parts)
     orchestrator = parts.get("orchestrator")
     security = orchestrator.request_state_security if orchestrator else None
-    suite = FastMCP(
+    suite = SuiteServer(
         "supportdesk",
         strict_input_validation=True,
         instructions="supportdesk: customer-support tools.",

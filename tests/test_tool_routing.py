@@ -1,0 +1,51 @@
+"""The suite finds a called tool in the server its prefix names, and only there."""
+
+import pytest
+from fastmcp import Client, FastMCP
+from fastmcp.exceptions import ToolError
+
+from servers.namespacing import mount
+from servers.tool_routing import SuiteServer
+
+
+def _server(name: str, *tools: str) -> FastMCP:
+    server = FastMCP(name)
+    for tool in tools:
+        server.tool(lambda tool=tool: f"{name}.{tool}", name=tool)
+    return server
+
+
+@pytest.fixture
+def suite() -> SuiteServer:
+    suite = SuiteServer("suite")
+    mount(suite, _server("kb", "ping", "search"), "kb")
+    mount(suite, _server("crm", "ping"), "crm")
+    mount(suite, _server("orchestrator", "triage_and_resolve", "kb_lookalike"), None)
+    return suite
+
+
+async def test_each_name_reaches_its_own_server_every_time(suite):
+    async with Client(suite) as client:
+        for _ in range(2):  # the second call is answered by the kept lookup
+            for name, answer in [("kb_ping", "kb.ping"), ("crm_ping", "crm.ping"),
+                                 ("kb_search", "kb.search"),
+                                 ("triage_and_resolve", "orchestrator.triage_and_resolve")]:
+                assert (await client.call_tool(name, {})).content[0].text == answer
+
+
+async def test_a_name_its_prefix_server_lacks_is_still_found_where_it_is(suite):
+    async with Client(suite) as client:
+        assert (await client.call_tool("kb_lookalike", {})).content[0].text == "orchestrator.kb_lookalike"
+
+
+async def test_an_unknown_name_is_an_unknown_tool(suite):
+    async with Client(suite) as client:
+        with pytest.raises(ToolError, match="nope"):
+            await client.call_tool("kb_nope", {})
+
+
+def test_two_servers_under_one_prefix_are_refused():
+    suite = SuiteServer("suite")
+    mount(suite, _server("a", "ping"), "kb")
+    with pytest.raises(ValueError, match="'kb'"):
+        mount(suite, _server("b", "ping"), "kb")
