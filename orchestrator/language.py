@@ -24,9 +24,12 @@ def _identifier():
     # Loaded on first use (about a second), once per process; limited to the languages named.
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(NAMES))
-    return identifier
+    full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    full.set_languages(list(NAMES))
+    # A new identifier over only those languages' columns: the full model keeps all 142
+    # (27 MiB) for a later reset, which this process never makes.
+    return LanguageIdentifier(full.nb_ptc, full.nb_pc, full.nb_classes, full.tk_nextmove,
+                              full.tk_output, norm_probs=True, tk_row=full.tk_row)
 
 
 def detect_language(text: str) -> str:
