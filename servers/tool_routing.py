@@ -44,16 +44,15 @@ class RoutedToolLookup(AggregateProvider):
         found_tools: dict[str, Tool] = self.__dict__.get("_found_tools", {})
         if version is None and name in found_tools:
             return found_tools[name]
-        provider = self._route(name)
-        if provider is None:
-            return await super()._get_tool(name, version)
-        try:
-            found = await provider.get_tool(name, version)
-        except NotFoundError:
-            found = None
+        found = None
+        if (provider := self._route(name)) is not None:
+            try:
+                found = await provider.get_tool(name, version)
+            except NotFoundError:
+                pass
         if found is None:  # look everywhere, as fastmcp would (a tool of the suite's own, a typo)
-            return await super()._get_tool(name, version)
-        if version is None:
+            found = await super()._get_tool(name, version)
+        if found is not None and version is None:
             found_tools[name] = found
         return found
 

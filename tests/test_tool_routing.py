@@ -49,3 +49,10 @@ def test_two_servers_under_one_prefix_are_refused():
     mount(suite, _server("a", "ping"), "kb")
     with pytest.raises(ValueError, match="'kb'"):
         mount(suite, _server("b", "ping"), "kb")
+
+
+async def test_a_tool_of_the_suite_s_own_is_found_every_time(suite):
+    suite.tool(lambda: "suite.own", name="own")
+    async with Client(suite) as client:
+        for _ in range(2):
+            assert (await client.call_tool("own", {})).content[0].text == "suite.own"
