@@ -90,7 +90,12 @@ async def _serve(name: str, transport: str, http: HttpSettings, core: CoreSettin
     bus = bus_from_settings(EventSettings(), core.data_dir)
     built = build(name, core, bus)
     async with bus:
-        await _serve_with(name, transport, http, built, bus, core)
+        try:
+            await _serve_with(name, transport, http, built, bus, core)
+        finally:
+            from servers.tool_events import drain_tool_events
+
+            await drain_tool_events(built.server, *(p.server for p in built.parts.values()))
 
 
 async def _serve_with(

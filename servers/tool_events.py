@@ -1,9 +1,11 @@
 """A tool.called event for every tool call: which tool, who, how long, ok or error.
 
 Argument values are never recorded (they may hold customer text or PII). Publishing can
-neither fail a call nor hold it up for long: the event is handed to the publisher (normally
-one outbox insert) and the call waits at most ``budget_seconds`` for it; after that the
-publish finishes in the background, and any failure is only logged.
+neither fail a call nor hold it up: a call's event joins those gathered over the next
+``gather_seconds`` and they are published together, so a burst of calls costs one outbox
+commit (and one read of the live tail) rather than one each — under load that commit cost
+more than a trivial call itself. A crash can lose the events of that last window; domain
+events are not gathered. ``drain`` publishes what is gathered (at shutdown).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import time
 from typing import Any
 
+from fastmcp import FastMCP
 from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
 
 from events import Envelope, EventPublisher, make_event
@@ -20,6 +23,7 @@ from events.types import ToolCalled
 from servers.identity import current_caller
 
 logger = logging.getLogger(__name__)
+GATHER_SECONDS = 0.01
 
 
 class ToolEvents(Middleware):
@@ -31,13 +35,14 @@ class ToolEvents(Middleware):
         *,
         server: str,
         default_tenant: str,
-        budget_seconds: float = 0.05,
+        gather_seconds: float = GATHER_SECONDS,
     ) -> None:
         self.publisher = publisher
         self.server = server
         self.default_tenant = default_tenant
-        self.budget_seconds = budget_seconds
-        self._background: set[asyncio.Task[None]] = set()
+        self.gather_seconds = gather_seconds
+        self._gathered: list[Envelope] = []
+        self._publishing: asyncio.Task[None] | None = None
 
     async def on_call_tool(self, context: MiddlewareContext[Any], call_next: CallNext) -> Any:
         started = time.perf_counter()
@@ -48,12 +53,12 @@ class ToolEvents(Middleware):
             return result
         finally:
             duration_ms = (time.perf_counter() - started) * 1000
-            await self._publish(context.message.name, duration_ms, outcome)
+            self._gather(context.message.name, duration_ms, outcome)
 
-    async def _publish(self, tool: str, duration_ms: float, outcome: str) -> None:
+    def _gather(self, tool: str, duration_ms: float, outcome: str) -> None:
         try:
             caller = current_caller(self.default_tenant)
-            event = make_event(
+            self._gathered.append(make_event(
                 ToolCalled(
                     tool=tool,
                     server=self.server,
@@ -62,25 +67,34 @@ class ToolEvents(Middleware):
                     outcome=outcome,
                 ),
                 tenant=caller.tenant,
-            )
-            task = asyncio.create_task(self._send(event))
+            ))
         except Exception:  # an event must never fail the call it describes
             logger.exception("tool.called event for %s/%s not built", self.server, tool)
             return
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-        try:
-            await asyncio.wait_for(asyncio.shield(task), self.budget_seconds)
-        except TimeoutError:
-            logger.warning("tool.called event for %s/%s still publishing", self.server, tool)
+        if self._publishing is None or self._publishing.done():
+            self._publishing = asyncio.create_task(self._publish_gathered(self.gather_seconds))
 
-    async def _send(self, event: Envelope) -> None:
-        try:
-            await self.publisher.publish(event)
-        except Exception:  # logged, never raised: nobody may be waiting any more
-            logger.exception("tool.called event %s not published", event.id)
+    async def _publish_gathered(self, after_seconds: float) -> None:
+        await asyncio.sleep(after_seconds)
+        while self._gathered:
+            events, self._gathered = self._gathered, []
+            try:
+                await self.publisher.publish(*events)
+            except Exception:  # logged, never raised: no call is waiting for it
+                logger.exception("%d tool.called events of %s not published", len(events),
+                                 self.server)
 
     async def drain(self) -> None:
-        """Wait for publishes that outlived their call's budget (at shutdown)."""
-        if self._background:
-            await asyncio.gather(*self._background)
+        """Publish what is gathered now, and wait for publishes under way."""
+        if self._publishing is not None and not self._publishing.done():
+            await self._publishing
+        if self._gathered:
+            await self._publish_gathered(0)
+
+
+async def drain_tool_events(*servers: FastMCP) -> None:
+    """Publish the tool.called events ``servers`` have gathered (before the bus closes)."""
+    for server in servers:
+        for middleware in server.middleware:
+            if isinstance(middleware, ToolEvents):
+                await middleware.drain()

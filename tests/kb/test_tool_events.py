@@ -20,6 +20,7 @@ from servers.kb.memory_index import InMemoryArticleIndex
 from servers.kb.service import KnowledgeBase
 from servers.settings import CoreSettings
 from servers.suite import build_suite
+from servers.tool_events import drain_tool_events
 from tests.events.collect import Collector
 from tests.support.broker import fast_event_settings
 from tests.support.eras import client_for
@@ -41,7 +42,8 @@ def kb_with(data_dir, publisher):
 
 async def test_every_tool_call_publishes_who_what_how_long_and_outcome(data_dir, era):
     publisher = MemoryPublisher()
-    async with client_for(kb_with(data_dir, publisher), era) as client:
+    server = kb_with(data_dir, publisher)
+    async with client_for(server, era) as client:
         await client.call_tool("search", {"query": SECRET_QUERY, "limit": 2})
         await client.call_tool("list_categories", {})
         with pytest.raises(ToolError):
@@ -49,6 +51,7 @@ async def test_every_tool_call_publishes_who_what_how_long_and_outcome(data_dir,
         with pytest.raises(ToolError):
             await client.call_tool("search", {"query": ""})
         await client.list_tools()  # not a tool call: no event
+    await drain_tool_events(server)
 
     events = publisher.of_type("tool.called")
     assert len(publisher.events) == len(events) == 4
@@ -71,8 +74,10 @@ async def test_every_tool_call_publishes_who_what_how_long_and_outcome(data_dir,
 async def test_tool_events_land_in_the_durable_log(data_dir, tmp_path, era):
     settings = EventSettings(outbox_path=tmp_path / "events.db")
     async with bus_from_settings(settings, tmp_path) as bus:
-        async with client_for(kb_with(data_dir, bus), era) as client:
+        server = kb_with(data_dir, bus)
+        async with client_for(server, era) as client:
             await client.call_tool("search", {"query": SECRET_QUERY})
+        await drain_tool_events(server)
         records = await bus.outbox.read()
     assert [r.event.type for r in records] == ["tool.called"]
     assert records[0].event.payload["tool"] == "search"
@@ -84,6 +89,7 @@ async def test_the_mounted_suite_reports_the_server_and_plain_tool_name(data_dir
     suite = build_suite(core, publisher)
     async with client_for(suite.server, era) as client:
         await client.call_tool("kb_list_categories", {})
+    await drain_tool_events(*(part.server for part in suite.parts.values()))
     [event] = publisher.events
     assert (event.payload["server"], event.payload["tool"]) == ("kb", "list_categories")
 
@@ -118,8 +124,7 @@ async def test_a_stuck_publisher_does_not_hold_the_call(data_dir, era):
         assert result.structured_content == {"categories": []}  # acme's help center is empty
         assert publisher.events == []
         publisher.release.set()
-        [middleware] = [m for m in server.middleware if hasattr(m, "drain")]
-        await middleware.drain()
+        await drain_tool_events(server)
     assert [e.payload["tool"] for e in publisher.events] == ["list_categories"]
 
 
@@ -144,3 +149,24 @@ async def test_serve_relays_tool_events_to_kafka(data_dir, broker):
         "kb",
     )
     assert "4111" not in event.model_dump_json()
+
+
+class CountingPublisher(MemoryPublisher):
+    def __init__(self):
+        super().__init__()
+        self.publishes = 0
+
+    async def publish(self, *events):
+        self.publishes += 1
+        await super().publish(*events)
+
+
+async def test_a_burst_of_calls_is_published_together(data_dir):
+    """One publish (one outbox commit) for calls that end close together, not one each."""
+    publisher = CountingPublisher()
+    server = kb_with(data_dir, publisher)
+    async with client_for(server, "2026-07-28") as client:
+        await asyncio.gather(*(client.call_tool("list_categories", {}) for _ in range(10)))
+    await drain_tool_events(server)
+    assert len(publisher.of_type("tool.called")) == 10
+    assert publisher.publishes < 10
