@@ -15,3 +15,10 @@ GIBBERISH = {
     "subject": "hello",
     "message": "Blue giraffes hum quietly under the marmalade moon.",
 }
+
+
+async def resolve(client, customer: str, subject: str, message: str) -> dict:
+    """``triage_and_resolve`` through ``client``: the outcome's structured content."""
+    return (await client.call_tool("triage_and_resolve", {
+        "customer": customer, "subject": subject, "message": message,
+    })).structured_content

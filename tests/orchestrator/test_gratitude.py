@@ -5,6 +5,7 @@ import pytest
 from fastmcp import Client
 
 from orchestrator.gratitude import is_gratitude
+from tests.orchestrator.requests import PASSWORD, resolve
 
 
 @pytest.mark.parametrize(("subject", "message"), [
@@ -33,15 +34,10 @@ def test_a_message_that_asks_for_something_is_a_request(subject, message):
 async def test_a_thank_you_is_answered_warmly_without_steps_or_sources(resolve_server):
     rig = resolve_server()
     async with Client(rig.server) as client:
-        thanks = (await client.call_tool("triage_and_resolve", {
-            "customer": "bob@example.com", "subject": "Love the new timeline view",
-            "message": "Just wanted to say thanks for the timeline view, my whole team loves "
-                       "it. Great job!",
-        })).structured_content
-        request = (await client.call_tool("triage_and_resolve", {
-            "customer": "bob@example.com", "subject": "Forgot my password",
-            "message": "Hi, how do I reset my password? I can't remember it.",
-        })).structured_content
+        thanks = await resolve(client, "bob@example.com", "Love the new timeline view",
+                               "Just wanted to say thanks for the timeline view, my whole team "
+                               "loves it. Great job!")
+        request = await resolve(client, **PASSWORD)
     assert thanks["status"] == "resolved", thanks
     assert "Thank you so much" in thanks["reply"]
     assert "Sources" not in thanks["reply"] and "1. " not in thanks["reply"]

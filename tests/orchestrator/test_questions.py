@@ -6,6 +6,7 @@ from fastmcp import Client
 
 from orchestrator.nodes.research import by_answer
 from orchestrator.questions import asked, split_questions
+from tests.orchestrator.requests import resolve
 
 
 @pytest.mark.parametrize(("message", "expected"), [
@@ -75,11 +76,9 @@ def test_questions_answered_by_the_same_article_become_one():
 async def test_each_question_is_answered_in_turn_from_its_own_article(resolve_server):
     rig = resolve_server()
     async with Client(rig.server) as client:
-        out = (await client.call_tool("triage_and_resolve", {
-            "customer": "carmen@example.org", "subject": "A few questions",
-            "message": "Hi, two things:\n1. How do I connect Tasklane to Slack?\n"
-                       "2. How do I download our invoices?",
-        })).structured_content
+        out = await resolve(client, "carmen@example.org", "A few questions",
+                            "Hi, two things:\n1. How do I connect Tasklane to Slack?\n"
+                            "2. How do I download our invoices?")
     assert out["status"] == "resolved", out
     cited = [c["article_id"] for c in out["citations"]]
     assert cited == ["integrations-slack", "billing-download-invoices"]
@@ -94,11 +93,9 @@ async def test_each_question_is_answered_in_turn_from_its_own_article(resolve_se
 async def test_a_question_nothing_answers_is_said_plainly_and_goes_to_a_human(resolve_server):
     rig = resolve_server()
     async with Client(rig.server) as client:
-        out = (await client.call_tool("triage_and_resolve", {
-            "customer": "carmen@example.org", "subject": "Two things",
-            "message": "1. How do I connect Tasklane to Slack?\n"
-                       "2. What is the airspeed velocity of an unladen swallow?",
-        })).structured_content
+        out = await resolve(client, "carmen@example.org", "Two things",
+                            "1. How do I connect Tasklane to Slack?\n"
+                            "2. What is the airspeed velocity of an unladen swallow?")
     assert "a colleague will follow up on it" in out["reply"], out["reply"]
     assert out["status"] != "resolved"
     assert any("no help-center answer" in r for r in out["approval"]["reasons"]), out
