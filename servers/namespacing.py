@@ -12,7 +12,7 @@ from fastmcp import FastMCP
 from fastmcp.server.providers.fastmcp_provider import FastMCPProvider
 from fastmcp.server.transforms.namespace import Namespace
 
-from servers.tool_routing import RoutedToolLookup
+from servers.tool_routing import SuiteServer
 
 
 class NamesOnly(Namespace):
@@ -25,11 +25,10 @@ class NamesOnly(Namespace):
         return uri
 
 
-def mount(suite: FastMCP, server: FastMCP, prefix: str | None) -> None:
+def mount(suite: SuiteServer, server: FastMCP, prefix: str | None) -> None:
     """Mount ``server`` into ``suite``, its tools and prompts under ``prefix`` (None: none)."""
     provider = FastMCPProvider(server)
     if prefix is not None:
         provider = provider.wrap_transform(NamesOnly(prefix))
     suite.add_provider(provider)
-    if isinstance(suite, RoutedToolLookup):
-        suite.route_tools(prefix, provider)
+    suite.route_tools(prefix, provider)
