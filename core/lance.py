@@ -3,7 +3,7 @@
 ``lancedb`` imports ``lance_namespace``, which imports the models of
 ``lance_namespace_urllib3_client``. That package's ``__init__`` also imports its nine
 generated REST API classes, whose pydantic ``validate_call`` set-up is about half of
-lancedb's import time (~0.8 s of every start). Local and S3 tables use only the models.
+lancedb's import time (0.4–0.8 s of every start, as loaded as the machine is). Local and S3 tables use only the models.
 
 So the package is registered without running its ``__init__``: its submodules import as
 usual, and the first time anything asks the package itself for a name (``ApiClient``…),

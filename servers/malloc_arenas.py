@@ -2,8 +2,8 @@
 
 glibc gives each thread that contends for malloc an arena of its own (up to eight per core)
 and keeps what each arena has touched. A server runs many threads (LanceDB's runtime, SQLite
-workers, a thread pool): two arenas hold about 25 MiB less at idle, with no throughput
-change measurable by ``bench.suite_bench``. Setting ``MALLOC_ARENA_MAX`` chooses otherwise.
+workers, a thread pool): two arenas hold about 25 MiB less at idle, and no throughput
+change was measured. Setting ``MALLOC_ARENA_MAX`` chooses otherwise.
 """
 
 from __future__ import annotations
