@@ -16,6 +16,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--serving-max-passages", type=int, default=None,
+                        help="0: every search in LanceDB (the baseline of the serving index)")
     args = parser.parse_args()
 
     settings = KbSettings()  # as served: SUPPORTDESK_KB_SEARCH_CACHE_SIZE=0 measures no cache
@@ -24,6 +26,8 @@ def main() -> None:
         WordLlamaEmbedder(),
         search_cache_size=settings.search_cache_size,
         refresh_seconds=settings.refresh_seconds,
+        serving_max_passages=(settings.serving_max_passages if args.serving_max_passages is None
+                              else args.serving_max_passages),
     )
 
     async def ready() -> dict[str, bool]:

@@ -202,7 +202,8 @@ class KnowledgeBase:
         version = await self.store.chunks_version() if self.search_cache.size else 0
         if (cached := self.search_cache.get(version, key)) is not None:
             return cached
-        vector = (await self._embed([query]))[0]
+        # One short query embeds in less time than a hop to a worker thread takes.
+        vector = self.embedder.embed([query])[0]
         rows = await self.store.search(tenant, query, vector, filters, limit * CANDIDATES_PER_HIT)
         hits: list[SearchHit] = []
         seen: set[str] = set()

@@ -38,3 +38,12 @@ class KbSettings(BaseSettings):
             "ingest` while serving); 0 looks on every read."
         ),
     )
+    serving_max_passages: int = Field(
+        default=100_000,
+        ge=0,
+        description=(
+            "Searches are answered from process memory for a tenant of up to this many "
+            "passages (about 1 KiB each with 256-dim vectors); a larger tenant is searched in "
+            "LanceDB. 0 always searches LanceDB."
+        ),
+    )

@@ -199,8 +199,13 @@ class ArticleStore:
         """Articles of ``tenant``, or of every tenant."""
         return await self.articles.count_rows(_of(tenant) if tenant is not None else None)
 
-    async def count_chunks(self) -> int:
-        return await self.chunks.count_rows()
+    async def count_chunks(self, tenant: str | None = None) -> int:
+        """Passages of ``tenant``, or of every tenant."""
+        return await self.chunks.count_rows(_of(tenant) if tenant is not None else None)
+
+    async def passages_of(self, tenant: str, columns: list[str]) -> pa.Table:
+        """Every passage of ``tenant``: what a serving index is built from."""
+        return await self.chunks.query().where(_of(tenant)).select(columns).to_arrow()
 
     async def get(self, tenant: str, article_id: str) -> Article | None:
         rows = await (

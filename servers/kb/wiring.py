@@ -12,6 +12,7 @@ from servers.jobs import Job
 from servers.jobs.settings import JobsSettings
 from servers.kb.server import build_server
 from servers.kb.service import KnowledgeBase
+from servers.kb.serving_index import ServingIndex
 from servers.kb.settings import KbSettings
 from servers.kb.store import ArticleStore
 from servers.settings import CoreSettings
@@ -29,16 +30,21 @@ def knowledge_base(
     refresh_seconds: float | None = None,
     legacy_tenant: str = "demo",
     uri: str | None = None,
+    serving_max_passages: int = KbSettings.model_fields["serving_max_passages"].default,
 ) -> KnowledgeBase:
     """The knowledge base over LanceDB at ``uri`` (default: ``data_dir``), not yet open.
 
     ``refresh_seconds``: how often to pick up other processes' writes (None: never).
-    ``legacy_tenant``: whose articles a store from before tenancy holds."""
+    ``legacy_tenant``: whose articles a store from before tenancy holds.
+    ``serving_max_passages``: a tenant up to this size is searched in memory (0: never)."""
     location = store_location(uri, data_dir / "kb.lance")
     store = ArticleStore(location, embedder.dim, refresh_seconds=refresh_seconds,
                          legacy_tenant=legacy_tenant,
                          turns=write_turns(URI_VARIABLE, location, data_dir, "kb"))
-    return KnowledgeBase(store, embedder, search_cache_size=search_cache_size)
+    index = store
+    if serving_max_passages:
+        index = ServingIndex(store, max_passages=serving_max_passages)
+    return KnowledgeBase(index, embedder, search_cache_size=search_cache_size)
 
 
 def kb_from_settings(core: CoreSettings) -> KnowledgeBase:
@@ -46,7 +52,8 @@ def kb_from_settings(core: CoreSettings) -> KnowledgeBase:
     return knowledge_base(core.data_dir, embedder_from_settings(EmbeddingSettings()),
                           search_cache_size=settings.search_cache_size,
                           refresh_seconds=settings.refresh_seconds,
-                          legacy_tenant=core.default_tenant, uri=settings.uri)
+                          legacy_tenant=core.default_tenant, uri=settings.uri,
+                          serving_max_passages=settings.serving_max_passages)
 
 
 def build(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:

@@ -1,4 +1,5 @@
-"""One contract for every ``ArticleIndex``: the LanceDB store and the in-memory index behave
+"""One contract for every ``ArticleIndex``: the LanceDB store (also searched from memory by the
+serving index) and the in-memory index behave
 the same to the knowledge base — writes replace, unchanged passages are reused, deletes leave
 nothing, tenants are apart, search finds by meaning and by keyword, filters hold."""
 
@@ -11,6 +12,7 @@ from servers.kb.article_index import SearchFilters
 from servers.kb.memory_index import InMemoryArticleIndex
 from servers.kb.models import ArticleInput
 from servers.kb.service import KnowledgeBase
+from servers.kb.serving_index import ServingIndex
 from servers.kb.store import ArticleStore
 
 EMBEDDER = HashingEmbedder(dim=64)
@@ -36,6 +38,8 @@ INVITE = article("invite", "Inviting a teammate",
 def index_for(kind: str, request, tmp_path):
     if kind == "lancedb":
         return ArticleStore.in_dir(tmp_path, EMBEDDER.dim)
+    if kind == "serving":  # LanceDB, searched from memory
+        return ServingIndex(ArticleStore.in_dir(tmp_path, EMBEDDER.dim), max_passages=1000)
     if kind == "lancedb-s3":  # object storage; one process, so its own locks are enough
         s3 = request.getfixturevalue("s3")
         return ArticleStore(s3.location(f"s3://{s3.new_bucket()}/kb"), EMBEDDER.dim)
@@ -43,7 +47,7 @@ def index_for(kind: str, request, tmp_path):
 
 
 @pytest.fixture(params=["lancedb", pytest.param("lancedb-s3", marks=pytest.mark.integration),
-                        "memory"])
+                        "memory", "serving"])
 async def kb(request, tmp_path):
     index = index_for(request.param, request, tmp_path)
     knowledge_base = KnowledgeBase(index, EMBEDDER, search_cache_size=0)
