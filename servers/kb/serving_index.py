@@ -1,8 +1,9 @@
 """Searches answered from process memory, LanceDB kept as the store of record.
 
 A tenant's passages are held as one normalised vector matrix (exact cosine, as LanceDB's flat
-scan below its index threshold) and a BM25 index (bm25s; lower case, ASCII-folded and
-Snowball-stemmed words, as LanceDB's full-text index makes them), rank-fused as the store does. A snapshot is built on a tenant's first search and rebuilt when the chunk
+scan below its index threshold) and a BM25 index (bm25s over lower-case, ASCII-folded,
+Snowball-stemmed words; unlike LanceDB's full-text index it keeps stop words), rank-fused as
+the store does. A snapshot is built on a tenant's first search and rebuilt when the chunk
 table's version moves: at once after this process's own writes, and for other processes'
 writes within the store's ``refresh_seconds`` (LanceDB's own read consistency interval).
 
