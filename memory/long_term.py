@@ -25,6 +25,7 @@ import numpy as np
 from core.object_storage import StoreLocation
 from core.write_turns import LocalTurns, WriteTurns
 from embeddings import Embedder
+from memory.customer_rows import CustomerRows
 from memory.errors import MemoryTierError, NotFound
 from memory.models import MemoryKind, MemoryRecord, RecalledMemory, memory_uri
 from memory.memory_rows import MemoryFilter, MemoryRows
@@ -88,7 +89,8 @@ def long_term_in(
     at a time) instead of every writer."""
     location = location or StoreLocation.local(data_dir / STORE_FILE)
     table = MemoryTable(location, embedder.dim, read_consistency_seconds=read_consistency_seconds,
-                        upkeep_every=0 if location.shared else UPKEEP_EVERY_WRITES)
+                        upkeep_every=0 if location.shared else UPKEEP_EVERY_WRITES,
+                        customer_rows=CustomerRows())
     return LongTermMemory(table, embedder, **options)
 
 

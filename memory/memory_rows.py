@@ -34,6 +34,24 @@ class MemoryFilter:
     indexed: bool | None = None
 
 
+def matches(row: dict[str, Any], match: MemoryFilter) -> bool:
+    """Whether one row passes the filter, as the table's SQL predicate would have it."""
+    expires = row.get("expires_ms")
+    checks = (
+        match.tenant is None or row["tenant"] == match.tenant,
+        match.customer_id is None or row["customer_id"] == match.customer_id,
+        match.memory_id is None or row["id"] == match.memory_id,
+        not match.kinds or row["kind"] in match.kinds,
+        match.namespace is None or row["namespace"] == match.namespace,
+        match.source is None or row["source"] == match.source,
+        match.content_hash is None or match.content_hash in row["content_hashes"],
+        match.live_at_ms is None or expires is None or expires > match.live_at_ms,
+        match.expired_at_ms is None or (expires is not None and expires <= match.expired_at_ms),
+        match.indexed is None or row["indexed"] == match.indexed,
+    )
+    return all(checks)
+
+
 class MemoryRows(Protocol):
     write_lock: asyncio.Lock
     """Held by every writer (and by upkeep): a compaction must not race an update."""

@@ -9,24 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from memory.memory_rows import MemoryFilter
-
-
-def matches(row: dict[str, Any], match: MemoryFilter) -> bool:
-    expires = row.get("expires_ms")
-    checks = (
-        match.tenant is None or row["tenant"] == match.tenant,
-        match.customer_id is None or row["customer_id"] == match.customer_id,
-        match.memory_id is None or row["id"] == match.memory_id,
-        not match.kinds or row["kind"] in match.kinds,
-        match.namespace is None or row["namespace"] == match.namespace,
-        match.source is None or row["source"] == match.source,
-        match.content_hash is None or match.content_hash in row["content_hashes"],
-        match.live_at_ms is None or expires is None or expires > match.live_at_ms,
-        match.expired_at_ms is None or (expires is not None and expires <= match.expired_at_ms),
-        match.indexed is None or row["indexed"] == match.indexed,
-    )
-    return all(checks)
+from memory.memory_rows import MemoryFilter, matches
 
 
 class InProcessMemoryRows:

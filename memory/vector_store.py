@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from core.lance import BTree, IvfFlat, lancedb
 from core.object_storage import StoreLocation
+from memory.customer_rows import CustomerKey, CustomerRows
 from memory.memory_rows import MemoryFilter
 
 TABLE = "memories"
@@ -109,8 +110,11 @@ class MemoryTable:
         *,
         read_consistency_seconds: float = 0.0,
         upkeep_every: int = UPKEEP_EVERY_WRITES,
+        customer_rows: CustomerRows | None = None,
     ) -> None:
-        """``upkeep_every``: writes between index refreshes and compactions (0: never)."""
+        """``upkeep_every``: writes between index refreshes and compactions (0: never).
+        ``customer_rows``: where reads scoped to one customer are answered from, while the
+        table's version has not moved (None: every read queries the table)."""
         if isinstance(location, Path):
             location = StoreLocation.local(location)
         self.location = location
@@ -123,6 +127,7 @@ class MemoryTable:
         """Held by every writer (and by upkeep): a compaction must not race an update."""
         self._writes = 0
         self._upkeep: asyncio.Task[None] | None = None
+        self._customer_rows = customer_rows
 
     async def open(self) -> None:
         self.location.prepare()
@@ -154,12 +159,32 @@ class MemoryTable:
     async def select(
         self, match: MemoryFilter, *, limit: int | None = None
     ) -> list[dict[str, Any]]:
+        if (customer := await self._held_customer(match)) is not None:
+            return self._customer_rows.select(customer, match, limit)
         return await self.rows(filter_sql(match), limit=limit)
 
     async def nearest_matching(
         self, vector: np.ndarray, match: MemoryFilter, limit: int, *, exact: bool
     ) -> list[dict[str, Any]]:
+        if exact and (customer := await self._held_customer(match)) is not None:
+            return self._customer_rows.nearest(customer, vector, match, limit)
         return await self.nearest(vector, filter_sql(match), limit, exact=exact)
+
+    async def _held_customer(self, match: MemoryFilter) -> CustomerKey | None:
+        """The customer this filter is scoped to, once their rows are held at the table's
+        current version (read now if they were not); None to query the table instead."""
+        if self._customer_rows is None or (key := CustomerRows.key_of(match)) is None:
+            return None
+        version = await self.table.version()
+        if not self._customer_rows.holds(key, version):
+            tenant, customer_id = key
+            rows = await self.rows(
+                filter_sql(MemoryFilter(tenant=tenant, customer_id=customer_id)),
+                limit=self._customer_rows.max_rows_per_customer + 1,
+            )
+            # Read after the version: these rows are at least as new as the tag they get.
+            self._customer_rows.put(key, version, rows)
+        return key if self._customer_rows.holds(key, version) else None
 
     async def delete_matching(self, match: MemoryFilter) -> int:
         return await self.delete(filter_sql(match))
@@ -207,12 +232,16 @@ class MemoryTable:
         batch = pa.Table.from_pylist(list(rows), schema=schema(self.dim))
         if batch.num_rows == 0:
             return
+        before = await self.table.version() if self._customer_rows is not None else 0
         await (
             self.table.merge_insert("uid")
             .when_matched_update_all()
             .when_not_matched_insert_all()
             .execute(batch)
         )
+        if self._customer_rows is not None:
+            # The rows as a read returns them (the same Arrow types, missing columns null).
+            self._customer_rows.wrote(before, await self.table.version(), batch.to_pylist())
         self._wrote()
 
     async def append(self, batch: pa.Table) -> None:
