@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.types import Durability
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
@@ -95,9 +96,14 @@ class Orchestrator:
         *,
         lease_seconds: float = 30.0,
         policy: Policy = BUILT_IN,
+        checkpoint_every_step: bool = False,
     ) -> None:
         """``lease_seconds``: how long a run stays claimed without renewal; a run cut off by
-        a crash is taken over within about that long (plus a third of it)."""
+        a crash is taken over within about that long (plus a third of it).
+
+        ``checkpoint_every_step``: False saves a checkpoint only when a run pauses or ends.
+        Nothing before ``finalize`` has an effect and finalize's effects are keyed, so a run
+        cut off in between loses only work it does again (from its input or its pause)."""
         self.engine = engine
         self.publisher = publisher
         self.records = records
@@ -105,6 +111,7 @@ class Orchestrator:
         """Opens the MCP clients of the knowledge base, CRM and memory servers."""
         self.lease_seconds = lease_seconds
         self.policy = policy
+        self.durability: Durability = "async" if checkpoint_every_step else "exit"
         self.owner = new_id("proc")
         """Who holds the leases this process takes."""
         self._checkpointer = checkpointer
@@ -332,7 +339,8 @@ class Orchestrator:
         done = 0
         async with self._leased(run_id):
             async for update in self.graph.astream(
-                graph_input, config, context=deps, stream_mode="updates"
+                graph_input, config, context=deps, stream_mode="updates",
+                durability=self.durability,
             ):
                 for node, change in update.items():
                     steps = (change or {}).get("decisions") if node != "__interrupt__" else None

@@ -53,6 +53,7 @@ def build(
         checkpointer=lambda: open_checkpointer(memory_settings, core.data_dir),
         lease_seconds=settings.run_lease_seconds,
         policy=policy_from_settings(PolicySettings()),
+        checkpoint_every_step=settings.checkpoint_every_step,
     )
 
     async def readiness() -> dict[str, bool | str]:

@@ -89,3 +89,21 @@ async def test_a_run_cut_off_after_its_input_checkpoint_goes_on_from_it(resolve_
     assert run["status"] == "resolved", run["outcome"]
     assert [e.request_id for e in rig.publisher.of_type("request.resolved")].count(
         "req-input-only") == 1
+
+
+async def test_a_run_saves_a_checkpoint_when_it_ends_or_after_each_step_if_set(
+    resolve_server, monkeypatch
+):
+    """Steps before finalize have no effects, so by default only where a run ends (or pauses)
+    is saved; the setting saves every step, for a cut-off run to go on from its last one."""
+    saved = {}
+    for every_step in ("false", "true"):
+        monkeypatch.setenv("SUPPORTDESK_ORCHESTRATOR_CHECKPOINT_EVERY_STEP", every_step)
+        rig = resolve_server()
+        async with Client(rig.server) as client:
+            done = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
+            config = {"configurable": {"thread_id": done["run_id"]}}
+            saved[every_step] = [state async for state in
+                                 rig.orchestrator.graph.aget_state_history(config)]
+    assert len(saved["false"]) == 1 and saved["false"][0].values["outcome"]["status"] == "resolved"
+    assert len(saved["true"]) > 5
