@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from embeddings.base import EmbeddingError, normalise
+
+
+@contextmanager
+def _root_logging_kept() -> Iterator[None]:
+    """wordllama calls ``logging.basicConfig(level=INFO)`` on import: in a process that has not
+    set up logging (an embedding app, a test) that would start printing every library's INFO
+    records. The root logger is put back as it was."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
 
 
 class WordLlamaEmbedder:
@@ -23,7 +40,8 @@ class WordLlamaEmbedder:
     def _load(self):
         with self._lock:
             if self._model is None:
-                import wordllama
+                with _root_logging_kept():
+                    import wordllama
                 from wordllama import WordLlama
 
                 package_dir = Path(wordllama.__file__).parent
