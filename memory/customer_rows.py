@@ -70,6 +70,15 @@ class CustomerRows:
         entry = self._entries.get(key)
         return entry is not None and entry.version == version
 
+    def lacks(self, version: int, rows: list[dict[str, Any]]) -> bool:
+        """Whether, at ``version``, each row's customer is held and holds no row of its uid:
+        then the rows are new to the table, not just to this process."""
+        for row in rows:
+            entry = self._entries.get((row.get("tenant"), row.get("customer_id")))
+            if entry is None or entry.version != version or row["uid"] in entry.rows:
+                return False
+        return True
+
     def put(self, key: CustomerKey, version: int, rows: list[dict[str, Any]]) -> None:
         if len(rows) > self.max_rows_per_customer:
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 
 from memory.customer_rows import CustomerRows
@@ -116,3 +118,22 @@ def test_own_writes_carry_entries_forward_only_when_nothing_came_between():
     assert [(r["uid"], round(r["_distance"], 6)) for r in nearest] == [("a2", 0.0), ("a1", 1.0)]
     held.wrote(6, 8, [row("a3", "a", [1, 1])])
     assert not held.holds(("t1", "a"), 5) and not held.holds(("t1", "a"), 8)
+
+
+async def test_a_memory_remembered_again_after_it_expired_is_one_row_again(tmp_path, embedder):
+    """Its id comes from its content, so the new copy replaces the expired row (a merge),
+    where a brand-new memory is appended."""
+    now = [1_000_000.0]
+    memory = long_term_in(tmp_path, embedder, clock=lambda: now[0])
+    await memory.open()
+    try:
+        until = datetime.fromtimestamp(now[0] + 10, UTC)
+        first, _ = await memory.remember("t1", "c1", "Has an open outage ticket", expires_at=until)
+        now[0] += 20  # expired, and not yet purged (that is at most once a minute)
+        assert await memory.recall("t1", "outage", customer_id="c1") == []
+        again, status = await memory.remember("t1", "c1", "Has an open outage ticket")
+        assert (status, again.id) == ("created", first.id)
+        assert await memory.table.count() == 1
+        assert [m.id for m in await memory.recall("t1", "outage", customer_id="c1")] == [first.id]
+    finally:
+        await memory.close()
