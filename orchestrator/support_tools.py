@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from fastmcp import Client, FastMCP
 from fastmcp.client.transports import StreamableHttpTransport
-from fastmcp.exceptions import ToolError
+from mcp.types import TextContent
 
 from core.calls import CORRELATION_KEY, Caller
 from orchestrator.support_records import (
@@ -76,10 +76,12 @@ class SupportTools:
     async def _call(self, server: str, tool: str, **arguments: Any) -> dict[str, Any]:
         """The tool's structured output: the one place tool results are untyped JSON."""
         arguments = {k: v for k, v in arguments.items() if v is not None}
-        try:
-            result = await self._clients[server].call_tool(tool, arguments, meta=self._meta)
-        except ToolError as error:
-            raise SupportToolError(f"{server}.{tool}: {error}") from error
+        # The protocol result as it came (the MCP session has checked it against the tool's
+        # output schema): the agents read its JSON, so fastmcp's typed copy is not built.
+        result = await self._clients[server].call_tool_mcp(tool, arguments, meta=self._meta)
+        if result.is_error:
+            said = [block.text for block in result.content if isinstance(block, TextContent)]
+            raise SupportToolError(f"{server}.{tool}: {' '.join(said) or 'the tool failed'}")
         return result.structured_content or {}
 
     # knowledge base

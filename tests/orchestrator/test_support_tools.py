@@ -6,7 +6,7 @@ from fastmcp import Client
 from fastmcp.server.middleware import Middleware
 
 from memory.settings import MemorySettings
-from orchestrator.support_tools import SupportTools, Target
+from orchestrator.support_tools import SupportToolError, SupportTools, Target
 from servers.identity import Caller
 from servers.memory.server import build_server
 from servers.memory.wiring import memory_service
@@ -76,3 +76,8 @@ async def test_a_rerun_after_a_crash_between_turns_adds_only_the_missing_turn(to
     await tools.record_turns("C-000001", "req-1", TURNS[:1], idempotency_key="run-1")
     assert await tools.record_turns("C-000001", "req-1", TURNS, idempotency_key="run-1") == 1
     assert await session_turns(server, "req-1") == TURNS
+
+
+async def test_a_tool_that_fails_is_an_error_naming_the_tool_and_what_the_server_said(tools):
+    with pytest.raises(SupportToolError, match=r"(?s)memory\.append_turn: .*session_id"):
+        await tools.record_turns("C-000001", "no spaces allowed", TURNS, idempotency_key="run-1")
