@@ -12,6 +12,8 @@ relay finds that table, and ``events_committed`` wakes it once such a transactio
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -71,6 +73,9 @@ class CrmDatabase:
         """When set, events are written in the same transaction as the change."""
         self.events_committed: Callable[[], None] | None = None
         """Called after a transaction that staged events has committed (the relay's wake)."""
+        self._sqlite_writer = asyncio.Lock()
+        """SQLite has one writer: this process's writers queue here, in order, instead of
+        in SQLite's busy handler, whose growing sleeps left some writes waiting seconds."""
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -163,7 +168,7 @@ class CrmDatabase:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """One atomic write: everything commits together or nothing does."""
-        async with self.engine.connect() as conn:
+        async with self._writer_turn(), self.engine.connect() as conn:
             await conn.execution_options(**{_WRITE: True})
             try:
                 async with conn.begin():
@@ -174,6 +179,9 @@ class CrmDatabase:
                 conn.info.pop(_STAGED, None)
         if staged and self.events_committed is not None:
             self.events_committed()
+
+    def _writer_turn(self) -> contextlib.AbstractAsyncContextManager:
+        return self._sqlite_writer if self.dialect == "sqlite" else contextlib.nullcontext()
 
     async def stage_events(self, conn: AsyncConnection, events: list) -> list:
         """Write ``events`` into this transaction's outbox when there is one; what is left
