@@ -125,7 +125,7 @@ class CustomerRows:
         for entry in current.values():
             entry.version = after
         for row in rows:
-            entry = current.get((row["tenant"], row["customer_id"]))
+            entry = current.get((row.get("tenant"), row.get("customer_id")))
             if entry is not None:
                 self._held += entry.add(row)
         for key, entry in current.items():

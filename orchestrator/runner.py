@@ -24,9 +24,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.types import Durability
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, Durability
 
 from events import EventPublisher, make_event, stable_event_id
 from events.types import ApprovalDecided, ApprovalRequested, RequestEscalated, RequestFailed
