@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servers.auth import AuthSettings, auth_provider, check_bind, scope_middleware
+from servers.schema_refs import DereferenceOnce
 from servers.scope_gate import ScopeGate, resource_scopes_of, tool_scopes_of
 from servers.settings import HttpSettings
 from servers.tenant_gate import TenantGate
@@ -178,7 +179,8 @@ def build_suite_app(
     apps = {}
     for name, part in parts.items():
         wrapper = FastMCP(part.name, request_state_security=sealing,
-                          strict_input_validation=True)
+                          strict_input_validation=True,
+                          dereference_schemas=False, middleware=[DereferenceOnce()])
         wrapper.mount(part)
         prepare(wrapper)
         apps[name] = build_http_app(wrapper, settings, auth)

@@ -6,6 +6,7 @@ from events import EventPublisher, NullPublisher
 from servers.built import BuiltServer
 from servers.namespacing import mount
 from servers.registry import BUILDERS, NAMESPACES
+from servers.schema_refs import DereferenceOnce
 from servers.settings import CoreSettings
 from servers.tool_routing import SuiteServer
 
@@ -34,6 +35,7 @@ def build_suite(
         strict_input_validation=True,
         instructions="supportdesk: customer-support tools.",
         request_state_security=security,
+        dereference_schemas=False, middleware=[DereferenceOnce()],
     )
     for name, part in parts.items():
         mount(suite, part.server, NAMESPACES[name])

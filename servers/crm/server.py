@@ -14,6 +14,7 @@ from servers.crm.service import CrmService
 from servers.input_guard import RefuseNulCharacters
 from servers.lifespan_context import DEFAULT_TENANT
 from servers.registration import register
+from servers.schema_refs import DereferenceOnce
 
 INSTRUCTIONS = """\
 Customer records and support tickets. Look a customer up with `find_customers` (by email,
@@ -57,6 +58,7 @@ def build_server(
     mcp = FastMCP(
         "supportdesk-crm", instructions=INSTRUCTIONS, lifespan=lifespan,
         mask_error_details=True, strict_input_validation=True,
+        dereference_schemas=False, middleware=[DereferenceOnce()],
     )
     mcp.add_middleware(Correlation("crm"))
     mcp.add_middleware(RefuseNulCharacters())

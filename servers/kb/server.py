@@ -15,6 +15,7 @@ from servers.kb.ingest import load_demo_if_empty
 from servers.kb.service import KnowledgeBase
 from servers.lifespan_context import DEFAULT_TENANT
 from servers.registration import register
+from servers.schema_refs import DereferenceOnce
 from servers.tool_events import ToolEvents
 
 INSTRUCTIONS = """\
@@ -54,6 +55,7 @@ def build_server(
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         mask_error_details=True, strict_input_validation=True,
+        dereference_schemas=False, middleware=[DereferenceOnce()],
     )
     mcp.add_middleware(Correlation("kb"))
     mcp.add_middleware(RefuseNulCharacters())

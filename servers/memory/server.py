@@ -14,6 +14,7 @@ from servers.lifespan_context import DEFAULT_TENANT
 from servers.memory import tools
 from servers.memory.service import MemoryService
 from servers.registration import register
+from servers.schema_refs import DereferenceOnce
 from servers.tool_events import ToolEvents
 
 INSTRUCTIONS = """\
@@ -47,6 +48,7 @@ def build_server(
     mcp = FastMCP(
         "supportdesk-memory", instructions=INSTRUCTIONS, lifespan=lifespan,
         mask_error_details=True, strict_input_validation=True,
+        dereference_schemas=False, middleware=[DereferenceOnce()],
     )
     mcp.add_middleware(Correlation("memory"))
     mcp.add_middleware(RefuseNulCharacters())

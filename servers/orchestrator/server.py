@@ -16,6 +16,7 @@ from servers.lifespan_context import DEFAULT_TENANT
 from servers.orchestrator import tools
 from servers.orchestrator.approval import request_state_security
 from servers.registration import register
+from servers.schema_refs import DereferenceOnce
 
 INSTRUCTIONS = """\
 Customer-support orchestrator. `triage_and_resolve` handles one customer request end to end:
@@ -49,6 +50,7 @@ def build_server(
         lifespan=serving,
         mask_error_details=True, strict_input_validation=True,
         request_state_security=security or request_state_security(None, 3600.0),
+        dereference_schemas=False, middleware=[DereferenceOnce()],
     )
     mcp.add_middleware(Correlation("orchestrator"))
     mcp.add_middleware(RefuseNulCharacters())

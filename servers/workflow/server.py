@@ -13,6 +13,7 @@ from servers.correlation import Correlation
 from servers.input_guard import RefuseNulCharacters
 from servers.lifespan_context import DEFAULT_TENANT
 from servers.registration import register
+from servers.schema_refs import DereferenceOnce
 from servers.tool_events import ToolEvents
 from servers.workflow import tools
 from servers.workflow.service import WorkflowService
@@ -52,6 +53,7 @@ def build_server(
         instructions=INSTRUCTIONS,
         lifespan=with_tenant,
         mask_error_details=True, strict_input_validation=True,
+        dereference_schemas=False, middleware=[DereferenceOnce()],
     )
     mcp.add_middleware(Correlation("workflow"))
     mcp.add_middleware(RefuseNulCharacters())
