@@ -11,6 +11,7 @@ import asyncio
 import uvicorn
 from fastmcp import FastMCP
 
+from servers.fastmcp_spans import spans_only_when_recorded
 from servers.http_app import ReadinessCheck, add_health_routes, build_http_app
 from servers.settings import HttpSettings
 
@@ -22,6 +23,7 @@ def serve_with_echo(server: FastMCP, readiness: ReadinessCheck, port: int) -> No
         return text
 
     add_health_routes(server, readiness)
+    spans_only_when_recorded()  # as `supportdesk serve` does
     app = build_http_app(server, HttpSettings(port=port))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     asyncio.run(uvicorn.Server(config).serve())

@@ -28,6 +28,7 @@ from fastmcp.server.middleware import Middleware
 from bench.drive import drive, target
 from bench.stats import summary
 from events import NullPublisher
+from servers.fastmcp_spans import spans_only_when_recorded
 from servers.settings import CoreSettings
 from servers.suite import build_suite
 
@@ -136,6 +137,7 @@ async def evaluate() -> None:
 async def latency(calls: int, clients: int) -> None:
     items = [item for item in load_requests() if item["expected_route"] == "resolved"]
     rng = random.Random(3)
+    spans_only_when_recorded()  # as `supportdesk serve` does
     with tempfile.TemporaryDirectory() as data_dir:
         built = build_suite(CoreSettings(data_dir=Path(data_dir)), NullPublisher())
         call_times: dict[str, list[float]] = defaultdict(list)

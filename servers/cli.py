@@ -304,9 +304,11 @@ def _main(argv: list[str] | None) -> int:
     if args.transport == "http" and (taken := _port_taken(http)):
         print(f"supportdesk: {taken}", file=sys.stderr)
         return 2
+    from servers.fastmcp_spans import spans_only_when_recorded
     from servers.malloc_arenas import limit_malloc_arenas
 
     limit_malloc_arenas()
+    spans_only_when_recorded()
     try:
         asyncio.run(_serve(args.server, args.transport, http, core))
     except KeyboardInterrupt:
