@@ -99,13 +99,16 @@ class ArticleIndex(Protocol):
         ...
 
 
-def reciprocal_rank_fusion(rankings: list[list[dict]], *, key: str, k: int = RRF_K) -> list[dict]:
-    """Merge ranked lists: each row scores sum(1 / (k + rank)) over the lists it appears in."""
+def reciprocal_rank_fusion(
+    rankings: list[list[dict]], *, key: str, k: int = RRF_K, limit: int | None = None
+) -> list[dict]:
+    """Merge ranked lists: each row scores sum(1 / (k + rank)) over the lists it appears in;
+    the best ``limit`` (None: all)."""
     scores: dict[str, float] = {}
     rows: dict[str, dict] = {}
     for ranking in rankings:
         for rank, row in enumerate(ranking, start=1):
             scores[row[key]] = scores.get(row[key], 0.0) + 1.0 / (k + rank)
             rows.setdefault(row[key], row)
-    ordered = sorted(scores, key=lambda item: scores[item], reverse=True)
+    ordered = sorted(scores, key=lambda item: scores[item], reverse=True)[:limit]
     return [{**rows[item], "_relevance_score": scores[item]} for item in ordered]

@@ -131,7 +131,7 @@ class InMemoryArticleIndex:
                 if owner == tenant and _passes(row, filters)]
         by_vector = sorted(rows, key=lambda row: -_cosine(row["vector"], vector))[:limit]
         by_text = _bm25(rows, _words(query))[:limit]
-        fused = reciprocal_rank_fusion([by_vector, by_text], key="chunk_id")[:limit]
+        fused = reciprocal_rank_fusion([by_vector, by_text], key="chunk_id", limit=limit)
         return [{**{c: row[c] for c in COLUMNS}, "_relevance_score": row["_relevance_score"]}
                 for row in fused]
 

@@ -41,6 +41,8 @@ def _stemmer():
 
 def _folded(text: str) -> str:
     """Lower case without accents ("Café" -> "cafe"), as LanceDB's ASCII folding."""
+    if text.isascii():  # nothing to fold, and most queries are
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -88,7 +90,7 @@ class _Snapshot:
             if terms:
                 by_text = _best(self.bm25.get_scores(terms), keep, limit, positive_only=True)
         rankings = [[self.rows[i] for i in by_vector], [self.rows[i] for i in by_text]]
-        return reciprocal_rank_fusion(rankings, key="chunk_id")[:limit]
+        return reciprocal_rank_fusion(rankings, key="chunk_id", limit=limit)
 
 
 def _best(scores: np.ndarray, keep: np.ndarray | None, limit: int,

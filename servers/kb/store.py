@@ -428,7 +428,7 @@ class ArticleStore:
         )
         vector_leg, text_leg = vector_leg.where(where), text_leg.where(where)
         by_vector, by_text = await asyncio.gather(vector_leg.to_list(), text_leg.to_list())
-        return reciprocal_rank_fusion([by_vector, by_text], key="chunk_id")[:limit]
+        return reciprocal_rank_fusion([by_vector, by_text], key="chunk_id", limit=limit)
 
     async def text_matches(self, query: str, limit: int = 10) -> list[str]:
         """Article ids whose chunks match ``query`` in the full-text index alone."""
