@@ -35,3 +35,22 @@ async def test_a_spanish_request_is_handed_to_a_human_with_the_language_named(re
     escalation = next(s for s in out["trace"] if s["agent"] == "escalation")
     assert "written in Spanish" in escalation["summary"]
     assert (english["status"], english["language"]) == ("resolved", "en")
+
+
+def test_plain_english_is_told_without_loading_the_model():
+    from orchestrator.language import _identifier
+
+    _identifier.cache_clear()
+    assert detect_language("Hi, how do I export my data? I can't find the button for it.") == "en"
+    assert _identifier.cache_info().currsize == 0
+    assert detect_language("Hola, no puedo exportar mis datos, ¿dónde está el botón?") == "es"
+    assert _identifier.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # A few English words (a product's screen, a quoted error) leave it to the model.
+    ("Hola, cuando abro the app en mi teléfono sale un error y no puedo ver mis tareas.", "es"),
+    ("Guten Tag, die Seite zeigt nur 'Something went wrong' und ich kann nicht arbeiten.", "de"),
+])
+def test_a_few_english_words_do_not_make_a_message_english(text, code):
+    assert detect_language(text) == code
