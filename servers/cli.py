@@ -305,9 +305,10 @@ def _main(argv: list[str] | None) -> int:
         print(f"supportdesk: {taken}", file=sys.stderr)
         return 2
     from servers.fastmcp_spans import spans_only_when_recorded
-    from servers.malloc_arenas import limit_malloc_arenas
+    from servers.glibc_malloc import limit_malloc_arenas, map_large_blocks
 
     limit_malloc_arenas()
+    map_large_blocks()
     spans_only_when_recorded()
     try:
         asyncio.run(_serve(args.server, args.transport, http, core))
