@@ -50,6 +50,10 @@ class DereferenceOnce(DereferenceRefsMiddleware):
             self._inlined.move_to_end(key)
             return entry[1]  # type: ignore[return-value]
         inlined = inline(component)
+        if inlined is component:
+            # Nothing to inline: a tool without refs, or one a mounted server has already
+            # inlined (listed through the suite as a new copy each time, so never kept).
+            return component
         self._inlined[key] = (component, inlined)
         if len(self._inlined) > self.held:
             self._inlined.popitem(last=False)

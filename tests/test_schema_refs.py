@@ -28,8 +28,8 @@ def _refers(schema: dict | None) -> bool:
 async def test_no_tool_the_suite_lists_has_a_ref_in_either_era(data_dir, era):
     from events import MemoryPublisher
 
-    suite = build_suite(CoreSettings(data_dir=data_dir, default_tenant="demo"),
-                        MemoryPublisher()).server
+    built = build_suite(CoreSettings(data_dir=data_dir, default_tenant="demo"), MemoryPublisher())
+    suite = built.server
     async with client_for(suite, era) as client:
         for _ in range(2):  # the second listing is served from what the first worked out
             tools = {tool.name: tool for tool in await client.list_tools()}
@@ -37,6 +37,12 @@ async def test_no_tool_the_suite_lists_has_a_ref_in_either_era(data_dir, era):
                         if _refers(tool.input_schema) or _refers(tool.output_schema)]
             customer = tools["crm_get_customer"].output_schema["properties"]["customer"]
             assert "email" in customer["properties"]  # the model itself, not a pointer to it
+    # Each server keeps what it inlined; the suite, listing their inlined tools, keeps nothing.
+    assert _held(built.parts["crm"].server) and not _held(suite)
+
+
+def _held(server: FastMCP) -> int:
+    return sum(len(m._inlined) for m in server.middleware if isinstance(m, DereferenceOnce))
 
 
 async def test_a_tool_added_or_replaced_after_a_listing_is_inlined_as_it_now_is():
