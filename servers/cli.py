@@ -149,7 +149,11 @@ async def _serve_built(
 
     # What start-up built (modules, models, schemas) lives as long as the process: keep it
     # out of the collector's full passes, which would otherwise stall requests to scan it.
+    # The collector has been off since the command began (see ``main``): one pass clears
+    # start-up's garbage so none of it is frozen, and it runs as usual from here on.
+    gc.collect()
     gc.freeze()
+    gc.enable()
     described = {**built.backends, "events": bus.describe()}
     backends = ", ".join(f"{k}={v}" for k, v in described.items())
     if transport == "stdio":
@@ -266,20 +270,30 @@ async def _import_customers(args: argparse.Namespace, tenant: str, core: CoreSet
 
 def main(argv: list[str] | None = None) -> int:
     """The command; a configuration mistake is one line on stderr naming what to fix, exit 2."""
-    from servers.config_errors import config_error_in, one_line
-
+    # Start-up imports and builds some 300,000 objects that live as long as the process: the
+    # collector's passes over them as they accumulate took about 0.5 s of a 2.4 s start to
+    # /readyz, against 0.25 s for one pass once they are built. Off until serving begins
+    # (``_serve_built``); other commands turn it back on once they are known.
+    gc.disable()
     try:
-        return _main(argv)
-    except BaseException as error:
-        mistake = config_error_in(error)
-        if mistake is None:
-            raise
-        print(f"supportdesk: {one_line(mistake)}", file=sys.stderr)
-        return 2
+        from servers.config_errors import config_error_in, one_line
+
+        try:
+            return _main(argv)
+        except BaseException as error:
+            mistake = config_error_in(error)
+            if mistake is None:
+                raise
+            print(f"supportdesk: {one_line(mistake)}", file=sys.stderr)
+            return 2
+    finally:
+        gc.enable()
 
 
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if args.command != "serve":
+        gc.enable()  # only serving starts with the collector off (see ``main``)
     core = CoreSettings()
     from servers.logs import configure_logging
 
