@@ -1,25 +1,28 @@
 """`supportdesk serve` starts with Python's collector off (its start-up objects live as long
-as the process) and leaves it on however the command ends."""
+as the process) and leaves it on however the command ends. Run in a process of its own: the
+command sets up the process's logging."""
 
-import gc
 import socket
+import subprocess
+import sys
 
-import pytest
+from tests.support.processes import server_env
 
+PROBE = """
+import gc, sys
 from servers.cli import main
+code = main(sys.argv[1:])
+print(code, gc.isenabled())
+"""
 
 
-@pytest.fixture(autouse=True)
-def collector_on_afterwards():
-    yield
-    gc.enable()  # whatever the test found, the rest of the session runs as usual
-
-
-def test_a_serve_that_cannot_start_leaves_the_collector_on(monkeypatch, tmp_path):
-    monkeypatch.setenv("SUPPORTDESK_DATA_DIR", str(tmp_path))
+def test_a_serve_that_cannot_start_leaves_the_collector_on(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert main(["serve", "--transport", "http", "--port", str(port)]) == 2
-    assert gc.isenabled()
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, "serve", "--transport", "http", "--port", str(port)],
+            capture_output=True, text=True, check=True, env=server_env(tmp_path),
+        )
+    assert done.stdout.split() == ["2", "True"]
