@@ -10,6 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from core.sqlite_one_trip import one_trip_options
+
 
 def asyncpg_url(url: str) -> str:
     """A plain PostgreSQL URL, as operators hand them out, with the async driver installed;
@@ -31,7 +33,7 @@ async def open_shared(url: str, schema: str | None, metadata: sa.MetaData,
         kwargs["connect_args"] = {"timeout": 30}
     elif schema:
         kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
-    engine = create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs, **one_trip_options(url))
     if url.startswith("sqlite"):
         sa.event.listen(engine.sync_engine, "connect", _wal_without_fsync_per_commit)
     async with engine.begin() as conn:

@@ -24,6 +24,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from core.sqlite_one_trip import one_trip_options
+
 from events.outbox_table import append_events, create_outbox_table
 from events.sources import EventSource, SQLiteSource
 
@@ -154,6 +156,7 @@ class CrmDatabase:
             pool_pre_ping=self.dialect == "postgresql",
             connect_args=connect_args,
             **self._pool,
+            **one_trip_options(self.url),
         )
         if self.dialect == "sqlite":
             _take_over_sqlite_transactions(engine, self._busy_timeout_ms)

@@ -1,0 +1,103 @@
+"""The one-trip aiosqlite driver: what SQLAlchemy sees is what its own aiosqlite driver gives,
+in one hand-off to the connection's thread per statement instead of four."""
+
+from __future__ import annotations
+
+import aiosqlite
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from core.shared_database import open_shared
+from core.sqlite_one_trip import OneTripAiosqlite, one_trip_options
+from servers.crm.store.database import CrmDatabase
+
+metadata = sa.MetaData()
+notes = sa.Table(
+    "notes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("body", sa.String, nullable=False, unique=True),
+)
+
+
+@pytest.fixture
+async def engine(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'notes.db'}"
+    engine = create_async_engine(url, **one_trip_options(url))
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def trips(monkeypatch):
+    """Hand-offs to any aiosqlite connection's thread."""
+    count = {"n": 0}
+    handed_off = aiosqlite.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        count["n"] += 1
+        return await handed_off(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return count
+
+
+async def test_a_statement_is_one_trip_to_the_connection_thread(engine, trips):
+    async with engine.connect() as conn:
+        await conn.execute(sa.select(sa.literal(1)))  # the pool's first checkout, begin
+        before = trips["n"]
+        rows = (await conn.execute(sa.select(notes.c.id))).all()
+        await conn.execute(notes.insert().values(body="one"))
+        assert trips["n"] - before == 2
+    assert rows == []
+
+
+async def test_rows_keys_counts_and_inserted_keys_are_sqlalchemys(engine):
+    async with engine.begin() as conn:
+        inserted = await conn.execute(notes.insert().values(body="first"))
+        assert inserted.inserted_primary_key == (1,)
+        many = await conn.execute(notes.insert(), [{"body": "second"}, {"body": "third"}])
+        assert many.rowcount == 2
+        returned = await conn.execute(
+            notes.insert().values(body="fourth").returning(notes.c.id, notes.c.body))
+        assert returned.one()._asdict() == {"id": 4, "body": "fourth"}
+        changed = await conn.execute(
+            notes.update().where(notes.c.id > 2).values(body=notes.c.body + "!"))
+        assert changed.rowcount == 2
+    async with engine.connect() as conn:
+        result = await conn.execute(sa.select(notes).order_by(notes.c.id))
+        assert list(result.keys()) == ["id", "body"]
+        assert result.all() == [(1, "first"), (2, "second"), (3, "third!"), (4, "fourth!")]
+        streamed = await conn.stream(sa.select(notes.c.body).order_by(notes.c.id))
+        assert [row.body async for row in streamed] == ["first", "second", "third!", "fourth!"]
+
+
+async def test_errors_are_sqlalchemys_and_a_rolled_back_write_leaves_nothing(engine):
+    with pytest.raises(IntegrityError, match="UNIQUE"):
+        async with engine.begin() as conn:
+            await conn.execute(notes.insert().values(body="same"))
+            await conn.execute(notes.insert().values(body="same"))
+    async with engine.connect() as conn:  # the same pooled connection, still usable
+        assert (await conn.execute(sa.select(sa.func.count()).select_from(notes))).scalar() == 0
+
+
+def test_only_aiosqlite_urls_get_the_driver():
+    assert "module" in one_trip_options("sqlite+aiosqlite:///x.db")
+    assert one_trip_options("sqlite:///x.db") == {}
+    assert one_trip_options("postgresql+asyncpg://u@h/db") == {}
+
+
+async def test_the_crm_and_the_shared_tables_use_it_on_sqlite(tmp_path):
+    crm = CrmDatabase(f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}")
+    await crm.open()
+    shared = await open_shared(f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}", None,
+                               sa.MetaData(), setup_lock_key=1)
+    try:
+        for engine in (crm.engine, shared):
+            assert isinstance(engine.dialect.dbapi, OneTripAiosqlite)
+    finally:
+        await shared.dispose()
+        await crm.close()
