@@ -2,7 +2,8 @@
 under a key of the run, without reading the session first."""
 
 import pytest
-from fastmcp import Client
+from fastmcp import Client, FastMCP
+from fastmcp.tools import ToolResult
 from fastmcp.server.middleware import Middleware
 
 from memory.settings import MemorySettings
@@ -81,3 +82,28 @@ async def test_a_rerun_after_a_crash_between_turns_adds_only_the_missing_turn(to
 async def test_a_tool_that_fails_is_an_error_naming_the_tool_and_what_the_server_said(tools):
     with pytest.raises(SupportToolError, match=r"(?s)memory\.append_turn: .*session_id"):
         await tools.record_turns("C-000001", "no spaces allowed", TURNS, idempotency_key="run-1")
+
+
+def drifting_server():
+    """A server whose result does not match the output schema it lists."""
+    server = FastMCP("drifting")
+
+    @server.tool(output_schema={"type": "object", "properties": {"n": {"type": "integer"}},
+                                "required": ["n"]})
+    def count() -> ToolResult:
+        return ToolResult(structured_content={"n": "seven"})
+
+    return server
+
+
+async def test_a_co_located_servers_results_are_taken_as_they_come():
+    """A server in the same process built its result from its own schema's type: the
+    orchestrator's client does not check it again (a remote server's results are checked)."""
+    server = drifting_server()
+    async with Client(server) as checking:  # what an ordinary MCP client does
+        with pytest.raises(RuntimeError, match="Invalid structured content"):
+            await checking.call_tool_mcp("count", {})
+    async with SupportTools.connect({"kb": Target(server=server)}) as connected:
+        assert await connected._call("kb", "count") == {"n": "seven"}
+    assert Target(url="http://127.0.0.1:1/mcp").client().transport.__class__.__name__ == (
+        "StreamableHttpTransport")
