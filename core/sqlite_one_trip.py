@@ -17,12 +17,12 @@ import collections
 import sqlite3
 from typing import Any
 
-from sqlalchemy.engine import URL, make_url
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.util.concurrency import await_
 
 _Outcome = tuple[Any, list | None, int, int | None]

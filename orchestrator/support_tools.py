@@ -54,7 +54,7 @@ class _SameProcessSession(VersionAwareClientSession):
     in this process built the result from the very type its schema was made from, so the
     check could only fail on a bug in fastmcp, and it cost about 6 ms of a resolution's
     CPU (jsonschema over eleven results). Remote servers, which may run another version,
-    are still checked, and so is what the orchestrator's own clients receive.
+    are still checked, as is every result an MCP client of the suite receives.
     """
 
     async def validate_tool_result(self, name: str, result: Any) -> None:
