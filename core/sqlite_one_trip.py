@@ -3,7 +3,7 @@
 aiosqlite runs each sqlite3 call on the connection's own thread, and SQLAlchemy's adapter
 makes four calls per statement: open a cursor, execute, fetch the rows, close the cursor.
 Each is a hand-off to that thread and a wake-up of the event loop (about 60 µs on a quiet
-machine, more under load), so a resolution spent some 80 of its 130 hand-offs on cursor
+machine, more under load), so a resolution spent some 75 of its 130 hand-offs on cursor
 bookkeeping. Here the four run together, in one hand-off, and the rows come back with it.
 
 The URL stays ``sqlite+aiosqlite``: only the DBAPI module SQLAlchemy is given changes

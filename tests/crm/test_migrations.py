@@ -59,7 +59,7 @@ def test_the_revision_the_code_calls_head_is_alembics_head():
 
 
 def test_a_database_at_head_opens_without_alembic(tmp_path):
-    """A restart finds the schema at head and never loads alembic (about 60 ms of a start)."""
+    """A restart finds the schema at head and never loads alembic (about 80 ms of a start)."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"
     program = (
         "import asyncio, sys\n"

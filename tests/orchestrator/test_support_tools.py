@@ -3,8 +3,9 @@ under a key of the run, without reading the session first."""
 
 import pytest
 from fastmcp import Client, FastMCP
-from fastmcp.tools import ToolResult
+from fastmcp.client.transports import StreamableHttpTransport
 from fastmcp.server.middleware import Middleware
+from fastmcp.tools import ToolResult
 
 from memory.settings import MemorySettings
 from orchestrator.support_tools import SupportToolError, SupportTools, Target
@@ -105,5 +106,5 @@ async def test_a_co_located_servers_results_are_taken_as_they_come():
             await checking.call_tool_mcp("count", {})
     async with SupportTools.connect({"kb": Target(server=server)}) as connected:
         assert await connected._call("kb", "count") == {"n": "seven"}
-    assert Target(url="http://127.0.0.1:1/mcp").client().transport.__class__.__name__ == (
-        "StreamableHttpTransport")
+    remote = Target(url="http://127.0.0.1:1/mcp").client().transport
+    assert isinstance(remote, StreamableHttpTransport)

@@ -205,7 +205,7 @@ class CrmDatabase:
 
     async def _at_head(self) -> bool:
         """Whether the schema is already at ``HEAD_REVISION``: a restart, most often. Then
-        alembic (about 60 ms with its import, at every start) has nothing to do."""
+        alembic (about 80 ms with its import, at every start) has nothing to do."""
         async with self.engine.connect() as conn:
             try:
                 found = await conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
