@@ -109,10 +109,11 @@ class SupportTools:
 
     # knowledge base
     async def search_kb(
-        self, query: str, *, category: str | None = None, limit: int = 5
+        self, query: str, *, category: str | None = None, prefer_category: str | None = None,
+        limit: int = 5,
     ) -> list[KbPassage]:
         result = await self._call("kb", "search", query=query[:2000], category=category,
-                                  limit=limit)
+                                  prefer_category=prefer_category, limit=limit)
         return cast(list[KbPassage], result["hits"])
 
     # CRM

@@ -18,12 +18,23 @@ from orchestrator.support_records import KbPassage
 PASSAGES = 5
 # Per question of a several-question message: its best few, so every part has an answer.
 PASSAGES_PER_QUESTION = 4
+# Triage confidence from which research ranks the triaged category's articles first.
+RANK_CATEGORY_FROM = 0.7
 
 
 def search_query(state: SupportState) -> str:
     """Subject and message, with PII already redacted: nothing personal leaves for search."""
     parts = [state["request"]["subject"], state["triage"]["redacted_message"]]
     return "\n".join(part for part in parts if part)
+
+
+def likely_category(triage: dict) -> str | None:
+    """The triaged category when triage is sure enough of it to rank it first: a hesitant
+    guess (a GDPR erasure request read as a feature request, 0.59) would crowd the first
+    articles with the wrong category."""
+    if triage.get("confidence", 0.0) >= RANK_CATEGORY_FROM:
+        return triage.get("category") or None
+    return None
 
 
 def by_answer(
@@ -61,7 +72,9 @@ async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
         answered, passages = by_answer(questions, hits)
     if len(answered) < 2:  # one question after all: one search on the whole request
         answered = []
-        passages = await tools.search_kb(search_query(state), limit=PASSAGES)
+        # The triaged category ranks first; were it wrong, the answer still comes back.
+        passages = await tools.search_kb(search_query(state), limit=PASSAGES,
+                                         prefer_category=likely_category(state["triage"]))
     uris = list(dict.fromkeys(p["uri"] for p in passages))
     await emit(runtime, state, RequestResearched(
         hits=len(passages), citations=uris,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 import anyio.to_thread
 
@@ -26,7 +27,12 @@ from servers.kb.models import (
     article_uri,
 )
 from servers.kb.search_cache import SearchCache
-from servers.kb.article_index import ArticleIndex, ChunkRow, SearchFilters
+from servers.kb.article_index import (
+    ArticleIndex,
+    ChunkRow,
+    SearchFilters,
+    reciprocal_rank_fusion,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -194,17 +200,38 @@ class KnowledgeBase:
         )
 
     async def search(
-        self, tenant: str, query: str, *, filters: SearchFilters | None = None, limit: int = 5
+        self,
+        tenant: str,
+        query: str,
+        *,
+        filters: SearchFilters | None = None,
+        prefer_category: str | None = None,
+        limit: int = 5,
     ) -> SearchResult:
-        """Hybrid search; the best passage of each of the top ``limit`` articles."""
+        """Hybrid search; the best passage of each of the top ``limit`` articles.
+
+        ``prefer_category`` ranks that category's articles higher without leaving the others
+        out: the top ``limit`` articles of the whole help center are rank-fused with the top
+        ``limit`` within the category, so a guessed category helps when it is right and
+        cannot hide the answer when it is wrong.
+        """
         filters = filters or SearchFilters()
-        key = (tenant, query, filters, limit)
+        if filters.category:
+            prefer_category = None  # only that category can come back anyway
+        key = (tenant, query, filters, prefer_category, limit)
         version = await self.store.chunks_version() if self.search_cache.size else 0
         if (cached := self.search_cache.get(version, key)) is not None:
             return cached
         # One short query embeds in less time than a hop to a worker thread takes.
         vector = self.embedder.embed([query])[0]
-        rows = await self.store.search(tenant, query, vector, filters, limit * CANDIDATES_PER_HIT)
+        candidates = limit * CANDIDATES_PER_HIT
+        rows = await self.store.search(tenant, query, vector, filters, candidates)
+        if prefer_category:
+            within = replace(filters, category=prefer_category)
+            preferred = await self.store.search(tenant, query, vector, within, candidates)
+            rows = reciprocal_rank_fusion(
+                [_best_per_article(rows)[:limit], _best_per_article(preferred)[:limit]],
+                key="article_id")
         hits: list[SearchHit] = []
         seen: set[str] = set()
         for row in rows:
@@ -238,3 +265,11 @@ class KnowledgeBase:
 
     async def is_empty(self, tenant: str) -> bool:
         return await self.store.count_articles(tenant) == 0
+
+
+def _best_per_article(rows: list[dict]) -> list[dict]:
+    """Each article's first (best) passage, in rank order."""
+    best: dict[str, dict] = {}
+    for row in rows:
+        best.setdefault(row["article_id"], row)
+    return list(best.values())

@@ -58,6 +58,11 @@ async def search(
         list[Tag] | None,
         Field(max_length=16, description="Only articles carrying any of these tags."),
     ] = None,
+    prefer_category: Annotated[
+        Category | None,
+        Field(description="Rank this category's articles higher, still returning others "
+                          "(for a category you have guessed)."),
+    ] = None,
     limit: Annotated[int, Field(ge=1, le=50, description="Most articles to return.")] = 5,
     kb: KnowledgeBase = KB,
     tenant: str = CURRENT_TENANT,
@@ -68,7 +73,8 @@ async def search(
     paraphrase the passage and cite its `uri` so the customer can read the article.
     """
     filters = SearchFilters(category=category, product=product, tags=tuple(tags or ()))
-    return await kb.search(tenant, query, filters=filters, limit=limit)
+    return await kb.search(tenant, query, filters=filters, prefer_category=prefer_category,
+                           limit=limit)
 
 
 @tool(annotations=READ_ONLY, tags={KB_READ})

@@ -42,6 +42,21 @@ async def test_search_returns_citable_hits(kb_server, era):
         assert hit["title"] and hit["text"] and hit["score"] > 0
 
 
+async def test_search_can_prefer_a_category_without_leaving_others_out(kb_server, era):
+    query = {"query": "The app has been down for over an hour. What is going on?", "limit": 5}
+    async with client_for(kb_server, era) as client:
+        plain = (await client.call_tool("search", query)).structured_content["hits"]
+        preferred = (await client.call_tool(
+            "search", {**query, "prefer_category": "outages"})).structured_content["hits"]
+
+    def outages(hits):
+        return sum(hit["category"] == "outages" for hit in hits)
+
+    assert outages(preferred) > outages(plain)
+    assert plain[0]["category"] != "outages"  # what the whole help center ranks first ...
+    assert plain[0]["article_id"] in [hit["article_id"] for hit in preferred]  # ... stays
+
+
 async def test_a_search_hit_can_be_read_as_article_and_resource(kb_server, era):
     async with client_for(kb_server, era) as client:
         hit = (await client.call_tool("search", {"query": "reset password"})).structured_content[
@@ -60,6 +75,7 @@ async def test_a_search_hit_can_be_read_as_article_and_resource(kb_server, era):
         ("search", {"query": "x", "limit": 0}, "limit"),
         ("search", {"query": "x", "limit": "many"}, "limit"),
         ("search", {"query": "x", "category": "Not A Slug"}, "category"),
+        ("search", {"query": "x", "prefer_category": "Not A Slug"}, "prefer_category"),
         ("get_article", {}, "article_id"),
         ("get_article", {"article_id": "../../etc/passwd"}, "article_id"),
         ("get_article", {"article_id": "no-such-article"}, "article_id"),

@@ -80,6 +80,23 @@ async def test_filters_narrow_by_category_product_and_tags(kb):
     assert quoted.hits == []
 
 
+async def test_a_wrong_preferred_category_still_finds_the_answer(kb):
+    await kb.upsert("demo", DOC)
+    query = "how many quokkas can I export"
+    wrong = await kb.search("demo", query, prefer_category="billing", limit=5)
+    assert wrong.hits[0].article_id == "zz-test"
+    assert any(hit.category == "billing" for hit in wrong.hits)
+    plain = await kb.search("demo", query, limit=5)
+    assert wrong != plain  # the preference was searched, not dropped
+
+
+async def test_a_category_filter_outranks_a_preference(kb):
+    filtered = SearchFilters(category="account")
+    both = await kb.search("demo", "invoice", filters=filtered, prefer_category="billing")
+    assert both == await kb.search("demo", "invoice", filters=filtered)
+    assert all(hit.category == "account" for hit in both.hits)
+
+
 async def test_a_store_built_with_another_embedder_is_refused(data_dir):
     other = knowledge_base(data_dir, HashingEmbedder(dim=64))
     with pytest.raises(KnowledgeBaseError, match="256-dim"):

@@ -1,0 +1,19 @@
+"""Research searches the whole help center with the triaged category ranked first."""
+
+from fastmcp import Client
+
+from tests.orchestrator.requests import resolve
+
+
+async def test_the_triaged_category_ranks_first_without_hiding_the_rest(resolve_server):
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = await resolve(client, "carmen@example.org", "AGAIN?!",
+                            "The app has been down for over an hour. This is the second outage "
+                            "this week. What is going on?")
+    triage = next(s for s in out["trace"] if s["agent"] == "triage")
+    assert "outages" in triage["summary"]
+    found = next(s for s in out["trace"] if s["agent"] == "research")["citations"]
+    # Searched unranked, an account article comes first here; ranked, an outage one does.
+    assert found[0].startswith("kb://articles/outages-"), found
+    assert any(not uri.startswith("kb://articles/outages-") for uri in found), found
