@@ -9,7 +9,8 @@
 - memory: the suite's resident set at idle, after the calls and one search, memory write and
   resolution, against the bare server's.
 - start: ``supportdesk serve`` to ``/readyz`` on a new data directory (demo data loaded) and
-  again on the same directory (a restart), against the bare server's start.
+  again on the same directory (a restart), against the bare server's start; modules' bytecode
+  is kept between starts, as a deployment keeps it.
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ def main() -> None:
         scratch = Path(scratch_name)
         data = scratch / "data"
         env = server_env(data)
+        # Servers keep their compiled bytecode, as Python does by default and `pip install`
+        # does for the image; a shell that sets PYTHONDONTWRITEBYTECODE would otherwise make
+        # every start compile this project's modules again (about 0.35 s here).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         bare_cmd = [sys.executable, "-m", "bench.bare_echo"]
         suite_cmd = [SUPPORTDESK, "serve", "--transport", "http"]
         bare, bare_url, bare_start = started(bare_cmd, env, scratch / "bare.log")
