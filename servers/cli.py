@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.deferred_init import defer_unused_inits
 from servers.settings import CoreSettings, HttpSettings
 
 if TYPE_CHECKING:
@@ -275,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     # /readyz, against 0.25 s for one pass once they are built. Off until serving begins
     # (``_serve_built``); other commands turn it back on once they are known.
     gc.disable()
+    defer_unused_inits()
     try:
         from servers.config_errors import config_error_in, one_line
 
