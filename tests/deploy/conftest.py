@@ -47,10 +47,20 @@ def start_replicas(
     contexts = [http_server("all", data_dir=d, env=shared.replica_env()) for d in dirs]
     with ThreadPoolExecutor(len(contexts)) as pool:
         futures = [pool.submit(context.__enter__) for context in contexts]
-        for context, future in zip(contexts, futures, strict=True):
-            if future.exception() is None:
-                stack.push(context.__exit__)
+        started = [context for context, future in zip(contexts, futures, strict=True)
+                   if future.exception() is None]
+        stack.callback(_stop_together, started)
         return [future.result() for future in futures]
+
+
+def _stop_together(contexts: list) -> None:
+    """Stop the replicas side by side, as a Deployment's pods are: a replica whose event
+    consumer is mid-rejoin takes its full stop deadline, and these then overlap."""
+    if not contexts:
+        return
+    with ThreadPoolExecutor(len(contexts)) as pool:
+        for stopped in [pool.submit(context.__exit__, None, None, None) for context in contexts]:
+            stopped.result()
 
 
 @pytest.fixture(scope="module")
