@@ -72,7 +72,7 @@ async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
         answered, passages = by_answer(questions, hits)
     if len(answered) < 2:  # one question after all: one search on the whole request
         answered = []
-        # The triaged category ranks first; were it wrong, the answer still comes back.
+        # The triaged category ranks first; were it wrong, the overall best still comes back.
         passages = await tools.search_kb(search_query(state), limit=PASSAGES,
                                          prefer_category=likely_category(state["triage"]))
     uris = list(dict.fromkeys(p["uri"] for p in passages))

@@ -212,8 +212,9 @@ class KnowledgeBase:
 
         ``prefer_category`` ranks that category's articles higher without leaving the others
         out: the top ``limit`` articles of the whole help center are rank-fused with the top
-        ``limit`` within the category, so a guessed category helps when it is right and
-        cannot hide the answer when it is wrong.
+        ``limit`` within the category, so a guessed category helps when it is right, and
+        when it is wrong the whole help center's first article still comes back (no article
+        of a single ranking outscores it, and at most ``limit - 1`` are in both).
         """
         filters = filters or SearchFilters()
         if filters.category:
