@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 import pytest
@@ -53,7 +53,7 @@ def start_replicas(
         return [future.result() for future in futures]
 
 
-def _stop_together(contexts: list) -> None:
+def _stop_together(contexts: list[AbstractContextManager]) -> None:
     """Stop the replicas side by side, as a Deployment's pods are: a replica whose event
     consumer is mid-rejoin takes its full stop deadline, and these then overlap."""
     if not contexts:
