@@ -41,6 +41,14 @@ class Rig:
 
         return await await_until(report, timeout=15, what="analytics to catch up")
 
+    async def crm_relayed(self) -> None:
+        """Once the CRM's outbox is empty: its ticket events are in the log timelines read."""
+
+        async def relayed() -> bool:
+            return not self._crm_events_waiting()
+
+        await await_until(relayed, timeout=15, what="the CRM's outbox to be relayed")
+
     def _crm_events_waiting(self) -> bool:
         with sqlite3.connect(self.data_dir / "crm.db") as conn:
             return conn.execute("SELECT count(*) FROM event_outbox").fetchone()[0] > 0

@@ -11,6 +11,9 @@ AGENTS = ["supervisor", "triage", "research", "solution", "quality", "escalation
 async def test_a_resolved_request_is_listed_with_its_trace_and_timeline(rig, era):
     async with rig.clients(era) as (orchestrator, workflow):
         run = (await orchestrator.call_tool("triage_and_resolve", PASSWORD)).structured_content
+        # The ticket's events reach the log through the CRM's outbox, on their own time: read
+        # the timeline twice (by request and by run) only once they are all there.
+        await rig.crm_relayed()
         page = (await workflow.call_tool("list_requests", {})).structured_content
         detail = (
             await workflow.call_tool("get_request", {"request_id": run["request_id"]})
