@@ -1,7 +1,7 @@
 import re
 
 from orchestrator.citations import split_sources
-from orchestrator.domain import DraftRequest
+from orchestrator.domain import DraftRequest, Passage
 from orchestrator.draft_checks import MAX_REPLY_CHARS, MIN_REPLY_CHARS, TOO_LONG
 from tests.orchestrator.conftest import CARD_PASSAGE, REFUND_PASSAGE, make_triage
 
@@ -75,3 +75,34 @@ def test_without_relevant_passages_the_reply_hands_over_without_citing(offline_e
     assert draft.citations == [] and draft.claims == []
     assert draft.reply.startswith("Hi there,") and "specialist" in draft.reply
     assert draft_for(offline_engine, None, passages=()).citations == []
+
+
+def test_a_step_a_second_article_repeats_is_not_given_twice(offline_engine, customer):
+    failed = Passage(
+        article_id="billing-failed-payment", title="What happens when a payment fails",
+        heading="Fix a failed payment", uri="kb://articles/billing-failed-payment", score=0.9,
+        category="billing",
+        text=(
+            "1. Go to **Settings → Billing → Payment method** and add a working card.\n"
+            "2. Go to **Settings → Billing → Invoices**, open the invoice marked **Past due**, "
+            "and click **Pay now**.\n"
+            "3. Full access is restored within a minute of a successful payment."
+        ),
+    )
+    card = Passage(
+        article_id="billing-update-payment-method",
+        title="Update the credit card used for your subscription", heading="After a failed payment",
+        uri="kb://articles/billing-update-payment-method", score=0.8, category="billing",
+        text=(
+            "After replacing the card, go to **Settings → Billing → Invoices**, open the invoice "
+            "marked **Past due**, and click **Pay now**. Saving a new card does not automatically "
+            "retry a failed invoice straight away."
+        ),
+    )
+    message = ("I'm angry: our payment failed, now there's a past due banner and nobody told us. "
+               "How do we fix this mess?")
+    draft = draft_for(offline_engine, customer, message, (failed, card))
+    pay_now = [claim.text for claim in draft.claims if "Pay now" in claim.text]
+    assert len(pay_now) == 1, draft.reply
+    assert [c.article_id for c in draft.citations] == [failed.article_id, card.article_id]
+    assert "retry" in draft.reply  # the second article still adds what the first lacks

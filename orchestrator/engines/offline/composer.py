@@ -39,6 +39,8 @@ TITLE_WEIGHT = 0.5
 SECOND_SOURCE_MARGIN = 0.2
 # Below this best-sentence score nothing retrieved speaks to the message: say so instead.
 MIN_RELEVANCE = 0.3
+# A step whose content words are this much inside an earlier step's repeats it.
+REPEAT_SHARE = 0.7
 
 TOPICS = {
     "billing": "your billing question",
@@ -180,8 +182,16 @@ def _choose(
     chosen: list[_Sentence] = []
     for rank, article in enumerate(sources):
         take = max_steps - (len(sources) - 1) if rank == 0 else 1
-        chosen.extend(sorted(article.sentences, key=lambda s: -s.score)[:take])
+        fresh = [s for s in sorted(article.sentences, key=lambda s: -s.score)
+                 if not any(_repeats(s.text, kept.text) for kept in chosen)]
+        chosen.extend(fresh[:take])
     return chosen[:max_steps]
+
+
+def _repeats(text: str, earlier: str) -> bool:
+    """Whether ``text`` says mostly what ``earlier`` said (two articles give the same step)."""
+    words = content_words(text)
+    return bool(words) and len(words & content_words(earlier)) >= REPEAT_SHARE * len(words)
 
 
 def _render(req: DraftRequest, steps: list[_Sentence], articles: dict[str, _Article]) -> Draft:
