@@ -116,6 +116,14 @@ class SupportTools:
                                   prefer_category=prefer_category, limit=limit)
         return cast(list[KbPassage], result["hits"])
 
+    async def article_body(self, article_id: str) -> str:
+        """An article's whole Markdown body; empty when it is gone (deleted since the search)."""
+        try:
+            article = await self._call("kb", "get_article", article_id=article_id)
+        except SupportToolError:
+            return ""
+        return cast(str, article["body"])
+
     # CRM
     async def find_customer(self, reference: str) -> CustomerRecord | None:
         """A customer by CRM id or exact email; None when there is no such customer."""

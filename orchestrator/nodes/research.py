@@ -1,5 +1,6 @@
 """Research: hybrid knowledge-base search from the subject and the redacted message — one
-search per question when the message asks several things."""
+search per question when the message asks several things — with the section after any hit
+that only announces it."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from langgraph.runtime import Runtime
 
 from events.types import RequestResearched
 from orchestrator.deps import Deps
+from orchestrator.lead_ins import announces_more, what_follows
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.questions import asked
 from orchestrator.state import SupportState
 from orchestrator.support_records import KbPassage
+from orchestrator.support_tools import SupportTools
 
 PASSAGES = 5
 # Per question of a several-question message: its best few, so every part has an answer.
@@ -58,6 +61,25 @@ def by_answer(
     return merged, passages
 
 
+async def with_what_lead_ins_announce(
+    tools: SupportTools, passages: list[KbPassage]
+) -> list[KbPassage]:
+    """Each passage that ends by announcing steps ("…try these fixes in order.") continued
+    with the article text that follows it, where the steps are."""
+    ids = sorted({p["article_id"] for p in passages if announces_more(p["text"])})
+    if not ids:
+        return passages
+    bodies = dict(zip(ids, await asyncio.gather(*(tools.article_body(a) for a in ids)),
+                      strict=True))
+    return [_continued(p, bodies[p["article_id"]]) if announces_more(p["text"]) else p
+            for p in passages]
+
+
+def _continued(passage: KbPassage, body: str) -> KbPassage:
+    following = what_follows(body, passage["text"])
+    return {**passage, "text": f"{passage['text']}\n\n{following}"} if following else passage
+
+
 async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
     timer = StepTimer()
     tools = runtime.context.tools
@@ -75,6 +97,7 @@ async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
         # The triaged category ranks first; were it wrong, the overall best still comes back.
         passages = await tools.search_kb(search_query(state), limit=PASSAGES,
                                          prefer_category=likely_category(state["triage"]))
+    passages = await with_what_lead_ins_announce(tools, passages)
     uris = list(dict.fromkeys(p["uri"] for p in passages))
     await emit(runtime, state, RequestResearched(
         hits=len(passages), citations=uris,

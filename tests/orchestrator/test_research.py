@@ -17,3 +17,15 @@ async def test_the_triaged_category_ranks_first_without_hiding_the_rest(resolve_
     # Searched unranked, an account article comes first here; ranked, an outage one does.
     assert found[0].startswith("kb://articles/outages-"), found
     assert any(not uri.startswith("kb://articles/outages-") for uri in found), found
+
+
+async def test_a_passage_that_announces_steps_comes_with_them(resolve_server):
+    """The blank-screen article's best section is its introduction, which ends "try these
+    fixes in order."; the reply gives the fixes that follow, not the announcement."""
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = await resolve(client, "carmen@example.org", "White window",
+                            "desktop app just white screen after updat pls help")
+    assert out["citations"][0]["article_id"] == "bugs-desktop-app-blank-screen"
+    assert "try these fixes in order" not in out["reply"]
+    assert "download the latest version" in out["reply"]  # the first fix, in the next section

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from orchestrator.lead_ins import is_lead_in
+
 _STOPWORD_TEXT = """
 a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from
@@ -65,8 +67,8 @@ def clean_markdown(line: str) -> str:
 def sentences(text: str) -> list[str]:
     """Readable sentences of a Markdown passage: list items and prose split at full stops.
 
-    Headings, table rows, lead-ins that end with a colon and sentences about the article
-    itself are left out: they don't stand alone as a step in a reply.
+    Headings, table rows, lead-ins (ending with a colon, or announcing what follows) and
+    sentences about the article itself are left out: they don't stand alone as a step in a reply.
     """
     found: list[str] = []
     for raw in text.splitlines():
@@ -81,7 +83,7 @@ def sentences(text: str) -> list[str]:
             part = part.strip().translate(_END_MARKS_BACK)
             if part.endswith(":") or not MIN_SENTENCE_CHARS <= len(part) <= MAX_SENTENCE_CHARS:
                 continue
-            if _META.match(part):
+            if _META.match(part) or is_lead_in(part):
                 continue
             if part[-1] not in ".!?)":
                 part = part.rstrip(",;") + "."
