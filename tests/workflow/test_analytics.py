@@ -40,7 +40,11 @@ async def test_analytics_count_a_few_runs_by_route_and_status(rig, era):
     assert done["time_to_resolve"]["count"] == 2
     assert done["time_to_resolve"]["p90_seconds"] >= done["time_to_resolve"]["p50_seconds"] > 0
 
-    assert {k: v for k, v in json.loads(content.text).items()} == done
+    # The same figures; how far behind the log the projection is moves on its own (an event
+    # can land between the two reads), so that one is only checked to be there.
+    resource = json.loads(content.text)
+    assert resource.pop("events_behind") >= 0
+    assert resource == {k: v for k, v in done.items() if k != "events_behind"}
     assert later["total"] == 0
 
 
