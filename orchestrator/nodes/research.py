@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from langgraph.runtime import Runtime
 
@@ -16,7 +17,9 @@ from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.questions import asked
 from orchestrator.state import SupportState
 from orchestrator.support_records import KbPassage
-from orchestrator.support_tools import SupportTools
+
+if TYPE_CHECKING:  # the MCP client stays out of the domain's imports
+    from orchestrator.support_tools import SupportTools
 
 PASSAGES = 5
 # Per question of a several-question message: its best few, so every part has an answer.
