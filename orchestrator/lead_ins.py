@@ -10,10 +10,15 @@ _LEAD_IN = re.compile(r"(?:\b(?:below|in order|as follows)[.!]?|:)$", re.IGNOREC
 FOLLOWING_CHARS = 900
 
 
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1].strip() if lines else ""
+
+
 def announces_more(text: str) -> bool:
     """Whether the passage's last line points at what comes after it."""
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return bool(lines) and is_lead_in(lines[-1])
+    last = _last_line(text)
+    return bool(last) and is_lead_in(last)
 
 
 def is_lead_in(sentence: str) -> bool:
@@ -24,7 +29,7 @@ def is_lead_in(sentence: str) -> bool:
 def what_follows(body: str, passage: str) -> str:
     """The article text right after ``passage`` (whole lines, about one chunk); empty when the
     passage's last line is not in the body or nothing follows it."""
-    last = passage.strip().splitlines()[-1].strip()
+    last = _last_line(passage)
     at = body.find(last)
     if not last or at < 0:
         return ""

@@ -36,3 +36,4 @@ def test_what_follows_is_the_rest_of_the_article_after_the_passage_in_whole_line
     following = what_follows(long_body, INTRO)
     assert following.endswith("of a long list.") and len(following) <= FOLLOWING_CHARS
     assert what_follows(BODY, "A passage the article does not hold.") == ""
+    assert what_follows(BODY, "") == ""

@@ -81,9 +81,9 @@ def sentences(text: str) -> list[str]:
         line = clean_markdown(line)
         for part in _SENTENCE_END.split(line):
             part = part.strip().translate(_END_MARKS_BACK)
-            if part.endswith(":") or not MIN_SENTENCE_CHARS <= len(part) <= MAX_SENTENCE_CHARS:
+            if not MIN_SENTENCE_CHARS <= len(part) <= MAX_SENTENCE_CHARS:
                 continue
-            if _META.match(part) or is_lead_in(part):
+            if _META.match(part) or is_lead_in(part):  # is_lead_in covers a closing colon
                 continue
             if part[-1] not in ".!?)":
                 part = part.rstrip(",;") + "."
