@@ -71,14 +71,18 @@ def test_the_langgraph_example_runs_with_its_adapter(data_dir, tmp_path):
     example = README.split("```python\n", 3)[2].split("```", 1)[0]
     assert "MultiServerMCPClient" in example
     venv = tmp_path / "agent-venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    installed = subprocess.run(
-        [str(venv / "bin/pip"), "install", "-q", "langchain-mcp-adapters>=0.3,<0.4",
-         "langgraph>=1.0,<2"], capture_output=True, text=True, timeout=600,
+    # No pip of its own (this one installs into it), and the install runs beside the suite's
+    # start: each takes seconds.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=120)
+    installing = subprocess.Popen(
+        [sys.executable, "-m", "pip", "--python", str(venv / "bin/python"), "install", "-q", "langchain-mcp-adapters>=0.3,<0.4",
+         "langgraph>=1.0,<2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
-    if installed.returncode != 0:
-        unavailable(f"could not install the LangGraph adapter: {installed.stderr[-300:]}")
     with http_server("all", data_dir=data_dir) as suite:
+        _, install_errors = installing.communicate(timeout=600)
+        if installing.returncode != 0:
+            unavailable(f"could not install the LangGraph adapter: {install_errors[-300:]}")
         script = tmp_path / "agent.py"
         script.write_text(example.replace("asyncio.run(main())",
                                           f"asyncio.run(main({suite.mcp_url!r}))"))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from tests.deploy.shared_backends import SharedBackends, new_shared_backends
 from tests.support.broker import Broker, tansu_binary
-from tests.support.processes import RunningServer, copy_tree, http_server
+from tests.support.processes import RunningServer, copy_tree, http_server, side_by_side
 from tests.support.services import any_redis, postgres_database, unavailable
 
 
@@ -42,25 +41,10 @@ def replica_dirs(tmp_path_factory, demo_kb_dir) -> Iterator:
 def start_replicas(
     stack: ExitStack, shared: SharedBackends, dirs: list[Path]
 ) -> list[RunningServer]:
-    """``supportdesk serve all`` once per directory, all starting at the same time (as pods
-    of one Deployment do), each ready when its /readyz says so."""
-    contexts = [http_server("all", data_dir=d, env=shared.replica_env()) for d in dirs]
-    with ThreadPoolExecutor(len(contexts)) as pool:
-        futures = [pool.submit(context.__enter__) for context in contexts]
-        started = [context for context, future in zip(contexts, futures, strict=True)
-                   if future.exception() is None]
-        stack.callback(_stop_together, started)
-        return [future.result() for future in futures]
-
-
-def _stop_together(contexts: list[AbstractContextManager]) -> None:
-    """Stop the replicas side by side, as a Deployment's pods are: a replica whose event
-    consumer is mid-rejoin takes its full stop deadline, and these then overlap."""
-    if not contexts:
-        return
-    with ThreadPoolExecutor(len(contexts)) as pool:
-        for stopped in [pool.submit(context.__exit__, None, None, None) for context in contexts]:
-            stopped.result()
+    """``supportdesk serve all`` once per directory, started and stopped side by side, each
+    ready when its /readyz says so."""
+    return stack.enter_context(side_by_side(
+        [http_server("all", data_dir=d, env=shared.replica_env()) for d in dirs]))
 
 
 @pytest.fixture(scope="module")

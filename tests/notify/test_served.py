@@ -3,17 +3,23 @@ directory, a real HTTP receiver and a real SMTP server. A refund waiting for app
 SLA breaches the scan finds in the demo data are told once each — across the two replicas
 and after a restart — and the jobs show in /readyz and /metrics."""
 
-import asyncio
 import hashlib
 import hmac
 import time
 from collections import Counter
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from tests.support.eras import client_for
-from tests.support.processes import SUPPORTDESK, http_server, server_env
+from tests.support.processes import (
+    SUPPORTDESK,
+    RunningServer,
+    http_server,
+    server_env,
+    side_by_side,
+)
 from tests.support.receivers import HttpReceiver, SmtpReceiver
 
 pytestmark = pytest.mark.integration
@@ -42,6 +48,17 @@ def settled(receiver: HttpReceiver, seconds: float = 3.0, timeout: float = 60.0)
     return list(receiver.received)
 
 
+def scanned_after(server: RunningServer, moment: datetime, timeout: float = 30.0) -> None:
+    """Wait until /readyz shows an SLA scan that finished after ``moment``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        last_run = httpx.get(f"{server.base_url}/readyz").json()["jobs"]["sla-scan"]["last_run"]
+        if last_run and datetime.fromisoformat(last_run) > moment:
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"no SLA scan after {moment} within {timeout}s")
+
+
 async def test_two_replicas_and_a_restart_tell_each_thing_once(data_dir, tmp_path):
     receiver, smtp = HttpReceiver().start(), SmtpReceiver(tmp_path).start()
     (tmp_path / "policy.toml").write_text(POLICY)
@@ -59,8 +76,8 @@ async def test_two_replicas_and_a_restart_tell_each_thing_once(data_dir, tmp_pat
         "SUPPORTDESK_JOBS_TICK_SECONDS": "0.2",
     }
     try:
-        with http_server("all", data_dir=data_dir, env=env) as one, \
-                http_server("all", data_dir=data_dir, env=env) as two:
+        with side_by_side([http_server("all", data_dir=data_dir, env=env)
+                           for _ in range(2)]) as (one, two):
             async with client_for(one.mcp_url, "2026-07-28") as client:
                 out = (await client.call_tool("triage_and_resolve", REFUND)).structured_content
             assert out["status"] == "pending_approval"
@@ -68,9 +85,11 @@ async def test_two_replicas_and_a_restart_tell_each_thing_once(data_dir, tmp_pat
             ready = httpx.get(f"{two.base_url}/readyz").json()
             metrics = httpx.get(f"{one.base_url}/metrics").text + httpx.get(
                 f"{two.base_url}/metrics").text
-        with http_server("all", data_dir=data_dir, env=env):
-            await asyncio.sleep(5)  # a restart re-reads the log and scans again
-            after_restart = settled(receiver)
+        restarted_at = datetime.now(UTC)
+        with http_server("all", data_dir=data_dir, env=env) as restarted:
+            # A restart re-reads the log and scans again: wait for its scan, then for quiet.
+            scanned_after(restarted, restarted_at)
+            after_restart = settled(receiver, seconds=1.5)
     finally:
         receiver.stop()
         smtp.stop()
@@ -99,15 +118,15 @@ def test_jobs_are_listed_and_run_by_hand(data_dir):
     import subprocess
 
     env = server_env(data_dir)
-    listed = subprocess.run([SUPPORTDESK, "jobs", "list"], env=env, capture_output=True,
-                            text=True, timeout=120)
-    assert listed.returncode == 0, listed.stderr
-    names = [line.split()[0] for line in listed.stdout.splitlines() if line[:1].strip()]
+    # Three commands side by side: each opens the suite on its own (seconds apiece).
+    started = [subprocess.Popen([SUPPORTDESK, "jobs", *args], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+               for args in (["list"], ["run", "sla-scan"], ["run", "nope"])]
+    (listed, listed_err), (ran, ran_err), (_, unknown_err) = (
+        process.communicate(timeout=120) for process in started)
+    assert started[0].returncode == 0, listed_err
+    names = [line.split()[0] for line in listed.splitlines() if line[:1].strip()]
     assert names == ["sla-scan", "memory-upkeep", "approval-reminders", "analytics-catch-up",
                      "event-retention"]
-    ran = subprocess.run([SUPPORTDESK, "jobs", "run", "sla-scan"], env=env,
-                         capture_output=True, text=True, timeout=120)
-    assert ran.returncode == 0 and ran.stdout.startswith("sla-scan: ok — "), ran.stderr
-    unknown = subprocess.run([SUPPORTDESK, "jobs", "run", "nope"], env=env,
-                             capture_output=True, text=True, timeout=120)
-    assert unknown.returncode == 2 and "no job 'nope'" in unknown.stderr
+    assert started[1].returncode == 0 and ran.startswith("sla-scan: ok — "), ran_err
+    assert started[2].returncode == 2 and "no job 'nope'" in unknown_err

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from tests.support.eras import client_for
-from tests.support.processes import http_server
+from tests.support.processes import http_server, side_by_side
 from tests.support.services import await_until
 
 pytestmark = pytest.mark.integration
@@ -61,8 +61,8 @@ async def test_runs_cut_off_by_a_kill_are_finished_once_by_one_of_two_replicas(d
     cut_off = rows(runs_db, "SELECT run_id FROM orchestrator_runs WHERE status = 'running'")
     assert cut_off, "the kill came too late to cut any run off"
 
-    with http_server("all", data_dir=data_dir, env=env) as one, \
-            http_server("all", data_dir=data_dir, env=env) as two:
+    with side_by_side([http_server("all", data_dir=data_dir, env=env)
+                       for _ in range(2)]) as (one, two):
         await await_until(lambda: asyncio.to_thread(lambda: not running(runs_db, 1)),
                           timeout=30, interval=0.2, what="every cut-off run to be finished")
         statuses = dict(rows(runs_db, "SELECT run_id, status FROM orchestrator_runs"))

@@ -10,7 +10,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,24 @@ def http_server(
         yield running
     finally:
         stop(process)
+
+
+@contextmanager
+def side_by_side(
+    servers: list[AbstractContextManager[RunningServer]],
+) -> Iterator[list[RunningServer]]:
+    """Start the servers at the same time and stop them at the same time, as pods of one
+    Deployment do: a replica whose event consumer is mid-rejoin takes its full stop deadline,
+    and these then overlap instead of adding up."""
+    with ThreadPoolExecutor(len(servers)) as pool:
+        entered = [pool.submit(server.__enter__) for server in servers]
+        started = [server for server, future in zip(servers, entered, strict=True)
+                   if future.exception() is None]
+        try:
+            yield [future.result() for future in entered]
+        finally:
+            for stopped in [pool.submit(server.__exit__, None, None, None) for server in started]:
+                stopped.result()
 
 
 def _wait_ready(server: RunningServer, timeout: float) -> None:
