@@ -32,6 +32,17 @@ STATUS_BY_TYPE = {
     "request.resolved": "resolved",
     "request.failed": "failed",
 }
+# How far along a request a status is. A status never moves back to an earlier stage, whatever
+# the events' clocks say (a producer's clock can step back, a broker can deliver late); within
+# one stage the later event wins (a draft and its review alternate while revising; a retried
+# request may fail, then resolve).
+STAGE = {
+    "received": 0, "triaged": 1, "researched": 2, "drafted": 3, "reviewed": 3,
+    "escalated": 4, "resolved": 5, "rejected": 5, "failed": 5,
+}
+_CURRENT_STAGE = "CASE status " + " ".join(
+    f"WHEN '{status}' THEN {stage}" for status, stage in STAGE.items()
+) + " ELSE -1 END"
 
 DDL = (
     """CREATE TABLE IF NOT EXISTS request_facts (
@@ -131,15 +142,11 @@ def _apply(connection: sqlite3.Connection, event: Envelope) -> bool:
         "  first_seen_at = min(first_seen_at, excluded.first_seen_at)",
         (*key, at, status, at),
     )
-    # A later event sets the status, except that nothing moves a request out of an end state
-    # unless it is itself an end state (a retried request may fail, then resolve). A rejected
-    # reply ends the request too, but is not a resolution.
     connection.execute(
         "UPDATE request_facts SET status = ?, status_at = ?"
-        " WHERE tenant = ? AND request_id = ? AND status_at <= ?"
-        " AND (status NOT IN ('resolved', 'rejected', 'failed')"
-        "      OR ? IN ('resolved', 'rejected', 'failed'))",
-        (status, at, *key, at, status),
+        " WHERE tenant = ? AND request_id = ?"
+        f" AND ({_CURRENT_STAGE} < ? OR ({_CURRENT_STAGE} = ? AND status_at <= ?))",
+        (status, at, *key, STAGE[status], STAGE[status], at),
     )
     if event.type == "request.received":
         connection.execute(

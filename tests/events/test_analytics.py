@@ -282,6 +282,25 @@ async def test_the_route_taken_wins_and_a_rejected_reply_is_not_a_resolution(
     assert stats.escalated == 1 and stats.resolved == 0 and stats.time_to_resolve.count == 0
 
 
+async def test_a_status_never_goes_back_a_stage_whatever_the_clocks_say(projection):
+    """A producer's clock stepped back between a review and the escalation after it (seen once
+    in CI): the request is escalated, not reviewed. Within a stage the later event wins."""
+    def event(event_type: str, minutes: float, **payload) -> Envelope:
+        return orchestrator_event(event_type, "R-9", minutes, **payload)
+
+    await projection.handle(event("request.drafted", 3))
+    await projection.handle(event("request.reviewed", 4, passed=False))
+    await projection.handle(event("request.drafted", 5))
+    revising = await projection.analytics("acme")
+    await projection.handle(event("request.reviewed", 6.5, passed=True))
+    await projection.handle(event("request.escalated", 6, route="approval", reasons=["refund"]))
+    await projection.handle(event("request.triaged", 7, category="billing", priority="high"))
+    waiting = await projection.analytics("acme")
+
+    assert revising.by_status == {"drafted": 1}
+    assert waiting.by_status == {"escalated": 1} and waiting.by_category == {"billing": 1}
+
+
 def sla(kind: str, ticket: str, target: str, minutes: float, tenant: str = "acme") -> Envelope:
     from events.types import SlaBreached, SlaMet, SlaWarning
 
