@@ -119,6 +119,11 @@ class Passage(BaseModel):
     part: int = Field(
         default=0, ge=0, description="Which of the reply's questions it was found for (0-based)."
     )
+    beside_match: bool = Field(
+        default=False,
+        description="The article's whole text, read beside the passage search matched: a "
+        "source of steps, not a measure of how well the article matches.",
+    )
 
 
 class Citation(BaseModel):

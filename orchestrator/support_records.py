@@ -7,7 +7,7 @@ servers' pydantic models are the source of truth for the full shape.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class KbPassage(TypedDict):
@@ -21,6 +21,8 @@ class KbPassage(TypedDict):
     score: float
     uri: str
     url: str | None
+    beside_match: NotRequired[bool]
+    """Research's own: the article's whole text, added beside the search's passage."""
 
 
 class CustomerRecord(TypedDict, total=False):

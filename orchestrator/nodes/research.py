@@ -1,6 +1,6 @@
 """Research: hybrid knowledge-base search from the subject and the redacted message — one
 search per question when the message asks several things — with the section after any hit
-that only announces it."""
+that only announces it, and the first article's whole text beside its matched passage."""
 
 from __future__ import annotations
 
@@ -78,6 +78,19 @@ async def with_what_lead_ins_announce(
             for p in passages]
 
 
+async def with_the_first_article_whole(
+    tools: SupportTools, passages: list[KbPassage]
+) -> list[KbPassage]:
+    """The first article's whole text beside its matched passage: an agent reads the article
+    through, and a step is often in a section beside the one search matched ("how long do
+    we have?" matches the introduction; the 30 days are further down)."""
+    first = passages[0]
+    body = await tools.article_body(first["article_id"])
+    if not body.strip():
+        return passages
+    return [*passages, {**first, "text": body, "beside_match": True}]
+
+
 def _continued(passage: KbPassage, body: str) -> KbPassage:
     following = what_follows(body, passage["text"])
     return {**passage, "text": f"{passage['text']}\n\n{following}"} if following else passage
@@ -101,6 +114,8 @@ async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
         passages = await tools.search_kb(search_query(state), limit=PASSAGES,
                                          prefer_category=likely_category(state["triage"]))
     passages = await with_what_lead_ins_announce(tools, passages)
+    if not answered and passages:
+        passages = await with_the_first_article_whole(tools, passages)
     uris = list(dict.fromkeys(p["uri"] for p in passages))
     await emit(runtime, state, RequestResearched(
         hits=len(passages), citations=uris,

@@ -106,3 +106,48 @@ def test_a_step_a_second_article_repeats_is_not_given_twice(offline_engine, cust
     assert len(pay_now) == 1, draft.reply
     assert [c.article_id for c in draft.citations] == [failed.article_id, card.article_id]
     assert "retry" in draft.reply  # the second article still adds what the first lacks
+
+
+DATA_AFTER_CANCELLING = Passage(
+    article_id="data-export-after-cancellation",
+    title="What happens to your data after you cancel or delete a workspace", heading="",
+    uri="kb://articles/data-export-after-cancellation", score=0.9, category="data-export",
+    text="Cancelling a subscription and deleting a workspace are very different.",
+)
+WHOLE_ARTICLE = DATA_AFTER_CANCELLING.model_copy(update={"beside_match": True, "text": (
+    "# What happens to your data after you cancel or delete a workspace\n\n"
+    "Cancelling a subscription and deleting a workspace are very different.\n\n"
+    "## After cancelling a paid plan\n\n"
+    "Cancelling doesn't delete anything. When the paid period ends, the workspace moves to "
+    "the **Free plan** and keeps all its projects for as long as the workspace exists — "
+    "there's no deadline to export.\n\n"
+    "## The deletion timeline\n\n"
+    "After day 30 of a deletion, support can't recover the workspace.\n"
+)})
+
+
+def test_steps_come_from_the_whole_article_read_beside_the_matched_passage(
+    offline_engine, customer
+):
+    message = "If we cancel, how long do we have to get our data out before it's deleted?"
+    alone = draft_for(offline_engine, customer, message, (DATA_AFTER_CANCELLING,))
+    read_through = draft_for(offline_engine, customer, message,
+                             (DATA_AFTER_CANCELLING, WHOLE_ARTICLE))
+
+    assert "no deadline to export" not in alone.reply
+    assert "no deadline to export" in read_through.reply
+    assert [c.article_id for c in read_through.citations] == [DATA_AFTER_CANCELLING.article_id]
+    texts = [claim.text for claim in read_through.claims]
+    assert len(texts) == len(set(texts))  # the matched sentence, read twice, is one step
+
+
+def test_the_whole_article_does_not_make_the_article_rank_higher(offline_engine, customer):
+    """Which article answers is judged on what search matched: every article's text holds
+    some sentence near any question, and only the first one is read whole."""
+    card_read_whole = CARD_PASSAGE.model_copy(update={"beside_match": True, "text": (
+        CARD_PASSAGE.text + "\n\nTo request a refund for last month's invoice, ask your "
+        "billing admin: only they can request a refund for an invoice."
+    )})
+    passages = (CARD_PASSAGE, REFUND_PASSAGE, card_read_whole)
+    draft = draft_for(offline_engine, customer, passages=passages)
+    assert draft.citations[0].article_id == REFUND_PASSAGE.article_id, draft.reply

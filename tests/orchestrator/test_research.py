@@ -29,3 +29,14 @@ async def test_a_passage_that_announces_steps_comes_with_them(resolve_server):
     assert out["citations"][0]["article_id"] == "bugs-desktop-app-blank-screen"
     assert "try these fixes in order" not in out["reply"]
     assert "download the latest version" in out["reply"]  # the first fix, in the next section
+
+
+async def test_the_first_article_is_read_through_not_only_its_matched_section(resolve_server):
+    """Search matches the article's introduction; the answer is in the section after it."""
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = await resolve(client, "carmen@example.org", "Data after cancelling",
+                            "If we cancel, how long do we have to get our data out before "
+                            "it's deleted?")
+    assert [c["article_id"] for c in out["citations"]] == ["data-export-after-cancellation"]
+    assert "Cancelling doesn't delete anything." in out["reply"], out["reply"]

@@ -3,8 +3,9 @@
 The composer reads the passages of the best few articles (one or several passages each), scores
 every sentence against the customer's message (embedding similarity plus shared content words),
 picks the article that answers best — and a second one when it is nearly as good — and lifts
-2-4 sentences from them in reading order. Nothing is paraphrased, so every step is grounded in
-the passage it cites. Deterministic.
+2-4 sentences from them in reading order. Which article answers is judged on the passages
+search matched; an article's whole text, when research read it, is a source of steps only.
+Nothing is paraphrased, so every step is grounded in the passage it cites. Deterministic.
 
 A request of several questions is answered in turn: each question under its own line, from the
 passages research found for it, and a question nothing answers is said to be followed up.
@@ -39,6 +40,8 @@ TITLE_WEIGHT = 0.5
 SECOND_SOURCE_MARGIN = 0.2
 # Below this best-sentence score nothing retrieved speaks to the message: say so instead.
 MIN_RELEVANCE = 0.3
+# A sentence outside the section search matched must be this much better to be a step.
+BESIDE_MATCH_PENALTY = 0.1
 # A step whose content words are this much inside an earlier step's repeats it.
 REPEAT_SHARE = 0.7
 
@@ -69,6 +72,8 @@ class _Sentence:
     position: int
     text: str
     score: float
+    matched: bool = True
+    """In a passage search matched (not only in the article's text read beside it)."""
 
 
 @dataclass(slots=True)
@@ -80,7 +85,8 @@ class _Article:
 
     @property
     def best(self) -> float:
-        return max((s.score for s in self.sentences), default=0.0)
+        """How well the article answers: its best sentence of what search matched."""
+        return max((s.score for s in self.sentences if s.matched), default=0.0)
 
 
 class ExtractiveComposer:
@@ -150,14 +156,23 @@ class ExtractiveComposer:
             article = articles.setdefault(
                 passage.uri, _Article(rank=uris.index(passage.uri), passage=passage, sentences=[])
             )
-            article.title_similarity = max(article.title_similarity, float(title_vector @ query))
+            if not passage.beside_match:
+                article.title_similarity = max(article.title_similarity,
+                                               float(title_vector @ query))
+            known = {s.text for s in article.sentences}
             for position, text in enumerate(group):
+                if text in known:  # the article's text read whole repeats the matched passage
+                    continue
                 similarity = float(sentence_vectors[offset + position] @ query)
                 overlap = len(content_words(text) & wanted) / max(len(wanted), OVERLAP_FLOOR)
                 score = similarity + OVERLAP_WEIGHT * min(overlap, 1.0)
                 if _POINTER.search(text):
                     score -= POINTER_PENALTY
-                article.sentences.append(_Sentence(index, position, text, score))
+                if passage.beside_match:
+                    score -= BESIDE_MATCH_PENALTY
+                article.sentences.append(
+                    _Sentence(index, position, text, score, not passage.beside_match)
+                )
             offset += len(group)
         return articles
 
