@@ -8,6 +8,7 @@ Every read and write names its tenant: another tenant's article ids do not exist
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -104,11 +105,20 @@ def reciprocal_rank_fusion(
 ) -> list[dict]:
     """Merge ranked lists: each row scores sum(1 / (k + rank)) over the lists it appears in;
     the best ``limit`` (None: all)."""
-    scores: dict[str, float] = {}
     rows: dict[str, dict] = {}
     for ranking in rankings:
-        for rank, row in enumerate(ranking, start=1):
-            scores[row[key]] = scores.get(row[key], 0.0) + 1.0 / (k + rank)
+        for row in ranking:
             rows.setdefault(row[key], row)
-    ordered = sorted(scores, key=lambda item: scores[item], reverse=True)[:limit]
-    return [{**rows[item], "_relevance_score": scores[item]} for item in ordered]
+    fused = rank_fusion([[row[key] for row in ranking] for ranking in rankings], k=k, limit=limit)
+    return [{**rows[item], "_relevance_score": score} for item, score in fused]
+
+
+def rank_fusion(rankings: list[list[Hashable]], *, k: int = RRF_K,
+                limit: int | None = None) -> list[tuple[Hashable, float]]:
+    """``reciprocal_rank_fusion`` of ranked keys: the best ``limit`` (key, score), ties in
+    order of first appearance."""
+    scores: dict[Hashable, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)[:limit]

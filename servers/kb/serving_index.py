@@ -24,7 +24,7 @@ import anyio.to_thread
 import numpy as np
 import pyarrow as pa
 
-from servers.kb.article_index import SearchFilters, reciprocal_rank_fusion
+from servers.kb.article_index import SearchFilters, rank_fusion
 from servers.kb.store import ArticleStore
 
 # Runs of letters and digits, one character long too: "2FA" and "2 factor" both match.
@@ -89,22 +89,24 @@ class _Snapshot:
             terms = _tokens(query)
             if terms:
                 by_text = _best(self.bm25.get_scores(terms), keep, limit, positive_only=True)
-        rankings = [[self.rows[i] for i in by_vector], [self.rows[i] for i in by_text]]
-        return reciprocal_rank_fusion(rankings, key="chunk_id", limit=limit)
+        # Fused by row position (a passage's row is its chunk id here); only the fused
+        # candidates are copied out.
+        fused = rank_fusion([by_vector, by_text], limit=limit)
+        return [{**self.rows[i], "_relevance_score": score} for i, score in fused]
 
 
 def _best(scores: np.ndarray, keep: np.ndarray | None, limit: int,
           *, positive_only: bool) -> list[int]:
     """Indices of the ``limit`` highest scores, best first (ties in table order)."""
     scores = np.asarray(scores, dtype=np.float64)
-    allowed = np.ones(len(scores), dtype=bool) if keep is None else keep.copy()
+    allowed = keep
     if positive_only:
-        allowed &= scores > 0
-    candidates = np.flatnonzero(allowed)
+        allowed = scores > 0 if keep is None else keep & (scores > 0)
+    candidates = np.arange(len(scores)) if allowed is None else np.flatnonzero(allowed)
     if len(candidates) > limit:
-        top = np.argpartition(-scores[candidates], limit - 1)[:limit]
-        candidates = candidates[top]
-    return sorted(candidates.tolist(), key=lambda i: (-scores[i], i))
+        candidates = candidates[np.argpartition(-scores[candidates], limit - 1)[:limit]]
+    # Best score first, then table order: lexsort's last key is its first.
+    return candidates[np.lexsort((candidates, -scores[candidates]))].tolist()
 
 
 def _build(version: int, table: pa.Table) -> _Snapshot:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
+import numpy as np
+
 from embeddings import HashingEmbedder
 from servers.kb.article_index import SearchFilters
 from servers.kb.models import ArticleInput
 from servers.kb.service import KnowledgeBase
-from servers.kb.serving_index import ServingIndex
+from servers.kb.serving_index import ServingIndex, _best
 from servers.kb.store import ArticleStore
 
 EMBEDDER = HashingEmbedder(dim=64)
@@ -99,3 +101,12 @@ async def test_filters_and_tenants_hold_in_memory(tmp_path):
     assert await found(kb, "refund double charge", tenant="rival") == ["export"]
     assert await found(kb, "anything", tenant="nobody") == []
     await kb.close()
+
+
+def test_the_best_rows_come_best_first_with_ties_in_table_order():
+    scores = np.array([0.2, 0.9, 0.5, 0.9, 0.0, 0.5])
+    assert _best(scores, None, 4, positive_only=False) == [1, 3, 2, 5]
+    assert _best(scores, None, 10, positive_only=True) == [1, 3, 2, 5, 0]
+    kept = np.array([True, False, True, True, True, True])
+    assert _best(scores, kept, 3, positive_only=True) == [3, 2, 5]
+    assert _best(scores, np.zeros(6, dtype=bool), 3, positive_only=False) == []
