@@ -36,8 +36,10 @@ from servers.kb.article_index import (
 
 logger = logging.getLogger(__name__)
 
-# How many chunk candidates to fetch per requested hit before collapsing to one per article.
-CANDIDATES_PER_HIT = 4
+# How many chunk candidates each ranking gives per requested hit before collapsing to one per
+# article. Deep enough that articles with many near passages don't crowd out one whose single
+# passage answers (4 hid the audit log from "who changed the permissions?").
+CANDIDATES_PER_HIT = 8
 
 Progress = Callable[[str, int], None]
 """Told ``(stage, chunks)`` as a write moves on: 'chunked', 'embedded', then 'written'."""
