@@ -151,3 +151,27 @@ def test_the_whole_article_does_not_make_the_article_rank_higher(offline_engine,
     passages = (CARD_PASSAGE, REFUND_PASSAGE, card_read_whole)
     draft = draft_for(offline_engine, customer, passages=passages)
     assert draft.citations[0].article_id == REFUND_PASSAGE.article_id, draft.reply
+
+
+ATTACHMENTS = Passage(
+    article_id="data-export-attachments", title="Download all attachments from a project",
+    heading="", uri="kb://articles/data-export-attachments", score=0.9, category="data-export",
+    text="Bulk downloads are useful when archiving finished projects or freeing up storage. "
+         "We email you a link to a ZIP file when it is ready.",
+)
+EXPORT_TROUBLE = Passage(
+    article_id="data-export-troubleshooting", title="Troubleshooting exports", heading="",
+    uri="kb://articles/data-export-troubleshooting", score=0.8, category="data-export",
+    text="A workspace export with attachments can be too large to finish. Try the export "
+         "without attachments first. If that works, download attachments project by project "
+         "(see Download all attachments from a project).",
+)
+
+
+def test_a_sentence_pointing_to_another_article_does_not_make_its_own_article_the_answer(
+    offline_engine, customer
+):
+    message = "How can I download all attachments from a project?"
+    # Search ranked the pointing article first, and its pointer is the nearest sentence.
+    draft = draft_for(offline_engine, customer, message, (EXPORT_TROUBLE, ATTACHMENTS))
+    assert draft.citations[0].article_id == ATTACHMENTS.article_id, draft.reply

@@ -74,6 +74,8 @@ class _Sentence:
     score: float
     matched: bool = True
     """In a passage search matched (not only in the article's text read beside it)."""
+    points_elsewhere: bool = False
+    """Sends the reader to another article ("… see Download all attachments")."""
 
 
 @dataclass(slots=True)
@@ -85,8 +87,10 @@ class _Article:
 
     @property
     def best(self) -> float:
-        """How well the article answers: its best sentence of what search matched."""
-        return max((s.score for s in self.sentences if s.matched), default=0.0)
+        """How well the article answers: its best sentence of what search matched. A sentence
+        that sends the reader to another article is that article's answer, not this one's."""
+        return max((s.score for s in self.sentences if s.matched and not s.points_elsewhere),
+                   default=0.0)
 
 
 class ExtractiveComposer:
@@ -166,13 +170,13 @@ class ExtractiveComposer:
                 similarity = float(sentence_vectors[offset + position] @ query)
                 overlap = len(content_words(text) & wanted) / max(len(wanted), OVERLAP_FLOOR)
                 score = similarity + OVERLAP_WEIGHT * min(overlap, 1.0)
-                if _POINTER.search(text):
+                points_elsewhere = bool(_POINTER.search(text))
+                if points_elsewhere:
                     score -= POINTER_PENALTY
                 if passage.beside_match:
                     score -= BESIDE_MATCH_PENALTY
-                article.sentences.append(
-                    _Sentence(index, position, text, score, not passage.beside_match)
-                )
+                article.sentences.append(_Sentence(
+                    index, position, text, score, not passage.beside_match, points_elsewhere))
             offset += len(group)
         return articles
 
