@@ -22,6 +22,7 @@ Signal = Literal[
     "privacy",
     "account_deletion",
     "threat",
+    "callback",
 ]
 PRIORITIES: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
 # The knowledge base's categories (servers/kb demo articles); triage picks one of these.

@@ -21,7 +21,7 @@ neutral. sentiment_score from -1 (furious) to 1 (delighted).
 "credit" (account or SLA service credit, compensation), "cancellation", "security" (account \
 takeover, phishing, vulnerability, unauthorised access, leaked secrets), "legal" (lawyers, \
 regulators, legal action), "outage", "data_loss", "urgent_cue" (asap, production down, whole \
-team blocked, deadline).
+team blocked, deadline), "callback" (asks to be phoned).
 - reasons: two to four short phrases explaining the verdict.
 Personal data appears as [email], [phone] and [card]; never try to reconstruct it."""
 

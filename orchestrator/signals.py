@@ -1,5 +1,5 @@
 """Risk and urgency cues in a request: refund, credit, security, legal, outage, privacy
-requests, account deletion, threats and the like.
+requests, account deletion, threats, a phone call asked for and the like.
 
 Plain patterns, deterministic: the offline engine uses them for priority, and the provider
 engines add them to what the model reports, so a risky request is never routed on a model's
@@ -157,6 +157,15 @@ SIGNAL_PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(?:post|write|tweet) (?:about )?(?:this|it) (?:on|everywhere)",
         r"social media",
         r"file a (?:formal )?complaint",
+    ),
+    # A phone call asked for: no written reply can make it, a person has to.
+    "callback": _cue(
+        r"call (?:me|us) (?:back|at|on)\b",
+        r"(?:give|gimme) (?:me|us) a (?:call|ring)",
+        r"(?:phone|ring) (?:me|us)\b",
+        r"(?:some(?:one|body)|any(?:one|body)|you) (?:please )?(?:call|phone|ring) (?:me|us)\b",
+        r"(?:request|schedule|arrange|book) a (?:phone call|call with)",
+        r"speak to (?:some(?:one|body)|a person|a human) (?:on|by|over) the phone",
     ),
 }
 

@@ -106,6 +106,7 @@ BUILT_IN_RULES: tuple[ApprovalRule, ...] = tuple(
         ("privacy request (data protection rights)", {"signals": ["privacy"]}),
         ("account deletion requested", {"signals": ["account_deletion"]}),
         ("the customer threatens escalation ({signals})", {"signals": ["threat"]}),
+        ("the customer asks to be called back", {"signals": ["callback"]}),
     )
 )
 

@@ -1,5 +1,5 @@
-"""Privacy and legal actions, account deletion and threats are never answered without a human
-(the built-in policy's rules), whatever else the message asks."""
+"""Privacy and legal actions, account deletion, threats and a request to be phoned are never
+answered without a human (the built-in policy's rules), whatever else the message asks."""
 
 import pytest
 
@@ -17,6 +17,9 @@ CASES = [
                                                           "(threat)"]),
     ("Chargeback", "If this is not fixed today I will file a chargeback with my bank.",
      ["the customer threatens escalation (threat)"]),
+    ("Call me back", "Hi, I have a question about my account and someone's access, can "
+     "somebody call me back on +1 (312) 555-0188? Thanks, Dana",
+     ["the customer asks to be called back"]),
 ]
 
 
@@ -39,4 +42,22 @@ async def test_a_risky_request_waits_for_a_human_with_the_rule_named(
     "How do I delete a project?", "Where can I review my invoices?",
 ])
 def test_ordinary_requests_raise_none_of_these_signals(text):
-    assert not {"privacy", "account_deletion", "threat"} & set(find_signals(text))
+    assert not {"privacy", "account_deletion", "threat", "callback"} & set(find_signals(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Please give me a call tomorrow morning about the invoice.",
+    "Could someone phone me? My number is in my profile.",
+    "I'd like to schedule a phone call with your sales team.",
+    "Call us at the office number, we can't sort this out by email.",
+])
+def test_a_request_to_be_phoned_is_a_callback(text):
+    assert "callback" in find_signals(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Our webhook callback URL returns 404.", "Can you call the API twice in a second?",
+    "Each API call returns 429 after a while.", "The phone app doesn't sync.",
+])
+def test_calls_that_are_not_phone_calls_are_not_callbacks(text):
+    assert "callback" not in find_signals(text)
