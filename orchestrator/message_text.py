@@ -36,6 +36,13 @@ _SIGN_OFF = re.compile(
 # After a sign-off, a signature is a few short lines: a name, a title, a company, a phone.
 _SIGNATURE_LINES = 5
 _SIGNATURE_LINE_CHARS = 60
+# What a mail client or inbox puts where the customer wrote no subject.
+_PLACEHOLDER_SUBJECT = re.compile(r"^\W*(?:no subject|untitled|none|empty)\W*$", re.IGNORECASE)
+
+
+def own_subject(subject: str) -> str:
+    """``subject``, or "" when it is only a client's placeholder ("(no subject)")."""
+    return "" if _PLACEHOLDER_SUBJECT.match(subject) else subject
 
 
 def own_words(message: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from orchestrator.message_text import own_words, without_quotes
+from orchestrator.message_text import own_subject, own_words, without_quotes
 
 REPLY_ON_TOP = """Thanks, that worked for the invoices. One more thing: how do I add a VAT number?
 
@@ -73,3 +73,14 @@ def test_a_closing_thank_you_is_kept_where_it_says_how_the_customer_feels():
     text = "Just wanted to say the new timeline view is great.\n\nThank you!\nDana"
     assert own_words(text) == "Just wanted to say the new timeline view is great."
     assert without_quotes(text) == text
+
+
+@pytest.mark.parametrize("subject", ["(no subject)", "No Subject", "[untitled]", "(none)"])
+def test_a_placeholder_subject_is_no_subject(subject):
+    assert own_subject(subject) == ""
+
+
+@pytest.mark.parametrize("subject", ["No access to my invoices", "Empty project list",
+                                     "None of my tasks sync"])
+def test_a_real_subject_is_kept(subject):
+    assert own_subject(subject) == subject

@@ -67,3 +67,16 @@ async def test_a_terse_follow_up_is_classified_with_the_message_before_it(offlin
     assert (await offline_engine.triage(request.model_copy(update={"history": []}))).confidence < (
         await offline_engine.triage(request)
     ).confidence
+
+
+async def test_a_message_naming_nothing_specific_is_not_confident_whatever_came_before(
+    offline_engine
+):
+    for history in ([], ["Charged twice in March"]):
+        vague = await offline_engine.triage(TriageRequest(
+            subject="(no subject)", message="it doesnt work. please fix", history=history))
+        assert vague.confidence < 0.5, history
+        assert "names nothing specific" in vague.reasons[0]
+    named = await offline_engine.triage(TriageRequest(
+        subject="(no subject)", message="the desktop app doesnt work. please fix"))
+    assert "names nothing specific" not in named.reasons[0]

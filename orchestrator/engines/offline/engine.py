@@ -19,11 +19,20 @@ from orchestrator.engines.offline.classifier import CentroidClassifier
 from orchestrator.engines.offline.composer import ExtractiveComposer
 from orchestrator.engines.offline.glossary import glossed
 from orchestrator.engines.offline.sentences import content_words
+from orchestrator.message_text import own_subject
 from orchestrator.pii import find_pii, redact
 from orchestrator.signals import find_signals
 
 # Messages with fewer content words than this borrow the previous message for their category.
 TERSE_WORDS = 4
+# Words that say something is wrong without saying what; a message of only these (and a
+# placeholder subject) names nothing to research, and its category's confidence is cut.
+TROUBLE_WORDS = frozenset({
+    "work", "doesnt", "doesn't", "fix", "broken", "problem", "issue", "help", "wrong", "bug",
+    "error", "again", "anything", "nothing", "thing", "stuff", "app", "urgent", "asap", "now",
+    "today", "anyone", "someone", "sort", "ok", "okay", "hey", "team", "support",
+})
+VAGUE_SHARE = 0.5
 
 
 class OfflineEngine:
@@ -64,6 +73,11 @@ class OfflineEngine:
         # The classifier knows English: other languages are read through a glossary.
         read = text if req.language == "en" else glossed(text)
         classification = self.classifier.classify(f"{earlier}\n{read}" if short else read)
+        # A message naming nothing but trouble ("it doesn't work. please fix") could be about
+        # anything: whatever it is classified as, from its wording or an earlier ticket, is a
+        # guess, and a guess is not confident enough to answer on.
+        vague = not content_words(f"{own_subject(req.subject)}\n{redacted}") - TROUBLE_WORDS
+        confidence = classification.confidence * (VAGUE_SHARE if vague else 1.0)
         feeling = sentiment.analyse(text)
         signals = find_signals(text)
         level, priority_reasons = priority.assess(
@@ -71,8 +85,9 @@ class OfflineEngine:
         )
         keywords = classification.keywords.get(classification.category, [])
         reasons = [
-            f"category {classification.category} (confidence {classification.confidence:.2f}"
-            + (f"; keywords: {', '.join(keywords)})" if keywords else ")"),
+            f"category {classification.category} (confidence {confidence:.2f}"
+            + (f"; keywords: {', '.join(keywords)}" if keywords else "")
+            + ("; the message names nothing specific)" if vague else ")"),
             *(f"priority {reason}" for reason in priority_reasons),
             f"sentiment {feeling.label} ({feeling.score:+.2f})"
             + (f": {', '.join(feeling.cues[:5])}" if feeling.cues else ""),
@@ -87,7 +102,7 @@ class OfflineEngine:
             sentiment_score=feeling.score,
             pii=[PiiFinding(kind=s.kind, start=s.start, end=s.end) for s in spans],
             redacted_message=redacted,
-            confidence=classification.confidence,
+            confidence=round(confidence, 4),
             signals=signals,
             reasons=reasons,
         )
