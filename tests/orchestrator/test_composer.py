@@ -175,3 +175,37 @@ def test_a_sentence_pointing_to_another_article_does_not_make_its_own_article_th
     # Search ranked the pointing article first, and its pointer is the nearest sentence.
     draft = draft_for(offline_engine, customer, message, (EXPORT_TROUBLE, ATTACHMENTS))
     assert draft.citations[0].article_id == ATTACHMENTS.article_id, draft.reply
+
+
+BLANK_SCREEN = Passage(
+    article_id="bugs-desktop-app-blank-screen", title="Desktop app opens to a blank or white "
+    "screen", heading="1. Check system requirements and update",
+    uri="kb://articles/bugs-desktop-app-blank-screen", score=0.9, category="bugs",
+    text="The desktop app supports **Windows 10 or later** and **macOS 12 or later**. Older "
+         "versions of the app can fail to load after server updates, so download the latest "
+         "version. The app normally updates itself; you can check with **Help → Check for "
+         "updates**.",
+)
+BLANK_SCREEN_WHOLE = BLANK_SCREEN.model_copy(update={"beside_match": True, "text": (
+    "# Desktop app opens to a blank or white screen\n\n"
+    "If the desktop app opens to an empty white window, try these fixes in order.\n\n"
+    "## 1. Check system requirements and update\n\n" + BLANK_SCREEN.text + "\n\n"
+    "## 2. Turn off hardware acceleration\n\n"
+    "Blank screens are most often caused by graphics drivers.\n\n"
+    "- Go to **Help → Troubleshooting → Disable hardware acceleration** and let the app "
+    "restart.\n\n"
+    "## 3. Clear the app cache or reinstall\n\n"
+    "A corrupted cache can also stop the app from loading.\n"
+)})
+
+
+def test_an_article_of_several_fixes_gives_more_than_its_first_section(offline_engine,
+                                                                       customer):
+    message = ("Since the last update the Windows desktop app only shows a white window. "
+               "The web version works fine on the same laptop.")
+    draft = draft_for(offline_engine, customer, message, (BLANK_SCREEN, BLANK_SCREEN_WHOLE),
+                      category="bugs")
+    first_section = [claim for claim in draft.claims
+                     if claim.text.replace("**", "") in BLANK_SCREEN.text.replace("**", "")]
+    assert len(first_section) <= 2, draft.reply
+    assert len(draft.claims) > len(first_section), draft.reply

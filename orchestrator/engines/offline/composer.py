@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from embeddings import Embedder
 from orchestrator.citations import citation_for, render_sources
 from orchestrator.domain import Claim, Draft, DraftRequest, Passage
-from orchestrator.engines.offline.sentences import content_words, sentences
+from orchestrator.engines.offline.sentences import content_words, sections
 from orchestrator.draft_checks import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
 from orchestrator.questions import asked, asking_sentences
 
@@ -44,6 +44,8 @@ MIN_RELEVANCE = 0.3
 BESIDE_MATCH_PENALTY = 0.1
 # A step whose content words are this much inside an earlier step's repeats it.
 REPEAT_SHARE = 0.7
+# At most this many steps from one section: an article of several fixes gives each its turn.
+STEPS_PER_SECTION = 2
 
 TOPICS = {
     "billing": "your billing question",
@@ -76,6 +78,8 @@ class _Sentence:
     """In a passage search matched (not only in the article's text read beside it)."""
     points_elsewhere: bool = False
     """Sends the reader to another article ("… see Download all attachments")."""
+    section: str = ""
+    """The heading it sits under."""
 
 
 @dataclass(slots=True)
@@ -147,7 +151,9 @@ class ExtractiveComposer:
         """The first ``ARTICLES_READ`` articles, with every sentence of their passages scored."""
         uris = list(dict.fromkeys(p.uri for p in passages))[:ARTICLES_READ]
         read = [(i, p) for i, p in enumerate(passages) if p.uri in uris]
-        texts = [sentences(p.text) for _, p in read]
+        grouped = [sections(p.text, p.heading) for _, p in read]
+        texts = [[t for _, said in group for t in said] for group in grouped]
+        under = [[h for h, said in group for _ in said] for group in grouped]
         titles = [f"{p.title} — {p.heading}" if p.heading else p.title for _, p in read]
         flat = [t for group in texts for t in group]
         vectors = self.embedder.embed([message, *titles, *flat])
@@ -156,7 +162,8 @@ class ExtractiveComposer:
         wanted = content_words(message)
         articles: dict[str, _Article] = {}
         offset = 0
-        for (index, passage), group, title_vector in zip(read, texts, title_vectors, strict=True):
+        for (index, passage), group, group_under, title_vector in zip(
+                read, texts, under, title_vectors, strict=True):
             article = articles.setdefault(
                 passage.uri, _Article(rank=uris.index(passage.uri), passage=passage, sentences=[])
             )
@@ -176,7 +183,8 @@ class ExtractiveComposer:
                 if passage.beside_match:
                     score -= BESIDE_MATCH_PENALTY
                 article.sentences.append(_Sentence(
-                    index, position, text, score, not passage.beside_match, points_elsewhere))
+                    index, position, text, score, not passage.beside_match, points_elsewhere,
+                    group_under[position]))
             offset += len(group)
         return articles
 
@@ -203,8 +211,20 @@ def _choose(
         take = max_steps - (len(sources) - 1) if rank == 0 else 1
         fresh = [s for s in sorted(article.sentences, key=lambda s: -s.score)
                  if not any(_repeats(s.text, kept.text) for kept in chosen)]
-        chosen.extend(fresh[:take])
+        chosen.extend(_spread_over_sections(fresh, take))
     return chosen[:max_steps]
+
+
+def _spread_over_sections(ranked: list[_Sentence], take: int) -> list[_Sentence]:
+    """The best ``take`` of ``ranked``, at most ``STEPS_PER_SECTION`` from one section while
+    other sections have steps to give; then the best of the rest (a single procedure is
+    given whole)."""
+    taken: list[_Sentence] = []
+    for s in ranked:
+        if len(taken) < take and sum(k.section == s.section for k in taken) < STEPS_PER_SECTION:
+            taken.append(s)
+    taken += [s for s in ranked if s not in taken][: take - len(taken)]
+    return taken
 
 
 def _repeats(text: str, earlier: str) -> bool:

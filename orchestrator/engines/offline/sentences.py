@@ -89,3 +89,20 @@ def sentences(text: str) -> list[str]:
                 part = part.rstrip(",;") + "."
             found.append(part[0].upper() + part[1:])
     return found
+
+
+def sections(text: str, heading: str = "") -> list[tuple[str, list[str]]]:
+    """The passage's sentences under the heading each sits beneath: ``heading`` for those
+    before the passage's first heading of its own."""
+    found: list[tuple[str, list[str]]] = []
+    lines: list[str] = []
+    for raw in [*text.splitlines(), "#"]:
+        if raw.lstrip().startswith("#"):
+            said = sentences("\n".join(lines))
+            if said:
+                found.append((heading, said))
+            heading, lines = raw.strip().lstrip("#").strip(), []
+        else:
+            lines.append(raw)
+    return found
+
