@@ -26,8 +26,9 @@ async def open_shared(url: str, schema: str | None, metadata: sa.MetaData,
                       setup_lock_key: int,
                       upgrade: Callable[[sa.Connection], None] | None = None) -> AsyncEngine:
     """An engine on ``url`` with ``metadata``'s tables created (and ``upgrade`` run on them);
-    on PostgreSQL inside ``schema`` (created if missing), under an advisory lock so replicas
-    starting together do not race to create or alter the same tables."""
+    on PostgreSQL inside ``schema`` (created if missing). Under an advisory lock (PostgreSQL)
+    or the write lock (SQLite), so replicas starting together do not race to create or alter
+    the same tables."""
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
@@ -42,6 +43,10 @@ async def open_shared(url: str, schema: str | None, metadata: sa.MetaData,
                                {"key": setup_lock_key})
             if schema:
                 await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        else:
+            # SQLite's write lock from the start: otherwise two replicas both find a table
+            # missing and the second one's CREATE fails ("table ... already exists").
+            await conn.exec_driver_sql("BEGIN IMMEDIATE")
         await conn.run_sync(metadata.create_all)
         if upgrade is not None:
             await conn.run_sync(upgrade)
