@@ -3,7 +3,9 @@
 The composer reads the passages of the best few articles (one or several passages each), scores
 every sentence against the customer's message (embedding similarity plus shared content words),
 picks the article that answers best — and a second one when it is nearly as good — and lifts
-2-4 sentences from them in reading order. Which article answers is judged on the passages
+2-4 sentences from them in reading order, no more than two from one section while others have
+steps to give (an article of several fixes gives more than its first). Which article answers
+is judged on the passages
 search matched; an article's whole text, when research read it, is a source of steps only.
 Nothing is paraphrased, so every step is grounded in the passage it cites. Deterministic.
 

@@ -105,4 +105,3 @@ def sections(text: str, heading: str = "") -> list[tuple[str, list[str]]]:
         else:
             lines.append(raw)
     return found
-
