@@ -30,15 +30,18 @@ _ASKS = re.compile(rf"\?\s*$|^(?:{_QUESTION_WORD}|please\b)", re.IGNORECASE)
 _ASKS_ANYWHERE = re.compile(rf"\?|\b{_QUESTION_WORD}", re.IGNORECASE)
 # Items of a list written on one line: "1) where's the audit log, 2) can I…".
 _INLINE_ITEM = re.compile(r"(?:^|\s)\d[.)]\s+")
-# A sentence that opens with one of these starts a new item, asking or not.
-_NEW_ITEM = re.compile(r"^(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|separately)\b[,:]?\s*",
-                       re.IGNORECASE)
+# A sentence that opens with one of these starts a new item, asking or not. A bare ordinal
+# needs its comma or colon: "Third month in a row…" is a sentence, not a third item.
+_NEW_ITEM = re.compile(r"^(?:(?:first|second|third)[,:]|(?:firstly|secondly|thirdly|separately)"
+                       r"\b[,:]?)\s*", re.IGNORECASE)
 _CONNECTIVE = re.compile(r"^(?:also|and|plus|one more thing|another thing|oh and)\b[,:]?\s*",
                          re.IGNORECASE)
 # A short part that points back ("Is that possible?", "how do we verify it?") is not a
-# question of its own.
+# question of its own; nor, however long, is a plea about the thing before it ("Please fix it
+# properly this time, this is getting annoying.").
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|these|those|they|them|in there)\b", re.IGNORECASE)
 POINTING_WORDS = 6
+_PLEA_BACK = re.compile(r"^please\s+(?:\w+\s+){1,2}(?:it|this|that|them)\b", re.IGNORECASE)
 # An ask with fewer words than this needs the context before it to be searched.
 CONTEXT_FREE_WORDS = 5
 _WORD = re.compile(r"[^\W_]+")
@@ -85,7 +88,8 @@ def _attach_pointing(parts) -> list[str]:
     joined: list[str] = []
     waiting = ""
     for part in parts:
-        pointing = len(_WORD.findall(part)) <= POINTING_WORDS and _POINTS_BACK.search(part)
+        pointing = (len(_WORD.findall(part)) <= POINTING_WORDS and _POINTS_BACK.search(part)
+                    or _PLEA_BACK.match(part))
         if pointing and joined:
             joined[-1] = f"{joined[-1]} {part}"
         elif pointing:

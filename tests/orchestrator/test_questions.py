@@ -28,6 +28,11 @@ from tests.orchestrator.requests import resolve
      "automatic backups to S3?",
      ["our workspace export has been stuck for hours.",
       "can we schedule automatic backups to S3?"]),
+    # An ordinal without its comma is part of the sentence, not an item marker.
+    ("Third time this week the export failed. How do I export a project to CSV? Also, where "
+     "can I download our invoices?",
+     ["Third time this week the export failed. How do I export a project to CSV?",
+      "where can I download our invoices?"]),
 ])
 def test_several_questions_are_split_in_order(message, expected):
     assert split_questions(message) == expected
@@ -39,6 +44,8 @@ def test_several_questions_are_split_in_order(message, expected):
     "Hi, I was charged twice on March 3rd. Can you reverse one of them?",
     "Tasklane is down for everyone. Please treat this as urgent.",
     "where do i get a pdf invoice for last month? need it for accounting",
+    "Third month in a row that our invoice shows the wrong company name. Please fix it "
+    "properly this time, this is getting really annoying.",
 ])
 def test_one_question_with_context_or_a_follow_up_stays_whole(message):
     assert split_questions(message) == [message]
