@@ -19,6 +19,9 @@ _QUOTE_HEADERS = (
 _FORWARDED = re.compile(
     r"^\s*(?:-{2,}\s*Forwarded message\s*-{2,}|Begin forwarded message:)\s*$", re.IGNORECASE
 )
+# The customer's line just above a header that would otherwise start a quote, saying that
+# what follows is forwarded ("Forwarding this from a colleague:").
+_ANNOUNCES_FORWARD = re.compile(r"\b(?:forward(?:ing|ed)?|fwd)\b", re.IGNORECASE)
 _OUTLOOK_FROM = re.compile(r"^\s*From:\s.+$", re.IGNORECASE)
 _OUTLOOK_NEXT = re.compile(r"^\s*(?:Sent|Date|To):\s", re.IGNORECASE)
 _SIGNATURE_START = (
@@ -72,12 +75,13 @@ def _quote_start(lines: list[str]) -> int:
     for index, line in enumerate(lines):
         if _FORWARDED.match(line):  # what follows is the matter: keep it, headers and all
             return len(lines)
-        if any(header.match(line) for header in _QUOTE_HEADERS):
-            return index
-        if _OUTLOOK_FROM.match(line) and any(
-            _OUTLOOK_NEXT.match(following) for following in lines[index + 1 : index + 3]
+        if any(header.match(line) for header in _QUOTE_HEADERS) or (
+            _OUTLOOK_FROM.match(line)
+            and any(_OUTLOOK_NEXT.match(following) for following in lines[index + 1 : index + 3])
         ):
-            return index
+            above = [own for own in lines[:index] if own.strip()]
+            announced = bool(above) and bool(_ANNOUNCES_FORWARD.search(above[-1]))
+            return len(lines) if announced else index
     return len(lines)
 
 

@@ -59,6 +59,17 @@ def test_a_forwarded_message_is_the_matter_itself_and_is_kept():
     assert "What should we do?" in own_words(FORWARDED)
 
 
+def test_a_message_the_customer_says_they_forward_is_kept_under_a_reply_header():
+    message = ("Forwarding this from a colleague:\n\n-----Original Message-----\n"
+               "From: Ben Ito\nSubject: attachments\n\nMy uploads fail when the file is "
+               "bigger than a few MB. Is there a size limit?")
+    assert "Is there a size limit?" in own_words(message)
+    # Forwarding mentioned earlier, not introducing the quote: the quote is still dropped.
+    reply = ("I forwarded your steps to IT.\nIt still fails.\n\nOn Mon, 2 Mar 2026, "
+             "Support wrote:\n> Try clearing the cache.")
+    assert own_words(reply) == "I forwarded your steps to IT.\nIt still fails."
+
+
 def test_a_message_that_is_all_quote_is_kept_as_it_is():
     only_quote = "> How do I reset my password?\n> Thanks"
     assert own_words(only_quote) == only_quote
