@@ -110,8 +110,10 @@ def _asking_sentences(text: str) -> list[str]:
         if not sentence:
             continue
         for piece in _split_joined(sentence):
-            new_item = bool(_NEW_ITEM.match(piece))
-            piece = _CONNECTIVE.sub("", _NEW_ITEM.sub("", piece)).strip()
+            # "And separately, …": the marker may follow a connective.
+            bare = _CONNECTIVE.sub("", piece).strip()
+            new_item = bool(_NEW_ITEM.match(piece) or _NEW_ITEM.match(bare))
+            piece = _CONNECTIVE.sub("", _NEW_ITEM.sub("", bare)).strip()
             if not piece:
                 continue
             if new_item and context and not parts:  # "First, X. Second, can we…?"

@@ -28,6 +28,10 @@ from tests.orchestrator.requests import resolve
      "automatic backups to S3?",
      ["our workspace export has been stuck for hours.",
       "can we schedule automatic backups to S3?"]),
+    ("How can I download all attachments from a project? And separately, uploads of big "
+     "PDFs fail with an error, why?",
+     ["How can I download all attachments from a project?",
+      "uploads of big PDFs fail with an error, why?"]),
     # An ordinal without its comma is part of the sentence, not an item marker.
     ("Third time this week the export failed. How do I export a project to CSV? Also, where "
      "can I download our invoices?",

@@ -5,9 +5,9 @@ every sentence against the customer's message (embedding similarity plus shared 
 picks the article that answers best — and a second one when it is nearly as good — and lifts
 2-4 sentences from them in reading order, no more than two from one section while others have
 steps to give (an article of several fixes gives more than its first). Which article answers
-is judged on the passages
-search matched; an article's whole text, when research read it, is a source of steps only.
-Nothing is paraphrased, so every step is grounded in the passage it cites. Deterministic.
+is judged on the passages search matched; an article's whole text, when research read it, is a
+source of steps only. Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped), so
+every step is grounded in the passage it cites. Deterministic.
 
 A request of several questions is answered in turn: each question under its own line, from the
 passages research found for it, and a question nothing answers is said to be followed up.

@@ -25,6 +25,9 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MARKDOWN = re.compile(
     r"(\*\*|__|`|(?<!\w)_(?=\w)|(?<=\w)_(?!\w)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))"
 )
+# A sentence opening with a conjunction leans on the one before it ("Or reset your password
+# straight away."); as a step of its own it reads without it.
+_LEADING_CONJUNCTION = re.compile(r"^(?:or|and|but)\s+(?=[a-z])", re.IGNORECASE)
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 _EMPHASIS = re.compile(r"(?<!\*)\*(?!\*)[^*\n]+?\*(?!\*)")
@@ -80,7 +83,7 @@ def sentences(text: str) -> list[str]:
         line = _EMPHASIS.sub(lambda m: m.group().translate(_END_MARKS), stripped)
         line = clean_markdown(line)
         for part in _SENTENCE_END.split(line):
-            part = part.strip().translate(_END_MARKS_BACK)
+            part = _LEADING_CONJUNCTION.sub("", part.strip().translate(_END_MARKS_BACK))
             if not MIN_SENTENCE_CHARS <= len(part) <= MAX_SENTENCE_CHARS:
                 continue
             if _META.match(part) or is_lead_in(part):  # is_lead_in covers a closing colon
