@@ -217,3 +217,16 @@ def test_a_step_does_not_open_with_the_conjunction_that_tied_it_to_the_sentence_
                      "away. Android and iOS work the same way.")
     assert said == ["Wait 15 minutes, then sign in again.", "Reset your password straight away.",
                     "Android and iOS work the same way."]
+
+
+def test_a_quoted_message_is_not_torn_into_two_steps():
+    said = sentences('- **"Too many sign-in attempts. Try again in 30 minutes."** There were '
+                     "**10 failed attempts within 15 minutes**.")
+    assert said == ['"Too many sign-in attempts. Try again in 30 minutes." There were 10 failed '
+                    "attempts within 15 minutes."]
+
+
+def test_a_list_item_that_is_a_clause_of_a_condition_is_not_a_step():
+    said = sentences("- **Pro or Business annual plans with 20 or more seats**, and\n"
+                     "- a billing address in a supported country.")
+    assert said == ["A billing address in a supported country."]

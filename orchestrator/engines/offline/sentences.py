@@ -21,6 +21,13 @@ thanks thank tasklane
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*])")
+# A quoted message ("Too many attempts. Try again in 30 minutes.") is not split: it stays with
+# the sentence that explains it.
+_QUOTED = re.compile(r"\"[^\"\n]+?\"|“[^”\n]+?”")
+_QUOTE_ENDS = {f"{mark}{quote}" for mark in ".!?" for quote in "\"”"}
+# A list item that is a clause of a longer condition ("Annual plans with 20 or more seats,
+# and"), not a step that stands alone.
+_CLAUSE_ITEM = re.compile(r"[,;]?\s+(?:and|or)$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MARKDOWN = re.compile(
     r"(\*\*|__|`|(?<!\w)_(?=\w)|(?<=\w)_(?!\w)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))"
@@ -82,13 +89,16 @@ def sentences(text: str) -> list[str]:
         # punctuation that must not end a sentence.
         line = _EMPHASIS.sub(lambda m: m.group().translate(_END_MARKS), stripped)
         line = clean_markdown(line)
+        if _LIST_MARKER.match(stripped) and _CLAUSE_ITEM.search(line):
+            continue
+        line = _QUOTED.sub(lambda m: m.group()[:-2].translate(_END_MARKS) + m.group()[-2:], line)
         for part in _SENTENCE_END.split(line):
             part = _LEADING_CONJUNCTION.sub("", part.strip().translate(_END_MARKS_BACK))
             if not MIN_SENTENCE_CHARS <= len(part) <= MAX_SENTENCE_CHARS:
                 continue
             if _META.match(part) or is_lead_in(part):  # is_lead_in covers a closing colon
                 continue
-            if part[-1] not in ".!?)":
+            if part[-1] not in ".!?)" and part[-2:] not in _QUOTE_ENDS:
                 part = part.rstrip(",;") + "."
             found.append(part[0].upper() + part[1:])
     return found
