@@ -91,7 +91,7 @@ def sentences(text: str) -> list[str]:
         line = clean_markdown(line)
         if _LIST_MARKER.match(stripped) and _CLAUSE_ITEM.search(line):
             continue
-        line = _QUOTED.sub(lambda m: m.group()[:-2].translate(_END_MARKS) + m.group()[-2:], line)
+        line = _QUOTED.sub(lambda m: m.group().translate(_END_MARKS), line)
         for part in _SENTENCE_END.split(line):
             part = _LEADING_CONJUNCTION.sub("", part.strip().translate(_END_MARKS_BACK))
             if not MIN_SENTENCE_CHARS <= len(part) <= MAX_SENTENCE_CHARS:
