@@ -44,6 +44,9 @@ class InMemoryArticleIndex:
     async def chunks_version(self) -> int:
         return self._version
 
+    async def articles_version(self) -> int:
+        return self._version  # both tables change together here
+
     async def count_articles(self, tenant: str | None = None) -> int:
         return sum(1 for (owner, _) in self._articles if tenant in (None, owner))
 

@@ -70,6 +70,9 @@ class KnowledgeBase:
         self.store = store
         self.search_cache: SearchCache[SearchResult | list[CategoryCount]] = SearchCache(
             search_cache_size)
+        # Articles read whole (research reads the first one found for every request), kept
+        # for the article table's version as results are for the chunk table's.
+        self.article_cache: SearchCache[Article] = SearchCache(search_cache_size)
 
     async def open(self) -> None:
         await self.store.open()
@@ -172,9 +175,14 @@ class KnowledgeBase:
         return [outcomes[article_id] for article_id in ids]
 
     async def get(self, tenant: str, article_id: str) -> Article:
+        key = (tenant, article_id)
+        version = await self.store.articles_version() if self.article_cache.size else 0
+        if (cached := self.article_cache.get(version, key)) is not None:
+            return cached
         article = await self.store.get(tenant, article_id)
         if article is None:
             raise ArticleNotFound(article_id)
+        self.article_cache.put(version, key, article)
         return article
 
     async def delete(self, tenant: str, article_id: str) -> DeleteOutcome:

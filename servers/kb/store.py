@@ -192,6 +192,10 @@ class ArticleStore:
         """The chunk table's version: it moves on with every write, ours or another process's."""
         return await self.chunks.version()
 
+    async def articles_version(self) -> int:
+        """The article table's version: it moves on with every write, ours or another's."""
+        return await self.articles.version()
+
     async def stored_dim(self) -> int:
         return (await self.chunks.schema()).field("vector").type.list_size
 

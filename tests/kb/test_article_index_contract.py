@@ -75,10 +75,14 @@ async def test_a_changed_passage_alone_is_embedded_again_and_old_ones_go(kb):
     assert "seven" in (await kb.get("acme", "refunds")).body
 
 
-async def test_writes_move_the_version_that_search_caches_are_keyed_by(kb):
-    before = await kb.store.chunks_version()
+async def test_writes_move_the_versions_that_caches_are_keyed_by(kb):
+    chunks, articles = await kb.store.chunks_version(), await kb.store.articles_version()
     await kb.delete("acme", "export")
-    assert await kb.store.chunks_version() != before
+    assert await kb.store.chunks_version() != chunks
+    assert await kb.store.articles_version() != articles
+    articles = await kb.store.articles_version()
+    await kb.upsert("acme", REFUND.model_copy(update={"body": REFUND.body + "\n\nMore."}))
+    assert await kb.store.articles_version() != articles
 
 
 async def test_a_deleted_article_leaves_no_passage_behind(kb):

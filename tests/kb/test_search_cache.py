@@ -59,6 +59,16 @@ async def test_writes_are_seen_by_the_next_search(kb):
     assert "zz-quokka" not in _ids(await kb.search("demo", "quokka mode charts"))
 
 
+async def test_an_article_read_again_comes_from_memory_until_it_is_written(kb):
+    await kb.upsert("demo", QUOKKA)
+    first = await kb.get("demo", "zz-quokka")
+    hits_before = kb.article_cache.hits
+    assert await kb.get("demo", "zz-quokka") == first
+    assert kb.article_cache.hits == hits_before + 1
+    await kb.upsert("demo", QUOKKA.model_copy(update={"body": "# Quokka mode\n\nNow a wombat."}))
+    assert "wombat" in (await kb.get("demo", "zz-quokka")).body
+
+
 async def test_another_process_writes_are_seen_within_the_refresh_interval(data_dir):
     reader = knowledge_base(data_dir, WordLlamaEmbedder(), refresh_seconds=0)
     writer = knowledge_base(data_dir, WordLlamaEmbedder())
@@ -68,6 +78,10 @@ async def test_another_process_writes_are_seen_within_the_refresh_interval(data_
         assert "zz-quokka" not in _ids(await reader.search("demo", "quokka mode charts"))
         await writer.upsert("demo", QUOKKA)
         assert "zz-quokka" in _ids(await reader.search("demo", "quokka mode charts"))
+        assert "quokka" in (await reader.get("demo", "zz-quokka")).body
+        changed = QUOKKA.model_copy(update={"body": "# Quokka mode\n\nNow a wombat."})
+        await writer.upsert("demo", changed)
+        assert "wombat" in (await reader.get("demo", "zz-quokka")).body
     finally:
         await writer.close()
         await reader.close()
