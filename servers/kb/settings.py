@@ -26,8 +26,8 @@ class KbSettings(BaseSettings):
         default=1024,
         ge=0,
         description=(
-            "Search results kept per store version (least recently used go first); any change "
-            "to the articles starts afresh. 0 turns the cache off."
+            "Search results, and articles read whole, kept per store version (least recently "
+            "used go first); any change to the articles starts afresh. 0 turns the caches off."
         ),
     )
     refresh_seconds: float = Field(
