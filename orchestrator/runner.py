@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
@@ -45,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[float, float, str], Awaitable[None]]
 STEPS = 7  # supervisor, triage, research, solution, quality, escalation, finalize
+# A reference with an "@" is an email: the CRM's shape of one, so a malformed address is the
+# caller's mistake named here rather than a failed CRM call.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class OrchestratorError(Exception):
@@ -191,6 +195,9 @@ class Orchestrator:
     ) -> tuple[dict[str, Any], bool]:
         """The CRM customer behind the request, created on first contact: (customer, new)."""
         reference = (request.customer or "").strip()
+        if "@" in reference and not _EMAIL.match(reference):
+            raise OrchestratorError(
+                f"customer: {reference[:80]!r} is not an email address (nor a CRM id)")
         if reference and "@" not in reference:
             customer = await tools.find_customer(reference)
             if customer is None:

@@ -40,6 +40,16 @@ async def test_a_first_time_email_is_created_and_fully_served(resolve_server, er
     assert "nadia" not in created.model_dump_json().lower()
 
 
+async def test_a_malformed_email_is_refused_naming_the_customer_field(resolve_server, era):
+    rig = resolve_server()
+    async with client_for(rig.server, era) as client:
+        result = await client.call_tool("triage_and_resolve", {**EXPORT, "customer": "@"},
+                                        raise_on_error=False)
+    assert result.is_error
+    assert result.content[0].text.startswith("customer: '@' is not an email address")
+    assert rig.publisher.of_type("customer.created") == []
+
+
 async def test_a_chat_visitor_is_served_and_keeps_history_when_giving_an_email(
     resolve_server, era
 ):
