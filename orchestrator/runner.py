@@ -196,8 +196,9 @@ class Orchestrator:
         """The CRM customer behind the request, created on first contact: (customer, new)."""
         reference = (request.customer or "").strip()
         if "@" in reference and not _EMAIL.match(reference):
+            # Not echoed: it may be most of someone's address.
             raise OrchestratorError(
-                f"customer: {reference[:80]!r} is not an email address (nor a CRM id)")
+                "customer: not an email address (name@domain) and not a CRM id")
         if reference and "@" not in reference:
             customer = await tools.find_customer(reference)
             if customer is None:
