@@ -1,8 +1,9 @@
-"""Recent search results for one version of the chunk table.
+"""Recent reads for one version of a table: search results of the chunk table, articles and
+category counts of the article table.
 
 Help-center traffic repeats itself ("reset my password"), and a LanceDB query has a fixed cost of
-about a millisecond per leg however small the table. Results are keyed by the table version they
-were read at, so any write, here or picked up from another process, makes old entries unreachable.
+about a millisecond per leg however small the table. Reads are keyed by the table version they
+were made at, so any write, here or picked up from another process, makes old entries unreachable.
 """
 
 from __future__ import annotations

@@ -68,11 +68,12 @@ class KnowledgeBase:
         self.embedder = embedder
         self.chunk_chars = chunk_chars
         self.store = store
-        self.search_cache: SearchCache[SearchResult | list[CategoryCount]] = SearchCache(
+        self.search_cache: SearchCache[SearchResult] = SearchCache(search_cache_size)
+        # Reads of the article table (articles read whole: research reads the first one found
+        # for every request; category counts), kept for its version as results are for the
+        # chunk table's.
+        self.article_cache: SearchCache[Article | list[CategoryCount]] = SearchCache(
             search_cache_size)
-        # Articles read whole (research reads the first one found for every request), kept
-        # for the article table's version as results are for the chunk table's.
-        self.article_cache: SearchCache[Article] = SearchCache(search_cache_size)
 
     async def open(self) -> None:
         await self.store.open()
@@ -175,7 +176,7 @@ class KnowledgeBase:
         return [outcomes[article_id] for article_id in ids]
 
     async def get(self, tenant: str, article_id: str) -> Article:
-        key = (tenant, article_id)
+        key = ("article", tenant, article_id)
         version = await self.store.articles_version() if self.article_cache.size else 0
         if (cached := self.article_cache.get(version, key)) is not None:
             return cached
@@ -192,14 +193,14 @@ class KnowledgeBase:
         return DeleteOutcome(article_id=article_id, deleted=True, chunks_removed=removed)
 
     async def categories(self, tenant: str) -> list[CategoryCount]:
-        """Kept with the search results of the same store version: any write starts afresh."""
+        """Kept for the article table's version, which any write moves on."""
         key = ("categories", tenant)
-        version = await self.store.chunks_version() if self.search_cache.size else 0
-        if (cached := self.search_cache.get(version, key)) is not None:
+        version = await self.store.articles_version() if self.article_cache.size else 0
+        if (cached := self.article_cache.get(version, key)) is not None:
             return cached
         counts = await self.store.categories(tenant)
         listed = [CategoryCount(category=name, articles=n) for name, n in counts.items()]
-        self.search_cache.put(version, key, listed)
+        self.article_cache.put(version, key, listed)
         return listed
 
     async def list_category(self, tenant: str, category: str) -> CategoryArticles:

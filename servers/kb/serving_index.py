@@ -143,8 +143,7 @@ class ServingIndex:
         writes are looked for as often as the store does (its ``refresh_seconds``)."""
         self.store = store
         self.max_passages = max_passages
-        self._version: int | None = None
-        self._checked_at = 0.0
+        self._seen: dict[str, tuple[int, float]] = {}  # table -> (version, when read)
         self._snapshots: dict[str, _Snapshot | int] = {}  # int: too large, at that version
         self._building: dict[str, asyncio.Lock] = {}
 
@@ -153,17 +152,26 @@ class ServingIndex:
         return getattr(self.store, name)
 
     async def chunks_version(self) -> int:
-        """The store's version as last seen: what the snapshots and the result cache follow."""
+        """The chunk table's version as last seen: what the snapshots and the result cache
+        follow."""
+        return await self._last_seen("chunks", self.store.chunks_version)
+
+    async def articles_version(self) -> int:
+        """The article table's version as last seen: what articles read whole follow."""
+        return await self._last_seen("articles", self.store.articles_version)
+
+    async def _last_seen(self, table: str, read) -> int:
+        """Read again after this process's writes, and as often as the store looks for other
+        processes' (its ``refresh_seconds``)."""
         every = self.store.refresh_seconds
-        stale = self._version is None or (
-            every is not None and time.monotonic() - self._checked_at >= every)
-        if stale:
-            self._version = await self.store.chunks_version()
-            self._checked_at = time.monotonic()
-        return self._version
+        held = self._seen.get(table)
+        if held is None or (every is not None and time.monotonic() - held[1] >= every):
+            held = (await read(), time.monotonic())
+            self._seen[table] = held
+        return held[0]
 
     def _changed(self) -> None:
-        self._version = None
+        self._seen.clear()
 
     async def write_many(self, tenant, items, embedder, *, all_new=False) -> None:
         try:

@@ -69,6 +69,16 @@ async def test_an_article_read_again_comes_from_memory_until_it_is_written(kb):
     assert "wombat" in (await kb.get("demo", "zz-quokka")).body
 
 
+async def test_category_counts_are_counted_again_after_a_write(kb):
+    def count(listed):
+        return {c.category: c.articles for c in listed}.get("bugs-and-errors", 0)
+
+    before = count(await kb.categories("demo"))
+    assert count(await kb.categories("demo")) == before  # kept
+    await kb.upsert("demo", QUOKKA)
+    assert count(await kb.categories("demo")) == before + 1
+
+
 async def test_another_process_writes_are_seen_within_the_refresh_interval(data_dir):
     reader = knowledge_base(data_dir, WordLlamaEmbedder(), refresh_seconds=0)
     writer = knowledge_base(data_dir, WordLlamaEmbedder())
