@@ -3,7 +3,6 @@ import re
 from orchestrator.citations import split_sources
 from orchestrator.domain import DraftRequest, Passage
 from orchestrator.draft_checks import MAX_REPLY_CHARS, MIN_REPLY_CHARS, TOO_LONG
-from orchestrator.engines.offline.sentences import sentences
 from tests.orchestrator.conftest import CARD_PASSAGE, REFUND_PASSAGE, make_triage
 
 MESSAGE = "How do I request a refund for last month's invoice?"
@@ -211,22 +210,3 @@ def test_an_article_of_several_fixes_gives_more_than_its_first_section(offline_e
     assert len(first_section) <= 2, draft.reply
     assert len(draft.claims) > len(first_section), draft.reply
 
-
-def test_a_step_does_not_open_with_the_conjunction_that_tied_it_to_the_sentence_before():
-    said = sentences("Wait 15 minutes, then sign in again. Or reset your password straight "
-                     "away. Android and iOS work the same way.")
-    assert said == ["Wait 15 minutes, then sign in again.", "Reset your password straight away.",
-                    "Android and iOS work the same way."]
-
-
-def test_a_quoted_message_is_not_torn_into_two_steps():
-    said = sentences('- **"Too many sign-in attempts. Try again in 30 minutes."** There were '
-                     "**10 failed attempts within 15 minutes**.")
-    assert said == ['"Too many sign-in attempts. Try again in 30 minutes." There were 10 failed '
-                    "attempts within 15 minutes."]
-
-
-def test_a_list_item_that_is_a_clause_of_a_condition_is_not_a_step():
-    said = sentences("- **Pro or Business annual plans with 20 or more seats**, and\n"
-                     "- a billing address in a supported country.")
-    assert said == ["A billing address in a supported country."]
