@@ -38,6 +38,7 @@ from orchestrator.outcome import build_outcome
 from orchestrator.policy import BUILT_IN, Policy
 from orchestrator.records import Records, now
 from core.calls import Caller
+from core.email_address import EMAIL_PATTERN
 
 if TYPE_CHECKING:  # the MCP client is handed in (``connect``): the domain does not load it
     from orchestrator.support_tools import SupportTools
@@ -48,7 +49,7 @@ Progress = Callable[[float, float, str], Awaitable[None]]
 STEPS = 7  # supervisor, triage, research, solution, quality, escalation, finalize
 # A reference with an "@" is an email: the CRM's shape of one, so a malformed address is the
 # caller's mistake named here rather than a failed CRM call.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 class OrchestratorError(Exception):

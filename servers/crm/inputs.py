@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
+from core.email_address import EMAIL_PATTERN
 from servers.crm.models import ExternalId, IdempotencyKey, Tag
 from servers.crm.vocabulary import (
     AuthorType,
@@ -117,7 +118,7 @@ Email = Annotated[
     str,
     StringConstraints(
         min_length=3, max_length=320, strip_whitespace=True, to_lower=True,
-        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        pattern=EMAIL_PATTERN,
     ),
     Field(description="Email address, e.g. 'ana@example.com' (stored lower-cased)."),
 ]
