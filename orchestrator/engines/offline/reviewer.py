@@ -15,12 +15,16 @@ from orchestrator.draft_checks import local_issues
 GROUNDED_AT = 0.8
 
 
-def claim_support(claim_text: str, passages: list[Passage]) -> float:
-    """Share of the claim's content words found in the passages of the source it cites."""
+def source_words(passages: list[Passage]) -> set[str]:
+    """The content words of one cited source: its passages' titles, headings and text."""
+    return set().union(*(content_words(f"{p.title} {p.heading} {p.text}") for p in passages))
+
+
+def claim_support(claim_text: str, source: set[str]) -> float:
+    """Share of the claim's content words found in the source it cites."""
     words = content_words(claim_text)
-    if not passages or not words:
+    if not source or not words:
         return 0.0
-    source = set().union(*(content_words(f"{p.title} {p.heading} {p.text}") for p in passages))
     return len(words & source) / len(words)
 
 
@@ -30,9 +34,12 @@ def review(req: ReviewRequest) -> Review:
         by_uri.setdefault(passage.uri, []).append(passage)
     issues: list[str] = []
     claims = req.draft.claims
+    # Several claims cite one source: read each cited source's words once.
+    sources = {uri: source_words(by_uri[uri]) for uri in {claim.uri for claim in claims}
+               if uri in by_uri}
     supported = 0
     for number, claim in enumerate(claims, start=1):
-        if claim_support(claim.text, by_uri.get(claim.uri, [])) >= GROUNDED_AT:
+        if claim_support(claim.text, sources.get(claim.uri, set())) >= GROUNDED_AT:
             supported += 1
         else:
             issues.append(
