@@ -35,6 +35,23 @@ def test_fresh_phrasings_land_in_their_category(classifier, text, category):
     assert result.confidence >= 0.5
 
 
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        # A security key is a second factor, not a security incident.
+        ("how to use a security key for 2fa", "account"),
+        # Without internet is offline use: a limitation, not a sync bug.
+        ("Does the mobile app work without internet?", "feature-requests"),
+        # Intermittent failures are a service degrading.
+        ("We see intermittent timeouts from the app today", "outages"),
+    ],
+)
+def test_everyday_words_for_a_category_count_as_its_keywords(classifier, text, category):
+    result = classifier.classify(text)
+    assert result.category == category
+    assert result.confidence >= 0.5
+
+
 def test_classification_is_deterministic(classifier):
     text = "the webhook endpoint keeps getting disabled"
     assert classifier.classify(text) == classifier.classify(text)

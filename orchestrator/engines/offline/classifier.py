@@ -38,7 +38,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "account": (
         r"password", r"log ?in", r"sign(?:ing)?[ -]?in", r"locked", r"2fa", r"two-factor",
-        r"authenticator", r"backup codes?", r"invitations?", r"verification", r"my account",
+        r"authenticator", r"backup codes?", r"security keys?", r"passkeys?", r"yubikey", r"invitations?", r"verification", r"my account",
         r"ownership", r"profile",
     ),
     "bugs": (
@@ -53,7 +53,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "outages": (
         r"down", r"outage", r"downtime", r"slow", r"incident", r"status page", r"maintenance",
         r"uptime", r"sla", r"50[234]", r"bad gateway", r"unavailable", r"reconnecting",
-        r"firewall", r"proxy", r"laggy", r"unusable", r"takes forever",
+        r"firewall", r"proxy", r"laggy", r"unusable", r"takes forever", r"intermittent\w*",
     ),
     "security": (
         r"sso", r"saml", r"okta", r"entra", r"scim", r"audit log", r"security", r"phishing",
@@ -75,7 +75,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         r"feature", r"roadmap", r"beta", r"early access", r"suggest\w*", r"idea", r"wish",
         r"would love", r"could you add", r"please add", r"any plans", r"ever (?:work|support)",
         r"limit(?:ation)?", r"is that possible", r"is it possible", r"time tracking", r"recurring",
-        r"assignees?", r"offline",
+        r"assignees?", r"offline", r"without (?:an? )?(?:internet|connection|network|wi-?fi)",
     ),
 }
 # fmt: on
