@@ -64,26 +64,27 @@ def by_answer(
     return merged, passages
 
 
-async def read_further(
-    tools: SupportTools, passages: list[KbPassage], *, first_whole: bool
-) -> list[KbPassage]:
+async def read_further(tools: SupportTools, passages: list[KbPassage]) -> list[KbPassage]:
     """Each passage that ends by announcing steps ("…try these fixes in order.") continued
-    with the article text that follows it, where the steps are; with ``first_whole``, the
-    first article's whole text beside its matched passage too: an agent reads the article
-    through, and a step is often in a section beside the one search matched ("how long do
-    we have?" matches the introduction; the 30 days are further down). Each article is
-    fetched once."""
-    first = passages[0]["article_id"] if first_whole and passages else None
+    with the article text that follows it, where the steps are; and the whole text of each
+    question's first article beside its matched passage: an agent reads the article through,
+    and a step is often in a section beside the one search matched ("how long do we have?"
+    matches the introduction; the 30 days are further down). Each article is fetched once."""
+    firsts: dict[int, int] = {}  # each question's first passage (one question: part 0)
+    for index, passage in enumerate(passages):
+        firsts.setdefault(passage.get("part", 0), index)
     ids = sorted({p["article_id"] for p in passages if announces_more(p["text"])}
-                 | ({first} if first else set()))
+                 | {passages[i]["article_id"] for i in firsts.values()})
     if not ids:
         return passages
     bodies = dict(zip(ids, await asyncio.gather(*(tools.article_body(a) for a in ids)),
                       strict=True))
     read = [_continued(p, bodies[p["article_id"]]) if announces_more(p["text"]) else p
             for p in passages]
-    if first and bodies[first].strip():
-        read.append({**read[0], "text": bodies[first], "beside_match": True})
+    for index in firsts.values():
+        body = bodies[passages[index]["article_id"]]
+        if body.strip():
+            read.append({**read[index], "text": body, "beside_match": True})
     return read
 
 
@@ -109,7 +110,7 @@ async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
         # The triaged category ranks first; were it wrong, the overall best still comes back.
         passages = await tools.search_kb(search_query(state), limit=PASSAGES,
                                          prefer_category=likely_category(state["triage"]))
-    passages = await read_further(tools, passages, first_whole=not answered)
+    passages = await read_further(tools, passages)
     uris = list(dict.fromkeys(p["uri"] for p in passages))
     await emit(runtime, state, RequestResearched(
         hits=len(passages), citations=uris,

@@ -43,3 +43,21 @@ async def test_the_first_article_is_read_through_not_only_its_matched_section(re
                             "it's deleted?")
     assert [c["article_id"] for c in out["citations"]] == ["data-export-after-cancellation"]
     assert "Cancelling doesn't delete anything." in out["reply"], out["reply"]
+
+
+async def test_each_of_several_questions_is_answered_from_its_article_read_through(
+        resolve_server):
+    """Search matches each article's introduction; each answer is further down its article."""
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = await resolve(client, "carmen@example.org", "Two questions",
+                            "Can a task have more than one assignee? And can I use Tasklane "
+                            "offline on a plane?")
+    assert "You asked about 2 things" in out["reply"], out["reply"]
+    assert [c["article_id"] for c in out["citations"]] == [
+        "feature-requests-limitation-multiple-assignees",
+        "feature-requests-limitation-offline-access",
+    ]
+    # The direct answers, from the sections after the ones search matched.
+    assert "Each Tasklane task has one assignee" in out["reply"], out["reply"]
+    assert "Keep available offline" in out["reply"], out["reply"]
