@@ -42,6 +42,9 @@ _CONNECTIVE = re.compile(r"^(?:also|and|plus|one more thing|another thing|oh and
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|these|those|they|them|in there)\b", re.IGNORECASE)
 POINTING_WORDS = 6
 _PLEA_BACK = re.compile(r"^please\s+(?:\w+\s+){1,2}(?:it|this|that|them)\b", re.IGNORECASE)
+# A short label before the question ("Feature questions: can a task…?", "Billing: why…?").
+_LABEL = re.compile(rf"^(?:[^\W\d_][\w'-]*\s+){{0,2}}[^\W\d_][\w'-]*:\s+"
+                    rf"(?=(?:{_QUESTION_WORD}|please\b))", re.IGNORECASE)
 # An ask with fewer words than this needs the context before it to be searched.
 CONTEXT_FREE_WORDS = 5
 _WORD = re.compile(r"[^\W_]+")
@@ -63,6 +66,12 @@ def asking_sentences(question: str) -> list[str]:
     """The sentences of a question that ask, without those that only give context."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s]
     return [s for s in sentences if s.endswith("?") or _ASKS.search(s)]
+
+
+def without_label(sentence: str) -> str:
+    """The sentence without a short label before it: "Feature questions: can a task have
+    more than one assignee?" asks "can a task have more than one assignee?"."""
+    return _LABEL.sub("", sentence.strip(), count=1)
 
 
 def asked(question: str) -> str:

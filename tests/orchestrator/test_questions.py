@@ -5,7 +5,7 @@ import pytest
 from fastmcp import Client
 
 from orchestrator.nodes.research import by_answer
-from orchestrator.questions import asked, split_questions
+from orchestrator.questions import asked, split_questions, without_label
 from tests.orchestrator.requests import resolve
 
 
@@ -67,6 +67,30 @@ def test_what_a_question_asks_keeps_context_only_when_it_needs_it():
         "How do we export the whole workspace?")
     assert asked("We're setting up SAML SSO with Okta. How do we set it up?") == (
         "We're setting up SAML SSO with Okta. How do we set it up?")
+
+
+@pytest.mark.parametrize(("sentence", "asks"), [
+    ("Feature questions: can a task have more than one assignee?",
+     "can a task have more than one assignee?"),
+    ("Quick question: how do I export?", "how do I export?"),
+    ("Urgent: please reset my 2FA", "please reset my 2FA"),
+    # Not a label: what follows the colon is not the ask, or the words before it are.
+    ("Which format: CSV or JSON?", "Which format: CSV or JSON?"),
+    ("How do I export: CSV or JSON?", "How do I export: CSV or JSON?"),
+    ("At 10:30 the app crashed, why?", "At 10:30 the app crashed, why?"),
+])
+def test_a_label_before_a_question_is_not_what_it_asks(sentence, asks):
+    assert without_label(sentence) == asks
+
+
+async def test_a_question_is_restated_without_its_label(resolve_server):
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = await resolve(client, "carmen@example.org", "Features",
+                            "Feature questions: can a task have more than one assignee? And "
+                            "can I use Tasklane offline on a plane?")
+    assert "1) Can a task have more than one assignee?" in out["reply"], out["reply"]
+    assert "Feature questions" not in out["reply"]
 
 
 def test_questions_answered_by_the_same_article_become_one():

@@ -23,7 +23,7 @@ from orchestrator.citations import citation_for, render_sources
 from orchestrator.domain import Claim, Draft, DraftRequest, Passage
 from orchestrator.engines.offline.sentences import content_words, sections
 from orchestrator.draft_checks import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
-from orchestrator.questions import asked, asking_sentences
+from orchestrator.questions import asked, asking_sentences, without_label
 
 ARTICLES_READ = 4
 MAX_SOURCES = 2
@@ -284,7 +284,7 @@ def _render_parts(
 def _restated(question: str) -> str:
     """The part of a question worth repeating: its last asking sentence, kept short."""
     asking = asking_sentences(question)
-    text = (asking[-1] if asking else question.strip()).rstrip()
+    text = without_label(asking[-1] if asking else question).rstrip()
     text = text[0].upper() + text[1:] if text else text
     return text if len(text) <= RESTATED_CHARS else text[: RESTATED_CHARS - 1].rstrip() + "…"
 
