@@ -210,3 +210,31 @@ def test_an_article_of_several_fixes_gives_more_than_its_first_section(offline_e
     assert len(first_section) <= 2, draft.reply
     assert len(draft.claims) > len(first_section), draft.reply
 
+
+
+DELETE_ACCOUNT = Passage(
+    article_id="account-delete-account", title="Delete your personal Tasklane account",
+    heading="Delete your account", uri="kb://articles/account-delete-account", score=0.9,
+    category="account",
+    text=(
+        "- **If you only want to leave one team**, you don't need to delete your account.\n\n"
+        "## Delete your account\n\n"
+        "1. Click your avatar, then go to **My profile → Account**.\n"
+        "2. Scroll to **Delete account** and click **Delete my account**.\n"
+        "3. Type your email address to confirm, and enter your password or 2FA code.\n"
+        "4. Click **Permanently delete**."
+    ),
+)
+
+
+def test_a_numbered_procedure_is_given_from_its_first_step(offline_engine, customer):
+    """The steps most like the question are the 2nd and 4th; the reply gives all four, in
+    order, rather than steps a customer cannot follow without the first."""
+    draft = draft_for(offline_engine, customer, "How do I delete my account?", (DELETE_ACCOUNT,),
+                      category="account")
+    assert [claim.text for claim in draft.claims] == [
+        "Click your avatar, then go to My profile → Account.",
+        "Scroll to Delete account and click Delete my account.",
+        "Type your email address to confirm, and enter your password or 2FA code.",
+        "Click Permanently delete.",
+    ], draft.reply

@@ -2,7 +2,7 @@
 
 import pytest
 
-from orchestrator.engines.offline.sentences import sentences
+from orchestrator.engines.offline.sentences import procedures, sentences
 
 
 @pytest.mark.parametrize(("markdown", "expected"), [
@@ -23,3 +23,18 @@ from orchestrator.engines.offline.sentences import sentences
 ])
 def test_sentences_stand_alone(markdown, expected):
     assert sentences(markdown) == expected
+
+
+def test_numbered_lists_are_procedures_in_order():
+    markdown = ("Before you start, check your role.\n\n"
+                "1. Click your avatar, then go to **My profile → Account**.\n"
+                "2. Scroll to **Delete account**.\n\n"
+                "3. Click **Permanently delete**.\n\n"
+                "- A bullet is not a step of it.\n\n"
+                "1. A second list starts here.\n"
+                "2. Then save your changes.")
+    assert procedures(markdown) == [
+        ["Click your avatar, then go to My profile → Account.", "Scroll to Delete account.",
+         "Click Permanently delete."],
+        ["A second list starts here.", "Then save your changes."],
+    ]

@@ -4,9 +4,9 @@ The composer reads the passages of the best few articles (one or several passage
 every sentence against the customer's message (embedding similarity plus shared content words),
 picks the article that answers best — and a second one when it is nearly as good — and lifts
 2-4 sentences from them in reading order, no more than two from one section while others have
-steps to give (an article of several fixes gives more than its first). Which article answers
-is judged on the passages search matched; an article's whole text, when research read it, is a
-source of steps only. Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped), so
+steps to give (an article of several fixes gives more than its first); a numbered procedure
+that fits is given whole, from its first step. Which article answers is judged on the passages
+search matched; an article's whole text, when research read it, is a source of steps only. Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped), so
 every step is grounded in the passage it cites. Deterministic.
 
 A request of several questions is answered in turn: each question under its own line, from the
@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from embeddings import Embedder
 from orchestrator.citations import citation_for, render_sources
 from orchestrator.domain import Claim, Draft, DraftRequest, Passage
-from orchestrator.engines.offline.sentences import content_words, sections
+from orchestrator.engines.offline.sentences import content_words, procedures, sections
 from orchestrator.draft_checks import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
 from orchestrator.questions import asked, asking_sentences, without_label
 
@@ -82,6 +82,8 @@ class _Sentence:
     """Sends the reader to another article ("… see Download all attachments")."""
     section: str = ""
     """The heading it sits under."""
+    procedure: tuple[int, int] | None = None
+    """The numbered list it is a step of: (passage, which list in it)."""
 
 
 @dataclass(slots=True)
@@ -173,6 +175,9 @@ class ExtractiveComposer:
                 article.title_similarity = max(article.title_similarity,
                                                float(title_vector @ query))
             known = {s.text for s in article.sentences}
+            step_of = {text: (index, number)
+                       for number, steps in enumerate(procedures(passage.text))
+                       for text in steps}
             for position, text in enumerate(group):
                 if text in known:  # the article's text read whole repeats the matched passage
                     continue
@@ -186,7 +191,7 @@ class ExtractiveComposer:
                     score -= BESIDE_MATCH_PENALTY
                 article.sentences.append(_Sentence(
                     index, position, text, score, not passage.beside_match, points_elsewhere,
-                    group_under[position]))
+                    group_under[position], step_of.get(text)))
             offset += len(group)
         return articles
 
@@ -213,8 +218,20 @@ def _choose(
         take = max_steps - (len(sources) - 1) if rank == 0 else 1
         fresh = [s for s in sorted(article.sentences, key=lambda s: -s.score)
                  if not any(_repeats(s.text, kept.text) for kept in chosen)]
-        chosen.extend(_spread_over_sections(fresh, take))
+        taken = _spread_over_sections(fresh, take)
+        chosen.extend(_with_whole_procedure(taken, article, take) if rank == 0 else taken)
     return chosen[:max_steps]
+
+
+def _with_whole_procedure(taken: list[_Sentence], article: _Article, take: int) -> list[_Sentence]:
+    """The best step of a numbered procedure comes with the rest of it, when the whole fits:
+    "Scroll to Delete account" and "Click Permanently delete" alone cannot be followed."""
+    best = next((s for s in taken if s.procedure), None)
+    steps = [s for s in article.sentences if best and s.procedure == best.procedure]
+    if best is None or len(steps) > take:
+        return taken
+    others = [s for s in taken if s.procedure != best.procedure]
+    return steps + others[: take - len(steps)]
 
 
 def _spread_over_sections(ranked: list[_Sentence], take: int) -> list[_Sentence]:

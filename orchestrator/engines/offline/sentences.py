@@ -29,6 +29,7 @@ _QUOTE_ENDS = {f"{mark}{quote}" for mark in ".!?" for quote in "\"”"}
 # and"), not a step that stands alone.
 _CLAUSE_ITEM = re.compile(r"[,;]?\s+(?:and|or)$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
 _MARKDOWN = re.compile(
     r"(\*\*|__|`|(?<!\w)_(?=\w)|(?<=\w)_(?!\w)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))"
 )
@@ -102,6 +103,18 @@ def sentences(text: str) -> list[str]:
                 part = part.rstrip(",;") + "."
             found.append(part[0].upper() + part[1:])
     return found
+
+
+def procedures(text: str) -> list[list[str]]:
+    """The sentences of each numbered list in a Markdown passage ("1. Click your avatar…"),
+    list by list: steps to be followed in order."""
+    found: list[list[str]] = [[]]
+    for raw in text.splitlines():
+        if _NUMBERED.match(raw):
+            found[-1].extend(sentences(raw))
+        elif raw.strip() and found[-1]:  # a blank line inside a list does not end it
+            found.append([])
+    return [steps for steps in found if steps]
 
 
 def sections(text: str, heading: str = "") -> list[tuple[str, list[str]]]:
