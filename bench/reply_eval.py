@@ -63,10 +63,12 @@ async def resolve_all(items: list[dict], passes: int) -> list[list[dict]]:
     from servers.suite import build_suite
 
     runs = []
-    with tempfile.TemporaryDirectory() as data_dir:
-        built = build_suite(CoreSettings(data_dir=Path(data_dir)), NullPublisher())
-        async with Client(built.server) as client:
-            for _ in range(passes):
+    # A fresh suite each pass: a request is answered with the customer's earlier tickets in
+    # view, so a second pass on the first one's data would not be the same input.
+    for _ in range(passes):
+        with tempfile.TemporaryDirectory() as data_dir:
+            built = build_suite(CoreSettings(data_dir=Path(data_dir)), NullPublisher())
+            async with Client(built.server) as client:
                 runs.append([
                     (await client.call_tool("triage_and_resolve", arguments(item),
                                             raise_on_error=False)).structured_content or {}
