@@ -30,7 +30,9 @@ async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
     )
     session = [f"{t['role']}: {t['content']}" for t in memory.get("turns", [])]
     memories = [m["content"] for m in memory.get("memories", [])]
-    history = [t["subject"] for t in profile.get("recent_tickets", [])][:5]
+    # The CRM lists recent tickets newest first; the engines read history oldest first, so
+    # its last entry is what the customer wrote about most recently.
+    history = [t["subject"] for t in profile.get("recent_tickets", [])][:5][::-1]
     await emit(runtime, state, RequestReceived(
         channel=request["channel"], message_chars=len(request["message"])
     ))
