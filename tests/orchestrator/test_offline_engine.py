@@ -80,3 +80,10 @@ async def test_a_message_naming_nothing_specific_is_not_confident_whatever_came_
     named = await offline_engine.triage(TriageRequest(
         subject="(no subject)", message="the desktop app doesnt work. please fix"))
     assert "names nothing specific" not in named.reasons[0]
+
+
+async def test_a_placeholder_subject_is_not_read_as_words_of_the_request(offline_engine):
+    """"(no subject)" is what a mail client wrote; as words it pulls toward other topics."""
+    triage = await offline_engine.triage(TriageRequest(
+        subject="(no subject)", message="how to use a security key for 2fa"))
+    assert triage.category == "account", triage.reasons

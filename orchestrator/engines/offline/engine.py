@@ -66,7 +66,7 @@ class OfflineEngine:
     def triage_now(self, req: TriageRequest) -> Triage:
         spans = find_pii(req.message)
         redacted = redact(req.message, spans)
-        text = "\n".join(part for part in (redact(req.subject), redacted) if part.strip())
+        text = "\n".join(part for part in (redact(own_subject(req.subject)), redacted) if part.strip())
         # A terse follow-up ("still broken") is classified with the message it follows.
         earlier = redact(req.history[-1]) if req.history else ""
         short = bool(earlier) and len(content_words(text)) < TERSE_WORDS
