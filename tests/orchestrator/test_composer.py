@@ -238,3 +238,13 @@ def test_a_numbered_procedure_is_given_from_its_first_step(offline_engine, custo
         "Type your email address to confirm, and enter your password or 2FA code.",
         "Click Permanently delete.",
     ], draft.reply
+
+
+def test_a_procedure_is_not_given_whole_when_its_steps_are_not_the_answer(offline_engine,
+                                                                          customer):
+    draft = draft_for(offline_engine, customer,
+                      "I only want to leave one team, do I need to delete my account?",
+                      (DELETE_ACCOUNT,), category="account")
+    texts = [claim.text for claim in draft.claims]
+    assert "If you only want to leave one team, you don't need to delete your account." in texts
+    assert "Type your email address to confirm, and enter your password or 2FA code." not in texts

@@ -224,11 +224,13 @@ def _choose(
 
 
 def _with_whole_procedure(taken: list[_Sentence], article: _Article, take: int) -> list[_Sentence]:
-    """The best step of a numbered procedure comes with the rest of it, when the whole fits:
-    "Scroll to Delete account" and "Click Permanently delete" alone cannot be followed."""
-    best = next((s for s in taken if s.procedure), None)
-    steps = [s for s in article.sentences if best and s.procedure == best.procedure]
-    if best is None or len(steps) > take:
+    """When the best sentence is a step of a numbered procedure, the rest of the procedure
+    comes with it if the whole fits: "Scroll to Delete account" and "Click Permanently delete"
+    alone cannot be followed. ``taken`` is best first."""
+    best = taken[0] if taken else None
+    steps = [s for s in article.sentences if best and best.procedure
+             and s.procedure == best.procedure]
+    if not steps or len(steps) > take:
         return taken
     others = [s for s in taken if s.procedure != best.procedure]
     return steps + others[: take - len(steps)]
