@@ -248,3 +248,32 @@ def test_a_procedure_is_not_given_whole_when_its_steps_are_not_the_answer(offlin
     texts = [claim.text for claim in draft.claims]
     assert "If you only want to leave one team, you don't need to delete your account." in texts
     assert "Type your email address to confirm, and enter your password or 2FA code." not in texts
+
+
+GARBLED = Passage(
+    article_id="data-export-project-csv", title="Export a project to CSV or Excel",
+    heading="Opening the file correctly", uri="kb://articles/data-export-project-csv", score=0.9,
+    category="data-export",
+    text=(
+        "- **Special characters look garbled in Excel** (for example `Ã©` instead of `é`). CSV "
+        "files are UTF-8. Instead of double-clicking the file, open Excel and use **Data → From "
+        "Text/CSV**, then choose **65001: Unicode (UTF-8)**."
+    ),
+)
+PROJECT_CSV_WHOLE = GARBLED.model_copy(update={"beside_match": True, "text": (
+    "## Export a project\n\n"
+    "1. Open the project in the web or desktop app.\n"
+    "2. Click **⋯ → Export** in the top-right corner.\n"
+    "3. Choose a format: CSV or Excel (.xlsx).\n\n"
+    "## Opening the file correctly\n\n" + GARBLED.text
+)})
+
+
+def test_a_procedure_beside_the_matched_section_answers_another_question(offline_engine,
+                                                                         customer):
+    """The export steps are in the article read whole; the garbled file's fix is in the section
+    search matched, and the reply gives the fix, not how to export."""
+    draft = draft_for(offline_engine, customer,
+                      "I exported a project to CSV but the accented names look garbled when I "
+                      "open it in Excel.", (GARBLED, PROJECT_CSV_WHOLE), category="data-export")
+    assert "65001" in draft.reply, draft.reply

@@ -224,11 +224,13 @@ def _choose(
 
 
 def _with_whole_procedure(taken: list[_Sentence], article: _Article, take: int) -> list[_Sentence]:
-    """When the best sentence is a step of a numbered procedure, the rest of the procedure
-    comes with it if the whole fits: "Scroll to Delete account" and "Click Permanently delete"
-    alone cannot be followed. ``taken`` is best first."""
+    """When the best sentence is a step of a numbered procedure in the section search
+    matched, the rest of the procedure comes with it if the whole fits: "Scroll to Delete
+    account" and "Click Permanently delete" alone cannot be followed. (A procedure elsewhere
+    in the article answers another question: how to export, when the file is garbled.)
+    ``taken`` is best first."""
     best = taken[0] if taken else None
-    steps = [s for s in article.sentences if best and best.procedure
+    steps = [s for s in article.sentences if best and best.matched and best.procedure
              and s.procedure == best.procedure]
     if not steps or len(steps) > take:
         return taken
