@@ -38,8 +38,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "account": (
         r"password", r"log ?in", r"sign(?:ing)?[ -]?in", r"locked", r"2fa", r"two-factor",
-        r"authenticator", r"backup codes?", r"security keys?", r"passkeys?", r"yubikey", r"invitations?", r"verification", r"my account",
-        r"ownership", r"profile",
+        r"authenticator", r"backup codes?", r"security keys?", r"passkeys?", r"yubikey",
+        r"invitations?", r"verification", r"my account", r"ownership", r"profile",
     ),
     "bugs": (
         r"bug", r"crash\w*", r"error", r"blank", r"white (?:screen|window)", r"sync\w*",

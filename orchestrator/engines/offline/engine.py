@@ -66,7 +66,8 @@ class OfflineEngine:
     def triage_now(self, req: TriageRequest) -> Triage:
         spans = find_pii(req.message)
         redacted = redact(req.message, spans)
-        text = "\n".join(part for part in (redact(own_subject(req.subject)), redacted) if part.strip())
+        subject = redact(own_subject(req.subject))  # not a mail client's "(no subject)"
+        text = "\n".join(part for part in (subject, redacted) if part.strip())
         # A terse follow-up ("still broken") is classified with the message it follows.
         earlier = redact(req.history[-1]) if req.history else ""
         short = bool(earlier) and len(content_words(text)) < TERSE_WORDS
