@@ -20,6 +20,13 @@ from orchestrator.engines.offline.sentences import procedures, sentences
     ("- **Pro or Business annual plans with 20 or more seats**, and\n"
      "- a billing address in a supported country.",
      ["A billing address in a supported country."]),
+    # A list item led by a bold sentence is one step: the case it names and its fix, without
+    # a pointer to another section.
+    ("- **The link has expired.** Links are valid for **7 days**. After that, request a new "
+     "export.\n"
+     '- **"Upload failed. Try again."** The upload was interrupted. See the next section.',
+     ["The link has expired. Links are valid for 7 days. After that, request a new export.",
+      '"Upload failed. Try again." The upload was interrupted.']),
 ])
 def test_sentences_stand_alone(markdown, expected):
     assert sentences(markdown) == expected

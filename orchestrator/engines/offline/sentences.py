@@ -30,6 +30,7 @@ _QUOTE_ENDS = {f"{mark}{quote}" for mark in ".!?" for quote in "\"”"}
 _CLAUSE_ITEM = re.compile(r"[,;]?\s+(?:and|or)$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
+_LABELLED_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*[^*]+[.?!]\"?\*\*\s+\S")
 _MARKDOWN = re.compile(
     r"(\*\*|__|`|(?<!\w)_(?=\w)|(?<=\w)_(?!\w)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))"
 )
@@ -93,7 +94,14 @@ def sentences(text: str) -> list[str]:
         if _LIST_MARKER.match(stripped) and _CLAUSE_ITEM.search(line):
             continue
         line = _QUOTED.sub(lambda m: m.group().translate(_END_MARKS), line)
-        for part in _SENTENCE_END.split(line):
+        # A list item led by a bold sentence ("**The link has expired.** Links are valid for
+        # 7 days. After that, request a new export.") is one step: the label names the case
+        # and the rest is its fix, which alone would not say what it is for.
+        parts = _SENTENCE_END.split(line)
+        if _LABELLED_ITEM.match(stripped):  # less any pointer ("See the next section.")
+            whole = " ".join(part for part in parts if not _META.match(part))
+            parts = [whole] if len(whole) <= MAX_SENTENCE_CHARS else parts
+        for part in parts:
             part = _LEADING_CONJUNCTION.sub("", part.strip().translate(_END_MARKS_BACK))
             if not MIN_SENTENCE_CHARS <= len(part) <= MAX_SENTENCE_CHARS:
                 continue
