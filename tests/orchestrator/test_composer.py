@@ -277,3 +277,25 @@ def test_a_procedure_beside_the_matched_section_answers_another_question(offline
                       "I exported a project to CSV but the accented names look garbled when I "
                       "open it in Excel.", (GARBLED, PROJECT_CSV_WHOLE), category="data-export")
     assert "65001" in draft.reply, draft.reply
+
+
+THIN = Passage(
+    article_id="account-reset-password", title="Reset a forgotten password", heading="",
+    uri="kb://articles/account-reset-password", score=0.9, category="account",
+    text="You can reset your password from the sign-in page at any time.",
+)
+FULLER = Passage(
+    article_id="account-locked-out", title="Locked out after too many sign-in attempts",
+    heading="Get back in", uri="kb://articles/account-locked-out", score=0.8, category="account",
+    text=("- Reset your password with the Forgot password? link to remove the lock at once.\n"
+          "- Or wait 30 minutes: the lock on your password clears by itself.\n"
+          "- A password manager avoids typing an old password again."),
+)
+
+
+def test_a_runner_up_fills_the_steps_a_thin_first_article_cannot(offline_engine, customer):
+    draft = draft_for(offline_engine, customer, "I'm locked out, how do I reset my password?",
+                      (THIN, FULLER), category="account")
+    cited = [claim.uri for claim in draft.claims]
+    assert cited[0] == THIN.uri and cited.count(THIN.uri) == 1, draft.reply
+    assert cited.count(FULLER.uri) >= 2, draft.reply

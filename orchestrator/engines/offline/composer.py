@@ -216,7 +216,8 @@ def _choose(
     sources = [a for value, a in ranking[:max_sources] if value >= top - SECOND_SOURCE_MARGIN]
     chosen: list[_Sentence] = []
     for rank, article in enumerate(sources):
-        take = max_steps - (len(sources) - 1) if rank == 0 else 1
+        # The runner-up gives one step, or what the best article had too few steps to fill.
+        take = max_steps - (len(sources) - 1) if rank == 0 else max(1, max_steps - len(chosen))
         fresh = [s for s in sorted(article.sentences, key=lambda s: -s.score)
                  if not any(_repeats(s.text, kept.text) for kept in chosen)]
         taken = _spread_over_sections(fresh, take)
