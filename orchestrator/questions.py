@@ -14,8 +14,11 @@ import re
 MAX_QUESTIONS = 3
 # A part shorter than this many words is not a question of its own ("Help?").
 MIN_WORDS = 3
-# Each half of a sentence split in two must say this much ("What happens next and how…").
-MIN_JOINED_WORDS = 4
+# Each half of a sentence split in two must say this much ("What happens next and how…"). A
+# four-word half ("What are the limits and how should we back off?", "Who counts as a seat,
+# and why were guests added?") asks about one thing with the other half: searched apart, the
+# second was answered from an unrelated article (cancelling, downgrading).
+MIN_JOINED_WORDS = 5
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+(?P<item>\S.*)$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")

@@ -44,6 +44,9 @@ def test_several_questions_are_split_in_order(message, expected):
 
 @pytest.mark.parametrize("message", [
     "Our payment failed because the card expired. What happens next and how do we fix it?",
+    # A four-word half asks about the same thing as the other half.
+    "Our sync script gets HTTP 429 from the API. What are the limits and how should we back off?",
+    "Our seat count jumped from 50 to 65. Who counts as a seat, and why were guests added?",
     "I need a task to repeat on the last working day of every month. Is that possible?",
     "Hi, I was charged twice on March 3rd. Can you reverse one of them?",
     "Tasklane is down for everyone. Please treat this as urgent.",
