@@ -211,7 +211,6 @@ def test_an_article_of_several_fixes_gives_more_than_its_first_section(offline_e
     assert len(draft.claims) > len(first_section), draft.reply
 
 
-
 DELETE_ACCOUNT = Passage(
     article_id="account-delete-account", title="Delete your personal Tasklane account",
     heading="Delete your account", uri="kb://articles/account-delete-account", score=0.9,

@@ -86,16 +86,6 @@ def test_a_label_before_a_question_is_not_what_it_asks(sentence, asks):
     assert without_label(sentence) == asks
 
 
-async def test_a_question_is_restated_without_its_label(resolve_server):
-    rig = resolve_server()
-    async with Client(rig.server) as client:
-        out = await resolve(client, "carmen@example.org", "Features",
-                            "Feature questions: can a task have more than one assignee? And "
-                            "can I use Tasklane offline on a plane?")
-    assert "1) Can a task have more than one assignee?" in out["reply"], out["reply"]
-    assert "Feature questions" not in out["reply"]
-
-
 def test_questions_answered_by_the_same_article_become_one():
     def hit(article):
         return {"article_id": article, "uri": f"kb://articles/{article}", "score": 1.0}

@@ -47,13 +47,16 @@ async def test_the_first_article_is_read_through_not_only_its_matched_section(re
 
 async def test_each_of_several_questions_is_answered_from_its_article_read_through(
         resolve_server):
-    """Search matches each article's introduction; each answer is further down its article."""
+    """Search matches each article's introduction; each answer is further down its article.
+    A question is restated without the label before it."""
     rig = resolve_server()
     async with Client(rig.server) as client:
         out = await resolve(client, "carmen@example.org", "Two questions",
-                            "Can a task have more than one assignee? And can I use Tasklane "
-                            "offline on a plane?")
+                            "Feature questions: can a task have more than one assignee? And "
+                            "can I use Tasklane offline on a plane?")
     assert "You asked about 2 things" in out["reply"], out["reply"]
+    assert "1) Can a task have more than one assignee?" in out["reply"], out["reply"]
+    assert "Feature questions" not in out["reply"]
     assert [c["article_id"] for c in out["citations"]] == [
         "feature-requests-limitation-multiple-assignees",
         "feature-requests-limitation-offline-access",
