@@ -232,9 +232,10 @@ def _with_whole_procedure(taken: list[_Sentence], article: _Article, take: int) 
     in the article answers another question: how to export, when the file is garbled.)
     ``taken`` is best first."""
     best = taken[0] if taken else None
-    steps = [s for s in article.sentences if best and best.matched and best.procedure
-             and s.procedure == best.procedure]
-    if not steps or len(steps) > take:
+    if best is None or not best.matched or best.procedure is None:
+        return taken
+    steps = [s for s in article.sentences if s.procedure == best.procedure]
+    if len(steps) > take:
         return taken
     others = [s for s in taken if s.procedure != best.procedure]
     return steps + others[: take - len(steps)]
