@@ -47,6 +47,17 @@ def test_the_same_request_gives_the_same_reply(offline_engine, customer):
     assert draft_for(offline_engine, customer) == draft_for(offline_engine, customer)
 
 
+def test_a_passage_edited_since_it_was_last_read_is_read_again(offline_engine, customer):
+    """What the composer read of a passage is kept for the next request: an edited article
+    (same title and heading, new text) must give its new steps, not the kept ones."""
+    draft_for(offline_engine, customer)
+    edited = REFUND_PASSAGE.model_copy(update={"text": REFUND_PASSAGE.text.replace(
+        "Open the invoice you want refunded.", "Pick the invoice that was charged by mistake.")})
+    reply = draft_for(offline_engine, customer, passages=(edited, CARD_PASSAGE)).reply
+    assert "Pick the invoice that was charged by mistake." in reply
+    assert "Open the invoice you want refunded." not in reply
+
+
 def test_length_stays_within_bounds(offline_engine, customer):
     reply = draft_for(offline_engine, customer).reply
     assert MIN_REPLY_CHARS <= len(reply) <= MAX_REPLY_CHARS

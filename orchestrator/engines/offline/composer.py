@@ -12,12 +12,20 @@ in the passage it cites. Deterministic.
 
 A request of several questions is answered in turn: each question under its own line, from the
 passages research found for it, and a question nothing answers is said to be followed up.
+
+What the composer reads of a passage (its sentences, their words and vectors) depends on the
+passage alone, so it is kept for the passages seen most recently: the help center's answers
+repeat from one request to the next, and only the customer's message is new each time.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
 
 from embeddings import Embedder
 from orchestrator.citations import citation_for, render_sources
@@ -49,6 +57,8 @@ BESIDE_MATCH_PENALTY = 0.1
 REPEAT_SHARE = 0.7
 # At most this many steps from one section: an article of several fixes gives each its turn.
 STEPS_PER_SECTION = 2
+# Passages whose reading is kept: about 10 KiB each (a vector per sentence), 10 MiB in all.
+PASSAGES_KEPT = 1024
 
 TOPICS = {
     "billing": "your billing question",
@@ -87,6 +97,23 @@ class _Sentence:
     """The numbered list it is a step of: (passage, which list in it)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the composer reads of one passage: the same whenever the passage is."""
+
+    texts: tuple[str, ...]
+    """Its sentences, in order."""
+    under: tuple[str, ...]
+    """The heading each sentence sits beneath."""
+    words: tuple[frozenset[str], ...]
+    """Each sentence's content words."""
+    step_of: Mapping[str, int]
+    """A sentence that is a step of a numbered list: which list, counted in the passage."""
+    title_vector: np.ndarray
+    vectors: np.ndarray
+    """One row per sentence."""
+
+
 @dataclass(slots=True)
 class _Article:
     rank: int
@@ -105,6 +132,7 @@ class _Article:
 class ExtractiveComposer:
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
+        self._reading = lru_cache(maxsize=PASSAGES_KEPT)(self._read)
 
     def compose(self, req: DraftRequest) -> Draft:
         if len(req.questions) > 1:
@@ -155,46 +183,50 @@ class ExtractiveComposer:
     def _score(self, message: str, passages: list[Passage]) -> dict[str, _Article]:
         """The first ``ARTICLES_READ`` articles, with every sentence of their passages scored."""
         uris = list(dict.fromkeys(p.uri for p in passages))[:ARTICLES_READ]
-        read = [(i, p) for i, p in enumerate(passages) if p.uri in uris]
-        grouped = [sections(p.text, p.heading) for _, p in read]
-        texts = [[t for _, said in group for t in said] for group in grouped]
-        under = [[h for h, said in group for _ in said] for group in grouped]
-        titles = [f"{p.title} — {p.heading}" if p.heading else p.title for _, p in read]
-        flat = [t for group in texts for t in group]
-        vectors = self.embedder.embed([message, *titles, *flat])
-        query, title_vectors = vectors[0], vectors[1 : 1 + len(read)]
-        sentence_vectors = vectors[1 + len(read) :]
+        query = self.embedder.embed([message])[0]
         wanted = content_words(message)
         articles: dict[str, _Article] = {}
-        offset = 0
-        for (index, passage), group, group_under, title_vector in zip(
-                read, texts, under, title_vectors, strict=True):
+        for index, passage in enumerate(passages):
+            if passage.uri not in uris:
+                continue
+            reading = self._reading(passage.title, passage.heading, passage.text)
             article = articles.setdefault(
                 passage.uri, _Article(rank=uris.index(passage.uri), passage=passage, sentences=[])
             )
             if not passage.beside_match:
                 article.title_similarity = max(article.title_similarity,
-                                               float(title_vector @ query))
+                                               float(reading.title_vector @ query))
             known = {s.text for s in article.sentences}
-            step_of = {text: (index, number)
-                       for number, steps in enumerate(procedures(passage.text))
-                       for text in steps}
-            for position, text in enumerate(group):
+            for position, text in enumerate(reading.texts):
                 if text in known:  # the article's text read whole repeats the matched passage
                     continue
-                similarity = float(sentence_vectors[offset + position] @ query)
-                overlap = len(content_words(text) & wanted) / max(len(wanted), OVERLAP_FLOOR)
+                similarity = float(reading.vectors[position] @ query)
+                overlap = len(reading.words[position] & wanted) / max(len(wanted), OVERLAP_FLOOR)
                 score = similarity + OVERLAP_WEIGHT * min(overlap, 1.0)
                 points_elsewhere = bool(_POINTER.search(text))
                 if points_elsewhere:
                     score -= POINTER_PENALTY
                 if passage.beside_match:
                     score -= BESIDE_MATCH_PENALTY
+                step = reading.step_of.get(text)
                 article.sentences.append(_Sentence(
                     index, position, text, score, not passage.beside_match, points_elsewhere,
-                    group_under[position], step_of.get(text)))
-            offset += len(group)
+                    reading.under[position], None if step is None else (index, step)))
         return articles
+
+    def _read(self, title: str, heading: str, text: str) -> _Reading:
+        said = sections(text, heading)
+        texts = tuple(t for _, group in said for t in group)
+        vectors = self.embedder.embed([f"{title} — {heading}" if heading else title, *texts])
+        vectors.setflags(write=False)  # shared by every request that reads this passage
+        return _Reading(
+            texts=texts,
+            under=tuple(h for h, group in said for _ in group),
+            words=tuple(frozenset(content_words(t)) for t in texts),
+            step_of={t: number for number, steps in enumerate(procedures(text)) for t in steps},
+            title_vector=vectors[0],
+            vectors=vectors[1:],
+        )
 
 
 def _choose(
