@@ -27,6 +27,12 @@ from orchestrator.engines.offline.sentences import procedures, sentences
      '- **"Upload failed. Try again."** The upload was interrupted. See the next section.',
      ["The link has expired. Links are valid for 7 days. After that, request a new export.",
       '"Upload failed. Try again." The upload was interrupted.']),
+    # So is a numbered step: "Click Save." alone would be too short to keep, and its second
+    # sentence alone would not say what to do.
+    ("1. Click **Save**. A new calendar called **Tasklane** appears within a few minutes.\n"
+     "2. We send a link to the **new** address. Click it within **24 hours**.",
+     ["Click Save. A new calendar called Tasklane appears within a few minutes.",
+      "We send a link to the new address. Click it within 24 hours."]),
 ])
 def test_sentences_stand_alone(markdown, expected):
     assert sentences(markdown) == expected

@@ -96,9 +96,11 @@ def sentences(text: str) -> list[str]:
         line = _QUOTED.sub(lambda m: m.group().translate(_END_MARKS), line)
         # A list item led by a bold sentence ("**The link has expired.** Links are valid for
         # 7 days. After that, request a new export.") is one step: the label names the case
-        # and the rest is its fix, which alone would not say what it is for.
+        # and the rest is its fix, which alone would not say what it is for. So is a numbered
+        # step ("4. We send a link. Click it within 24 hours."): one thing to do, in order.
         parts = _SENTENCE_END.split(line)
-        if _LABELLED_ITEM.match(stripped):  # less any pointer ("See the next section.")
+        if _LABELLED_ITEM.match(stripped) or _NUMBERED.match(stripped):
+            # less any pointer ("See the next section.")
             whole = " ".join(part for part in parts if not _META.match(part))
             parts = [whole] if len(whole) <= MAX_SENTENCE_CHARS else parts
         for part in parts:
