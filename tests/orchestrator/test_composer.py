@@ -250,6 +250,48 @@ def test_a_numbered_procedure_is_given_from_its_first_step(offline_engine, custo
     ], draft.reply
 
 
+CHANGE_EMAIL = Passage(
+    article_id="account-change-email", title="Change the email address on your account",
+    heading="Change your email", uri="kb://articles/account-change-email", score=0.9,
+    category="account",
+    text=(
+        "1. Click your avatar, then go to **My profile → Account**.\n"
+        "2. Next to **Email**, click **Change**.\n"
+        "3. Enter the new address and your current password (or a 2FA code, if you sign in "
+        "with Google).\n"
+        "4. We send a confirmation link to the **new** address. Click it within **24 hours** "
+        "to finish the change.\n\n"
+        "Until you confirm, you keep signing in with the old address. We also send a notice to "
+        "the old address, so that you'll know if someone else tries to change it.\n\n"
+        "On mobile, the same setting is under **Profile → Account → Email**."
+    ),
+)
+CHANGE_EMAIL_ERRORS = CHANGE_EMAIL.model_copy(update={
+    "heading": "Errors you might see", "beside_match": True,
+    "text": "- **\"Your email is managed by your organisation.\"** Your workspace uses single "
+            "sign-on, so the address comes from your identity provider. Ask your IT team to "
+            "change it there.",
+})
+
+
+def test_how_do_i_gets_the_whole_procedure_over_a_better_scoring_aside(offline_engine,
+                                                                      customer):
+    """Asked how to change the sign-in email, the mobile aside and an error's fix score above
+    most steps; the reply is the four steps, in order."""
+    message = ("I'm leaving my job but want to keep my personal account. How do I change the "
+               "sign-in email from maria.k@oldcorp-mail.com to my own address?")
+    draft = draft_for(offline_engine, customer, message, (CHANGE_EMAIL, CHANGE_EMAIL_ERRORS),
+                      category="account")
+    assert [claim.text for claim in draft.claims] == [
+        "Click your avatar, then go to My profile → Account.",
+        "Next to Email, click Change.",
+        "Enter the new address and your current password (or a 2FA code, if you sign in with "
+        "Google).",
+        "We send a confirmation link to the new address. Click it within 24 hours to finish "
+        "the change.",
+    ], draft.reply
+
+
 def test_a_procedure_is_not_given_whole_when_its_steps_are_not_the_answer(offline_engine,
                                                                           customer):
     draft = draft_for(offline_engine, customer,

@@ -57,6 +57,10 @@ BESIDE_MATCH_PENALTY = 0.1
 REPEAT_SHARE = 0.7
 # At most this many steps from one section: an article of several fixes gives each its turn.
 STEPS_PER_SECTION = 2
+# "How do I…" asks for something to follow: the answering article's numbered procedure is
+# the reply, whole, when one of its steps is this close to the article's best sentence.
+_HOW_TO = re.compile(r"\bhow (?:do|can|should|would|to)\b", re.IGNORECASE)
+PROCEDURE_MARGIN = 0.06
 # Passages whose reading is kept: about 10 KiB each (a vector per sentence), 10 MiB in all.
 PASSAGES_KEPT = 1024
 
@@ -142,6 +146,8 @@ class ExtractiveComposer:
         steps = _choose(articles, req.triage.category, max_steps, max_sources)
         if not steps:
             return _holding_reply(req)
+        if _HOW_TO.search(req.message):
+            steps = _procedure_asked_for(steps, articles, max_steps)
         draft = _render(req, steps, articles)
         while len(draft.reply) > MAX_REPLY_CHARS and len(steps) > 1:
             weakest = min(steps, key=lambda s: s.score)
@@ -271,6 +277,25 @@ def _with_whole_procedure(taken: list[_Sentence], article: _Article, take: int) 
         return taken
     others = [s for s in taken if s.procedure != best.procedure]
     return steps + others[: take - len(steps)]
+
+
+def _procedure_asked_for(
+    chosen: list[_Sentence], articles: dict[str, _Article], max_steps: int
+) -> list[_Sentence]:
+    """For "how do I…": the answering article's numbered procedure, whole and from its first
+    step, in place of the runner-up's step, when one of its matched steps comes within
+    ``PROCEDURE_MARGIN`` of the article's best sentence and all of it fits. ("On mobile, the
+    same setting is under…" may score best, but the customer asked for the steps.)"""
+    article = next(a for a in articles.values() if chosen[0] in a.sentences)
+    matched = sorted((s for s in article.sentences if s.matched), key=lambda s: -s.score)
+    anchor = next((s for s in matched if s.procedure is not None), None)
+    if anchor is None or anchor.score < matched[0].score - PROCEDURE_MARGIN:
+        return chosen
+    steps = [s for s in article.sentences if s.procedure == anchor.procedure]
+    if len(steps) > max_steps or all(s in chosen for s in steps):
+        return chosen
+    rest = [s for s in chosen if s in article.sentences and s not in steps]
+    return steps + rest[: max_steps - len(steps)]
 
 
 def _spread_over_sections(ranked: list[_Sentence], take: int) -> list[_Sentence]:
