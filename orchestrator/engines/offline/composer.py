@@ -5,7 +5,8 @@ every sentence against the customer's message (embedding similarity plus shared 
 picks the article that answers best — and a second one when it is nearly as good — and lifts
 2-4 sentences from them in reading order, no more than two from one section while others have
 steps to give (an article of several fixes gives more than its first); a numbered procedure
-that fits is given whole, from its first step. Which article answers is judged on the passages
+that fits is given whole, from its first step, when its step is the best sentence (or, asked
+"how do I…", nearly the best). Which article answers is judged on the passages
 search matched; an article's whole text, when research read it, is a source of steps only.
 Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped), so every step is grounded
 in the passage it cites. Deterministic.
