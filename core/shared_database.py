@@ -3,14 +3,17 @@ notification deliveries): SQLite in the data directory, PostgreSQL when configur
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from core.sqlite_one_trip import one_trip_options
+from core.sqlite_wal import switch_file_to_wal
 
 
 def asyncpg_url(url: str) -> str:
@@ -32,11 +35,14 @@ async def open_shared(url: str, schema: str | None, metadata: sa.MetaData,
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
+        database = sa.make_url(url).database
+        if database not in (None, "", ":memory:"):
+            await asyncio.to_thread(switch_file_to_wal, Path(database))
     elif schema:
         kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
     engine = create_async_engine(url, **kwargs, **one_trip_options(url))
     if url.startswith("sqlite"):
-        sa.event.listen(engine.sync_engine, "connect", _wal_without_fsync_per_commit)
+        sa.event.listen(engine.sync_engine, "connect", _no_fsync_per_commit)
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
@@ -53,11 +59,10 @@ async def open_shared(url: str, schema: str | None, metadata: sa.MetaData,
     return engine
 
 
-def _wal_without_fsync_per_commit(dbapi_connection, _record) -> None:
-    """WAL: readers do not wait for a writer; NORMAL: a commit survives a process crash (not
-    a power cut) without an fsync each, as the CRM, the outbox and the checkpoints do."""
+def _no_fsync_per_commit(dbapi_connection, _record) -> None:
+    """In WAL (readers do not wait for a writer), NORMAL: a commit survives a process crash
+    (not a power cut) without an fsync each, as the CRM, the outbox and the checkpoints do."""
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

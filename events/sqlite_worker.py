@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from core.sqlite_wal import turn_on_wal
+
 T = TypeVar("T")
 
 Synchronous = Literal["OFF", "NORMAL", "FULL"]
@@ -23,7 +25,7 @@ def connect(path: Path, *, synchronous: Synchronous = "NORMAL") -> sqlite3.Conne
     path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
     connection = sqlite3.connect(path, isolation_level=None, timeout=30.0)
-    connection.execute("PRAGMA journal_mode=WAL")
+    turn_on_wal(connection)
     connection.execute(f"PRAGMA synchronous={synchronous}")
     return connection
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from core.sqlite_wal import switch_file_to_wal
 from memory.settings import MemorySettings
 
 logger = logging.getLogger(__name__)
@@ -64,10 +65,11 @@ async def _sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver]:
     import aiosqlite
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # WAL before the saver's setup asks for it (then a no-op): see core.sqlite_wal.
+    await asyncio.to_thread(switch_file_to_wal, path)
     async with aiosqlite.connect(path, timeout=SQLITE_BUSY_SECONDS) as conn:
-        # The saver turns WAL on; in WAL, NORMAL survives a process crash (not a power cut)
-        # without an fsync per checkpoint, as the CRM and the outbox do.
+        # In WAL, NORMAL survives a process crash (not a power cut) without an fsync per
+        # checkpoint, as the CRM and the outbox do.
         await conn.execute("PRAGMA synchronous=NORMAL")
         saver = AsyncSqliteSaver(conn)
         await saver.setup()

@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from core.sqlite_one_trip import one_trip_options
+from core.sqlite_wal import switch_file_to_wal
 
 from events.outbox_table import append_events, create_outbox_table
 from events.sources import EventSource, SQLiteSource
@@ -129,7 +130,7 @@ class CrmDatabase:
             return
         keep_rows_out_of_logs()
         if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:"):
-            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(switch_file_to_wal, Path(self.url.database))
         self._engine = self._create_engine()
         try:
             await self._migrate()
@@ -287,8 +288,7 @@ def _take_over_sqlite_transactions(engine: AsyncEngine, busy_timeout_ms: int) ->
     def on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in (
-            "journal_mode=WAL",
+        for pragma in (  # WAL is on already (see ``open``): it is the file's, not a session's
             "synchronous=NORMAL",
             "foreign_keys=ON",
             f"busy_timeout={int(busy_timeout_ms)}",
