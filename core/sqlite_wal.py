@@ -13,7 +13,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-# As long as the stores wait for another writer's lock (their busy timeout).
+# As long as the event log, the shared tables and the checkpoints wait for a writer's lock.
 SWITCH_SECONDS = 30.0
 _FIRST_PAUSE = 0.005
 _LONGEST_PAUSE = 0.1

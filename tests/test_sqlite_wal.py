@@ -58,9 +58,11 @@ def test_a_lock_held_past_the_deadline_still_fails_naming_it(tmp_path):
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("CREATE TABLE t (id INTEGER)")
     holder.execute("BEGIN IMMEDIATE")  # in rollback mode: the switch cannot happen
+    waiting = sqlite3.connect(path, isolation_level=None)
     try:
         with pytest.raises(sqlite3.OperationalError, match="locked"):
-            turn_on_wal(sqlite3.connect(path, isolation_level=None), within=0.2)
+            turn_on_wal(waiting, within=0.2)
     finally:
+        waiting.close()
         holder.execute("ROLLBACK")
         holder.close()
