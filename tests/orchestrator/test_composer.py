@@ -152,16 +152,43 @@ def test_steps_come_from_the_whole_article_read_beside_the_matched_passage(
     assert len(texts) == len(set(texts))  # the matched sentence, read twice, is one step
 
 
-def test_the_whole_article_does_not_make_the_article_rank_higher(offline_engine, customer):
-    """Which article answers is judged on what search matched: every article's text holds
-    some sentence near any question, and only the first one is read whole."""
-    card_read_whole = CARD_PASSAGE.model_copy(update={"beside_match": True, "text": (
-        CARD_PASSAGE.text + "\n\nTo request a refund for last month's invoice, ask your "
-        "billing admin: only they can request a refund for an invoice."
-    )})
-    passages = (CARD_PASSAGE, REFUND_PASSAGE, card_read_whole)
-    draft = draft_for(offline_engine, customer, passages=passages)
-    assert draft.citations[0].article_id == REFUND_PASSAGE.article_id, draft.reply
+SEATS_INTRO = Passage(
+    article_id="plans-billable-seats", title="Who counts as a billable seat?", heading="",
+    uri="kb://articles/plans-billable-seats", score=0.9, category="plans",
+    text="Paid Tasklane plans are priced per seat. Your seat count is calculated automatically "
+         "from the people in your workspace, so you never need to buy seats separately.",
+)
+SEATS_WHOLE = SEATS_INTRO.model_copy(update={"beside_match": True, "text": (
+    "# Who counts as a billable seat?\n\n" + SEATS_INTRO.text + "\n\n## Who is billed\n\n"
+    "**Guest allowances:** Pro includes up to 10 guests. Business includes up to 5 guests per "
+    "paid seat (for example, 20 members can have 100 guests). The Free plan doesn't include "
+    "guests.\n\n"
+    "Guests can only see projects they're invited to. If you convert a guest to a member, they "
+    "start using a seat.\n"
+)})
+PLANS_INCLUDED = Passage(
+    article_id="plans-compare-plans", title="Compare Tasklane plans and pricing",
+    heading="What's included", uri="kb://articles/plans-compare-plans", score=0.8,
+    category="plans",
+    text="**Pro** — for growing teams:\n"
+         "- 10 GB of storage per paid seat, files up to 250 MB\n"
+         "- Up to 10 guests, 2FA enforcement\n\n"
+         "**Business** — for organisations that need control:\n"
+         "- 25 GB of storage per paid seat\n"
+         "- Up to 5 guests per paid seat\n",
+)
+
+
+def test_an_article_search_matched_by_its_introduction_is_judged_on_its_whole_text(
+    offline_engine, customer
+):
+    """Search matched the seats article's introduction; who counts as a seat is further
+    down, in the article read beside it. Judged on its introduction alone, the article lost
+    to the plan comparison's list of guest allowances, which shares the question's words."""
+    message = "Do guests from our client's company count as paid seats?"
+    draft = draft_for(offline_engine, customer, message,
+                      (SEATS_INTRO, PLANS_INCLUDED, SEATS_WHOLE), category="plans")
+    assert draft.citations[0].article_id == SEATS_INTRO.article_id, draft.reply
 
 
 ATTACHMENTS = Passage(

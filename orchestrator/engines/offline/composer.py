@@ -6,8 +6,8 @@ picks the article that answers best — and a second one when it is nearly as go
 2-4 sentences from them in reading order, no more than two from one section while others have
 steps to give (an article of several fixes gives more than its first); a numbered procedure
 that fits is given whole, from its first step, when its step is the best sentence (or, asked
-"how do I…", nearly the best). Which article answers is judged on the passages
-search matched; an article's whole text, when research read it, is a source of steps only.
+"how do I…", nearly the best). Which article answers is judged on its best sentence: in the
+passages search matched or, a little lower, in the article's whole text when research read it.
 Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped), so every step is grounded
 in the passage it cites. Deterministic.
 
@@ -128,9 +128,12 @@ class _Article:
 
     @property
     def best(self) -> float:
-        """How well the article answers: its best sentence of what search matched. A sentence
-        that sends the reader to another article is that article's answer, not this one's."""
-        return max((s.score for s in self.sentences if s.matched and not s.points_elsewhere),
+        """How well the article answers: its best sentence, in what search matched or in the
+        article read whole beside it (scored lower), since a match on an introduction that
+        only announces the answer ("How much you can do offline depends on which app you
+        use.") would otherwise lose to a runner-up's passing mention. A sentence that sends
+        the reader to another article is that article's answer, not this one's."""
+        return max((s.score for s in self.sentences if not s.points_elsewhere),
                    default=0.0)
 
 
