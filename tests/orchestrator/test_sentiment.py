@@ -20,6 +20,21 @@ def test_angry_or_disappointed_messages_are_negative(text):
 @pytest.mark.parametrize(
     "text",
     [
+        "You charged us twice this month. If this isn't fixed today I'm filing a chargeback "
+        "with my bank.",
+        "If this isn't sorted by Friday I'm disputing the charge with my bank.",
+        "If I don't hear back this week I will be passing this to our lawyer.",
+        "Sort it out or we take legal action.",
+    ],
+)
+def test_a_threat_said_calmly_is_negative(text):
+    """A chargeback, a lawyer or legal action: the customer is unhappy, whatever the tone."""
+    assert analyse(text).label == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "How do I export a project to CSV? Thanks!",
         "I get error 429 from the API when syncing",
         "The upload is broken and I keep getting an error.",

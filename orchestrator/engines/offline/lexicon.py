@@ -25,7 +25,7 @@ LEXICON: dict[str, float] = {
     "perfect": 2.4, "happy": 2.0, "glad": 1.8, "pleased": 1.8, "delighted": 2.8, "helpful": 1.8,
     "brilliant": 2.6, "nice": 1.4, "enjoy": 1.8, "enjoying": 1.8, "impressed": 2.2, "smooth": 1.2,
     "easy": 1.0, "satisfied": 1.8, "kudos": 2.0, "cheers": 0.6, "fine": 0.4, "works": 0.3,
-    "best": 1.8,
+    "best": 1.8, "chargeback": -2.6,
 }
 PHRASES: dict[str, float] = {
     "fed up": -2.6, "sick of": -2.6, "waste of time": -2.6, "last straw": -3.0,
@@ -33,6 +33,11 @@ PHRASES: dict[str, float] = {
     "still waiting": -1.8, "still no": -1.4, "no response": -1.2, "no reply": -1.2,
     "no answer": -1.2, "third time": -1.8, "once again": -1.2, "for the love of": -2.0,
     "going elsewhere": -2.4, "switch to a competitor": -2.4, "keep up the good work": 2.4,
+    # Threats (a chargeback, a lawyer, a public complaint) are said calmly as often as not,
+    # and mean the customer is unhappy whatever other words they use.
+    "disputing the charge": -2.6, "dispute the charge": -2.6, "to my lawyer": -2.6,
+    "to our lawyer": -2.6, "to our lawyers": -2.6, "legal action": -2.6, "warn others": -2.6,
+    "warn everyone": -2.6,
     "love tasklane": 2.6, "big fan": 2.2,
 }
 NEGATIONS: set[str] = {
