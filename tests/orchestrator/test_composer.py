@@ -81,6 +81,12 @@ def test_an_upset_customer_gets_an_apology(offline_engine, customer):
     assert "I'm sorry" in reply
 
 
+def test_the_apology_is_for_what_went_wrong_not_for_the_question(offline_engine, customer):
+    reply = draft_for(offline_engine, customer, sentiment="negative", category="billing").reply
+    assert "I'm sorry for the trouble with your billing, and thank you" in reply
+    assert "question" not in reply.split("\n\n")[1]
+
+
 def test_without_relevant_passages_the_reply_hands_over_without_citing(offline_engine):
     draft = draft_for(offline_engine, None, message="What is the capital of France?")
     assert draft.citations == [] and draft.claims == []

@@ -76,6 +76,19 @@ TOPICS = {
     "data-export": "exporting your data",
     "feature-requests": "your feature request",
 }
+# An apology names what went wrong, not the question ("the trouble with your billing
+# question" would apologise for the customer asking).
+TROUBLES = {
+    "billing": "the trouble with your billing",
+    "account": "the trouble with your account",
+    "bugs": "the problem you ran into",
+    "integrations": "the trouble with your integration",
+    "outages": "the disruption you're seeing",
+    "security": "the worry about your account's security",
+    "plans": "the trouble with your plan",
+    "data-export": "the trouble exporting your data",
+    "feature-requests": "Tasklane falling short here",
+}
 # Each of several questions gets this many steps (one more after a "too short" review).
 STEPS_PER_QUESTION = 2
 RESTATED_CHARS = 90
@@ -403,10 +416,9 @@ def _greeting(req: DraftRequest) -> str:
 
 
 def _opening(req: DraftRequest) -> str:
-    topic = TOPICS.get(req.triage.category, "your question")
     if req.triage.sentiment == "negative":
-        return (
-            f"I'm sorry for the trouble with {topic}, and thank you for your patience. "
-            "Here is what should help:"
-        )
+        trouble = TROUBLES.get(req.triage.category, "the trouble")
+        return (f"I'm sorry for {trouble}, and thank you for your patience. "
+                "Here is what should help:")
+    topic = TOPICS.get(req.triage.category, "your question")
     return f"Thanks for getting in touch about {topic}. Here is what should help:"
