@@ -25,7 +25,7 @@ LEXICON: dict[str, float] = {
     "perfect": 2.4, "happy": 2.0, "glad": 1.8, "pleased": 1.8, "delighted": 2.8, "helpful": 1.8,
     "brilliant": 2.6, "nice": 1.4, "enjoy": 1.8, "enjoying": 1.8, "impressed": 2.2, "smooth": 1.2,
     "easy": 1.0, "satisfied": 1.8, "kudos": 2.0, "cheers": 0.6, "fine": 0.4, "works": 0.3,
-    "best": 1.8, "chargeback": -2.6,
+    "best": 1.8, "chargeback": -2.6, "chargebacks": -2.6,
 }
 PHRASES: dict[str, float] = {
     "fed up": -2.6, "sick of": -2.6, "waste of time": -2.6, "last straw": -3.0,
