@@ -25,8 +25,21 @@ from orchestrator.engines.offline.sentences import procedures, sentences
     ("- **The link has expired.** Links are valid for **7 days**. After that, request a new "
      "export.\n"
      '- **"Upload failed. Try again."** The upload was interrupted. See the next section.',
-     ["The link has expired. Links are valid for 7 days. After that, request a new export.",
+     ["If the link has expired: Links are valid for 7 days. After that, request a new export.",
       '"Upload failed. Try again." The upload was interrupted.']),
+    # A bold case is said as the condition of its fix: stated, a reply would tell the customer
+    # their link has expired. One in the customer's voice is said to them. A thing to do, a
+    # name, or a case whose fix has its own "If", stays as it is.
+    ("- **Tax was charged before I added my VAT number.** Changes only apply to future "
+     "invoices.\n"
+     "- **Update your browser.** Old versions are slow with large projects.\n"
+     "- **The charge was for another account.** If no invoice matches, email billing.\n"
+     "- **Nonprofits — 50% off Pro and Business.** Registered charities qualify.",
+     ["If tax was charged before you added your VAT number: Changes only apply to future "
+      "invoices.",
+      "Update your browser. Old versions are slow with large projects.",
+      "The charge was for another account. If no invoice matches, email billing.",
+      "Nonprofits — 50% off Pro and Business. Registered charities qualify."]),
     # So is a numbered step: "Click Save." alone would be too short to keep, and its second
     # sentence alone would not say what to do.
     ("1. Click **Save**. A new calendar called **Tasklane** appears within a few minutes.\n"

@@ -8,8 +8,9 @@ steps to give (an article of several fixes gives more than its first); a numbere
 that fits is given whole, from its first step, when its step is the best sentence (or, asked
 "how do I…", nearly the best). Which article answers is judged on its best sentence: in the
 passages search matched or, a little lower, in the article's whole text when research read it.
-Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped), so every step is grounded
-in the passage it cites. Deterministic.
+Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped, and a troubleshooting
+item's bold case is said as its condition: "If the link has expired: Links are valid…"), so
+every step is grounded in the passage it cites. Deterministic.
 
 A request of several questions is answered in turn: each question under its own line, from the
 passages research found for it, and a question nothing answers is said to be followed up.

@@ -31,6 +31,23 @@ _CLAUSE_ITEM = re.compile(r"[,;]?\s+(?:and|or)$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
 _LABELLED_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*[^*]+[.?!]\"?\*\*\s+\S")
+_LABEL = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*([^*\"]+)\.\*\*\s+(?=\S)")
+# A label that states a case ("The link has expired.", "The calendar stopped updating."), not
+# a thing to do ("Update your browser.") or a name ("TLS inspection."): it has a finite verb.
+_CASE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|isn't|aren't|wasn't|weren't|hasn't|haven't|don't|"
+    r"doesn't|didn't|won't|can't|never|stopped|you're|it's)\b", re.IGNORECASE)
+# A fix that already opens with its own condition ("If you see a charge…") keeps the case as a
+# statement: two conditions in a row read badly.
+_CONDITIONAL = re.compile(r"(?:if|when|unless)\b", re.IGNORECASE)
+# The help center writes some cases in the customer's voice ("I don't see the calendar on my
+# phone."); a reply says them to the customer.
+_TO_CUSTOMER = {"i": "you", "my": "your", "me": "you", "i'm": "you're", "i've": "you've",
+                "mine": "yours"}
+_FIRST_PERSON = re.compile(r"\b(?:" + "|".join(sorted(_TO_CUSTOMER, key=len, reverse=True))
+                           + r")\b(?!')", re.IGNORECASE)
+_NAMES = frozenset({"Tasklane", "Slack", "Google", "Zapier", "GitHub", "Windows", "Chrome",
+                    "Okta", "Microsoft", "Excel", "Outlook", "Android", "Linux"})
 _MARKDOWN = re.compile(
     r"(\*\*|__|`|(?<!\w)_(?=\w)|(?<=\w)_(?!\w)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))"
 )
@@ -76,6 +93,23 @@ def clean_markdown(line: str) -> str:
     return re.sub(r"\s+", " ", line).strip()
 
 
+def as_condition(line: str) -> str:
+    """A list item led by a bold case ("- **The link has expired.** Links are valid for 7
+    days.") with the case as its condition ("If the link has expired: Links are valid for 7
+    days."): said as a statement, a reply would tell the customer their link has expired.
+    Any other line as it is."""
+    labelled = _LABEL.match(line)
+    if not labelled or not _CASE.search(labelled.group(1)) or _CONDITIONAL.match(
+            line[labelled.end():]):
+        return line
+    case = _FIRST_PERSON.sub(lambda m: _TO_CUSTOMER[m.group().lower()], labelled.group(1))
+    first = case.split(" ", 1)[0]
+    if first[1:].islower() and first not in _NAMES:
+        case = case[0].lower() + case[1:]
+    marker = line[: labelled.start(1) - len("**")]
+    return f"{marker}**If {case}:** {line[labelled.end():]}"
+
+
 def sentences(text: str) -> list[str]:
     """Readable sentences of a Markdown passage: list items and prose split at full stops.
 
@@ -89,7 +123,7 @@ def sentences(text: str) -> list[str]:
             continue
         # Titles quoted in italics ("see *Why was I charged mid-cycle? ...*") hold
         # punctuation that must not end a sentence.
-        line = _EMPHASIS.sub(lambda m: m.group().translate(_END_MARKS), stripped)
+        line = _EMPHASIS.sub(lambda m: m.group().translate(_END_MARKS), as_condition(stripped))
         line = clean_markdown(line)
         if _LIST_MARKER.match(stripped) and _CLAUSE_ITEM.search(line):
             continue
