@@ -30,8 +30,8 @@ _QUOTE_ENDS = {f"{mark}{quote}" for mark in ".!?" for quote in "\"”"}
 _CLAUSE_ITEM = re.compile(r"[,;]?\s+(?:and|or)$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+")
-_LABELLED_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*[^*]+[.?!]\"?\*\*\s+\S")
-_LABEL = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*([^*\"]+)\.\*\*\s+(?=\S)")
+# A list item led by a bold sentence, its label: "- **The link has expired.** Links are…".
+_LABELLED_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*([^*]+[.?!]\"?)\*\*\s+(?=\S)")
 # A label that states a case ("The link has expired.", "The calendar stopped updating."), not
 # a thing to do ("Update your browser.") or a name ("TLS inspection."): it has a finite verb.
 _CASE = re.compile(
@@ -46,6 +46,7 @@ _TO_CUSTOMER = {"i": "you", "my": "your", "me": "you", "i'm": "you're", "i've": 
                 "mine": "yours"}
 _FIRST_PERSON = re.compile(r"\b(?:" + "|".join(sorted(_TO_CUSTOMER, key=len, reverse=True))
                            + r")\b(?!')", re.IGNORECASE)
+# After "If", a case's first word is lower-cased unless it is a name.
 _NAMES = frozenset({"Tasklane", "Slack", "Google", "Zapier", "GitHub", "Windows", "Chrome",
                     "Okta", "Microsoft", "Excel", "Outlook", "Android", "Linux"})
 _MARKDOWN = re.compile(
@@ -98,16 +99,20 @@ def as_condition(line: str) -> str:
     days.") with the case as its condition ("If the link has expired: Links are valid for 7
     days."): said as a statement, a reply would tell the customer their link has expired.
     Any other line as it is."""
-    labelled = _LABEL.match(line)
-    if not labelled or not _CASE.search(labelled.group(1)) or _CONDITIONAL.match(
-            line[labelled.end():]):
+    labelled = _LABELLED_ITEM.match(line)
+    if labelled is None:
         return line
-    case = _FIRST_PERSON.sub(lambda m: _TO_CUSTOMER[m.group().lower()], labelled.group(1))
+    label, fix = labelled.group(1), line[labelled.end():]
+    # A quoted message ("**"Upload failed."**") is what the customer sees: it stays quoted.
+    if not label.endswith(".") or '"' in label or not _CASE.search(label) \
+            or _CONDITIONAL.match(fix):
+        return line
+    case = _FIRST_PERSON.sub(lambda m: _TO_CUSTOMER[m.group().lower()], label[:-1])
     first = case.split(" ", 1)[0]
     if first[1:].islower() and first not in _NAMES:
         case = case[0].lower() + case[1:]
     marker = line[: labelled.start(1) - len("**")]
-    return f"{marker}**If {case}:** {line[labelled.end():]}"
+    return f"{marker}**If {case}:** {fix}"
 
 
 def sentences(text: str) -> list[str]:
