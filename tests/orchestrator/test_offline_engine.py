@@ -69,6 +69,23 @@ async def test_a_terse_follow_up_is_classified_with_the_message_before_it(offlin
     ).confidence
 
 
+async def test_a_short_question_that_names_its_subject_is_not_read_as_a_follow_up(
+    offline_engine
+):
+    """Three content words make a whole question when they name the subject: it is not
+    classified with the customer's latest ticket about something else."""
+    billing_before = ["Charged twice in March"]
+    for message, category in (("Can I change the email on my account?", "account"),
+                              ("Is there an API?", "integrations"),
+                              ("How do I cancel my plan?", "plans")):
+        triage = await offline_engine.triage(
+            TriageRequest(message=message, history=billing_before))
+        assert triage.category == category, message
+    follow_up = await offline_engine.triage(
+        TriageRequest(message="still not working!", history=billing_before))
+    assert follow_up.category == "billing"
+
+
 async def test_a_message_naming_nothing_specific_is_not_confident_whatever_came_before(
     offline_engine
 ):

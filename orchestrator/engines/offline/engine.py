@@ -23,8 +23,11 @@ from orchestrator.message_text import own_subject
 from orchestrator.pii import find_pii, redact
 from orchestrator.signals import find_signals
 
-# Messages with fewer content words than this borrow the previous message for their category.
+# Messages with fewer content words than this borrow the previous message for their category
+# ("still not working!"), unless their own words already score this well for one: "Can I
+# change the email on my account?" names its subject and is not a follow-up.
 TERSE_WORDS = 4
+NAMES_ITS_SUBJECT = 0.4
 # Words that say something is wrong without saying what; a message of only these (and a
 # placeholder subject) names nothing to research, and its category's confidence is cut.
 TROUBLE_WORDS = frozenset({
@@ -70,10 +73,12 @@ class OfflineEngine:
         text = "\n".join(part for part in (subject, redacted) if part.strip())
         # A terse follow-up ("still broken") is classified with the message it follows.
         earlier = redact(req.history[-1]) if req.history else ""
-        short = bool(earlier) and len(content_words(text)) < TERSE_WORDS
         # The classifier knows English: other languages are read through a glossary.
         read = text if req.language == "en" else glossed(text)
-        classification = self.classifier.classify(f"{earlier}\n{read}" if short else read)
+        classification = self.classifier.classify(read)
+        if (earlier and len(content_words(text)) < TERSE_WORDS
+                and max(classification.scores.values()) < NAMES_ITS_SUBJECT):
+            classification = self.classifier.classify(f"{earlier}\n{read}")
         # A message naming nothing but trouble ("it doesn't work. please fix") could be about
         # anything: whatever it is classified as, from its wording or an earlier ticket, is a
         # guess, and a guess is not confident enough to answer on.
