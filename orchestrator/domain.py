@@ -41,7 +41,9 @@ KB_CATEGORIES: tuple[str, ...] = (
 
 class Customer(BaseModel):
     id: str = Field(description="Customer id, e.g. 'C-000001'.")
-    name: str = Field(description="Full name; replies greet the first name.")
+    name: str = Field(
+        default="", description="Full name; replies greet the first name ('Hi there,' without)."
+    )
     tier: Tier = Field(default="free", description="Support tier: free, pro, business, enterprise.")
     vip: bool = Field(default=False, description="VIP customers get extra care.")
     locale: str = Field(default="en-US", description="Preferred language/region, e.g. 'en-GB'.")

@@ -17,10 +17,19 @@ from orchestrator.state import SupportState
 
 def customer_model(state: SupportState) -> Customer:
     customer = state["customer"] or {}
-    return Customer.model_validate(
-        {key: customer.get(key) for key in ("id", "name", "tier", "vip", "locale", "new")
-         if customer.get(key) is not None}
-    )
+    fields = {key: customer.get(key) for key in ("id", "tier", "vip", "locale", "new")
+              if customer.get(key) is not None}
+    return Customer.model_validate({**fields, "name": given_name(customer)})
+
+
+def given_name(customer: dict) -> str:
+    """The customer's name, or "" where the CRM stands in the email's local part or the chat
+    visitor's id for a name never given: "Hi newperson," and "Hi Visitor," greet no one."""
+    name = customer.get("name") or ""
+    stand_ins = {f"Visitor {ref.split(':', 1)[-1]}" for ref in customer.get("external_ids", [])}
+    if customer.get("email"):
+        stand_ins.add(customer["email"].split("@", 1)[0])
+    return "" if name in stand_ins else name
 
 
 async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:

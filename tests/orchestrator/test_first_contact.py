@@ -27,17 +27,24 @@ async def test_a_first_time_email_is_created_and_fully_served(resolve_server, er
             "channel": "email"})).structured_content
         again = (await client.call_tool("triage_and_resolve", {
             **EXPORT, "customer": "nadia.brun@example.net"})).structured_content
+        nameless = (await client.call_tool("triage_and_resolve", {
+            **EXPORT, "customer": "ops.team@example.net"})).structured_content
         profile = await crm_call(rig.crm, "get_customer", {"customer_id": out["customer_id"]})
     assert out["status"] == "resolved" and out["new_customer"] is True
+    assert out["reply"].startswith("Hi Nadia,") and again["reply"].startswith("Hi Nadia,")
+    # The CRM lists a customer who gave no name by their email's local part; the reply does
+    # not greet them by it.
+    assert nameless["new_customer"] is True and nameless["reply"].startswith("Hi there,")
     assert out["reply"] and out["citations"] and out["ticket_id"]
     assert again["new_customer"] is False and again["customer_id"] == out["customer_id"]
     customer = profile["customer"]
     assert (customer["name"], customer["email"], customer["tier"], customer["vip"]) == (
         "Nadia Brun", "nadia.brun@example.net", "free", False)
     assert {t["id"] for t in profile["recent_tickets"]} == {out["ticket_id"], again["ticket_id"]}
-    [created] = rig.publisher.of_type("customer.created")
-    assert created.payload["customer_id"] == out["customer_id"]
-    assert "nadia" not in created.model_dump_json().lower()
+    created = rig.publisher.of_type("customer.created")
+    assert [e.payload["customer_id"] for e in created] == [
+        out["customer_id"], nameless["customer_id"]]
+    assert "nadia" not in created[0].model_dump_json().lower()
 
 
 async def test_a_malformed_email_is_refused_naming_the_customer_field(resolve_server, era):
@@ -66,6 +73,7 @@ async def test_a_chat_visitor_is_served_and_keeps_history_when_giving_an_email(
         by_email = (await client.call_tool("triage_and_resolve", {
             **EXPORT, "customer": "olu@example.org"})).structured_content
     assert first["status"] == "resolved" and first["new_customer"] is True
+    assert first["reply"].startswith("Hi there,")  # not "Hi Visitor,"
     assert second["new_customer"] is False and second["customer_id"] == first["customer_id"]
     assert profile["customer"]["email"] == "olu@example.org"
     assert profile["customer"]["external_ids"] == ["chat:v_51c0ffee"]
