@@ -384,3 +384,44 @@ def test_a_runner_up_fills_the_steps_a_thin_first_article_cannot(offline_engine,
     cited = [claim.uri for claim in draft.claims]
     assert cited[0] == THIN.uri and cited.count(THIN.uri) == 1, draft.reply
     assert cited.count(FULLER.uri) >= 2, draft.reply
+
+
+VAT_TROUBLESHOOTING = Passage(
+    article_id="billing-vat-tax-id", title="Add a VAT number or tax ID to your invoices",
+    heading="Troubleshooting", uri="kb://articles/billing-vat-tax-id", score=0.9,
+    category="billing",
+    text=("- **Tax was charged before you added your VAT number.** Changes only apply to future "
+          "invoices. Email billing@tasklane.example and we'll reissue the last 12 months.\n"
+          "- **\"We couldn't validate this VAT number.\"** The VIES service may be unavailable; "
+          "you can save the number anyway."),
+)
+VAT_WHOLE = VAT_TROUBLESHOOTING.model_copy(update={"heading": "", "beside_match": True, "text": (
+    "Tasklane prices don't include taxes.\n\n"
+    "## Add or change your billing details\n\n"
+    "1. Go to **Settings → Billing → Billing details**.\n"
+    "2. Fill in **Company name**, **Billing address** and **Country**.\n"
+    "3. Under **Tax ID**, choose the type and enter the number, including the country prefix.\n"
+    "4. Click **Save** to store the new billing details.\n\n"
+    "## Troubleshooting\n\n" + VAT_TROUBLESHOOTING.text
+)})
+
+
+def test_how_do_i_what_the_title_says_gets_the_articles_procedure(offline_engine, customer):
+    """Search matched the troubleshooting section, whose asides mention VAT numbers more than
+    the steps do; asked how to do what the article's title says it does, the reply is the
+    article's procedure, whole and in order."""
+    draft = draft_for(offline_engine, customer, "How do I add a VAT number to our invoices?",
+                      (VAT_TROUBLESHOOTING, VAT_WHOLE), category="billing")
+    texts = [claim.text for claim in draft.claims]
+    steps = [
+        "Go to Settings → Billing → Billing details.",
+        "Fill in Company name, Billing address and Country.",
+        "Under Tax ID, choose the type and enter the number, including the country prefix.",
+        "Click Save to store the new billing details.",
+    ]
+    assert [t for t in texts if t in steps] == steps, draft.reply
+    # Asked something the title does not say, the matched section answers.
+    draft = draft_for(offline_engine, customer,
+                      "Tax was charged before I added our VAT number, how do I get it back?",
+                      (VAT_TROUBLESHOOTING, VAT_WHOLE), category="billing")
+    assert "Changes only apply to future invoices." in draft.reply, draft.reply

@@ -118,6 +118,24 @@ async def test_each_question_is_answered_in_turn_from_its_own_article(resolve_se
     assert "for 2 questions" in research["summary"]
 
 
+async def test_each_how_do_i_question_gets_its_procedure_whole(resolve_server):
+    """As a message of one question would: 'how do we transfer ownership' is answered with
+    the transfer steps in order, not with the article's asides about owners."""
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = await resolve(client, "carmen@example.org", "Two things",
+                            "Our founder is leaving. How do we transfer workspace ownership to "
+                            "me, and how can I download all attachments from a project?")
+    reply = out["reply"]
+    ownership = reply[reply.index("1) "):reply.index("2) ")]
+    steps = ["Make sure the new owner is already an Admin",
+             "click ⋯ → Transfer ownership", "Enter your password (or 2FA code) to confirm.",
+             "must click Accept ownership within 7 days"]
+    assert all(step in ownership for step in steps), reply
+    assert [ownership.index(step) for step in steps] == sorted(
+        ownership.index(step) for step in steps)
+
+
 async def test_a_question_nothing_answers_is_said_plainly_and_goes_to_a_human(resolve_server):
     rig = resolve_server()
     async with Client(rig.server) as client:

@@ -6,7 +6,8 @@ picks the article that answers best — and a second one when it is nearly as go
 2-4 sentences from them in reading order, no more than two from one section while others have
 steps to give (an article of several fixes gives more than its first); a numbered procedure
 that fits is given whole, from its first step, when its step is the best sentence (or, asked
-"how do I…", nearly the best). Which article answers is judged on its best sentence: in the
+"how do I…", nearly the best, or when the article's title is what was asked, up to six
+sentences; in each question of several too). Which article answers is judged on its best sentence: in the
 passages search matched or, a little lower, in the article's whole text when research read it.
 Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped, and a troubleshooting
 item's bold case is said as its condition: "If the link has expired: Links are valid…"), so
@@ -60,9 +61,13 @@ REPEAT_SHARE = 0.7
 # At most this many steps from one section: an article of several fixes gives each its turn.
 STEPS_PER_SECTION = 2
 # "How do I…" asks for something to follow: the answering article's numbered procedure is
-# the reply, whole, when one of its steps is this close to the article's best sentence.
+# the reply, whole, when one of its steps is this close to the article's best sentence (or the
+# article's title is what was asked).
 _HOW_TO = re.compile(r"\bhow (?:do|can|should|would|to)\b", re.IGNORECASE)
 PROCEDURE_MARGIN = 0.06
+# Asked for, a procedure is given whole up to this many sentences, more than a reply's usual
+# steps: its steps can't be followed apart.
+PROCEDURE_SENTENCES = 6
 # Passages whose reading is kept: about 10 KiB each (a vector per sentence), 10 MiB in all.
 PASSAGES_KEPT = 1024
 
@@ -165,7 +170,7 @@ class ExtractiveComposer:
         if not steps:
             return _holding_reply(req)
         if _HOW_TO.search(req.message):
-            steps = _procedure_asked_for(steps, articles, max_steps)
+            steps = _procedure_asked_for(steps, articles, max_steps, _how_to_words(req.message))
         draft = _render(req, steps, articles)
         while len(draft.reply) > MAX_REPLY_CHARS and len(steps) > 1:
             weakest = min(steps, key=lambda s: s.score)
@@ -189,6 +194,8 @@ class ExtractiveComposer:
                        if p.part == part and p.uri not in others]
             found = self._score(asked(question), [req.passages[i] for i in indices])
             chosen = _choose(found, "", steps_each, 1)
+            if chosen and _HOW_TO.search(question):
+                chosen = _procedure_asked_for(chosen, found, steps_each, _how_to_words(question))
             # Back to positions in the whole passage list.
             chosen = [replace(s, passage=indices[s.passage]) for s in chosen]
             for article in found.values():
@@ -297,23 +304,46 @@ def _with_whole_procedure(taken: list[_Sentence], article: _Article, take: int) 
     return steps + others[: take - len(steps)]
 
 
+def _how_to_words(message: str) -> set[str]:
+    """The content words of the sentences that ask how to do something."""
+    return content_words(" ".join(s for s in asking_sentences(message) if _HOW_TO.search(s)))
+
+
 def _procedure_asked_for(
-    chosen: list[_Sentence], articles: dict[str, _Article], max_steps: int
+    chosen: list[_Sentence], articles: dict[str, _Article], max_steps: int,
+    how_to: set[str],
 ) -> list[_Sentence]:
     """For "how do I…": the answering article's numbered procedure, whole and from its first
     step, in place of the runner-up's step, when one of its matched steps comes within
     ``PROCEDURE_MARGIN`` of the article's best sentence and all of it fits. ("On mobile, the
-    same setting is under…" may score best, but the customer asked for the steps.)"""
+    same setting is under…" may score best, but the customer asked for the steps.) When every
+    word of the "how" (``how_to``) is in the article's title, the article is the how-to asked
+    for: its first procedure answers, wherever search matched ("How do I add a VAT number to
+    our invoices?" matched the troubleshooting section of *Add a VAT number or tax ID to your
+    invoices*). Sentences of the answer beside the procedure stay only from its passage, so
+    the reply reads in the article's order."""
     article = next(a for a in articles.values() if chosen[0] in a.sentences)
     matched = sorted((s for s in article.sentences if s.matched), key=lambda s: -s.score)
     anchor = next((s for s in matched if s.procedure is not None), None)
     if anchor is None or anchor.score < matched[0].score - PROCEDURE_MARGIN:
+        titled = bool(how_to) and how_to <= content_words(article.passage.title)
+        anchor = _first_step(article) if titled else None
+    if anchor is None:
         return chosen
     steps = [s for s in article.sentences if s.procedure == anchor.procedure]
-    if len(steps) > max_steps or all(s in chosen for s in steps):
+    if len(steps) > max(max_steps, PROCEDURE_SENTENCES) or all(s in chosen for s in steps):
         return chosen
-    rest = [s for s in chosen if s in article.sentences and s not in steps]
-    return steps + rest[: max_steps - len(steps)]
+    rest = [s for s in chosen if s in article.sentences and s not in steps
+            and s.passage == anchor.passage]
+    return steps + rest[: max(0, max_steps - len(steps))]
+
+
+def _first_step(article: _Article) -> _Sentence | None:
+    """The first step of the article's first numbered procedure, read in its whole text when
+    research read it."""
+    whole = [s for s in article.sentences if not s.matched] or article.sentences
+    return next((s for s in sorted(whole, key=lambda s: (s.passage, s.position))
+                 if s.procedure is not None), None)
 
 
 def _spread_over_sections(ranked: list[_Sentence], take: int) -> list[_Sentence]:
