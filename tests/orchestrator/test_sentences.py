@@ -46,6 +46,11 @@ from orchestrator.engines.offline.sentences import procedures, sentences
      "2. We send a link to the **new** address. Click it within **24 hours**.",
      ["Click Save. A new calendar called Tasklane appears within a few minutes.",
       "We send a link to the new address. Click it within 24 hours."]),
+    # A sentence starts with a capital, but a name written with a small one keeps it.
+    ("- **iOS:** go to **Settings → Notifications**.\n- **macOS** 12 or later is supported.\n"
+     "- turn on **Allow Notifications** on the device.",
+     ["iOS: go to Settings → Notifications.", "macOS 12 or later is supported.",
+      "Turn on Allow Notifications on the device."]),
 ])
 def test_sentences_stand_alone(markdown, expected):
     assert sentences(markdown) == expected

@@ -150,8 +150,17 @@ def sentences(text: str) -> list[str]:
                 continue
             if part[-1] not in ".!?)" and part[-2:] not in _QUOTE_ENDS:
                 part = part.rstrip(",;") + "."
-            found.append(part[0].upper() + part[1:])
+            found.append(_capitalised(part))
     return found
+
+
+def _capitalised(sentence: str) -> str:
+    """The sentence with a capital first letter, unless its first word is a name written
+    with a small one ("iOS", "macOS", "firstName")."""
+    first = sentence.split(" ", 1)[0]
+    if first[:1].islower() and any(c.isupper() for c in first[1:]):
+        return sentence
+    return sentence[0].upper() + sentence[1:]
 
 
 def procedures(text: str) -> list[list[str]]:
