@@ -33,6 +33,8 @@ def test_seeds_cover_exactly_the_knowledge_base_categories():
         ("how to use a security key for 2fa", "account"),
         ("Does the mobile app work without internet?", "feature-requests"),
         ("We see intermittent timeouts from the app today", "outages"),
+        # Work deleted by mistake is missing work to get back, not a security matter.
+        ("accidentally removed a whole section of tasks, how do I restore it", "bugs"),
     ],
 )
 def test_fresh_phrasings_land_in_their_category(classifier, text, category):

@@ -61,6 +61,7 @@ SEEDS: dict[str, list[str]] = {
         "I get a something went wrong error when opening a task",
         "attachments fail to upload",
         "tasks disappeared from my project",
+        "I deleted a task by mistake, can I get it back",
         "changes on my phone don't sync to the web",
         "I don't receive push notifications anymore",
         "due dates are showing one day off",
