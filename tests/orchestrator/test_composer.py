@@ -325,14 +325,22 @@ def test_how_do_i_gets_the_whole_procedure_over_a_better_scoring_aside(offline_e
     ], draft.reply
 
 
-def test_a_procedure_is_not_given_whole_when_its_steps_are_not_the_answer(offline_engine,
-                                                                          customer):
+def test_the_answer_leads_and_a_procedure_beside_it_is_never_in_pieces(offline_engine,
+                                                                      customer):
+    """The answer is the aside about leaving one team. The delete steps that fill the reply
+    beside it come from the first on: "Click Permanently delete." without "Type your email
+    address to confirm…" could not be followed."""
     draft = draft_for(offline_engine, customer,
                       "I only want to leave one team, do I need to delete my account?",
                       (DELETE_ACCOUNT,), category="account")
     texts = [claim.text for claim in draft.claims]
-    assert "If you only want to leave one team, you don't need to delete your account." in texts
-    assert "Type your email address to confirm, and enter your password or 2FA code." not in texts
+    assert texts[0] == "If you only want to leave one team, you don't need to delete your account."
+    procedure = ["Click your avatar, then go to My profile → Account.",
+                 "Scroll to Delete account and click Delete my account.",
+                 "Type your email address to confirm, and enter your password or 2FA code.",
+                 "Click Permanently delete."]
+    given = [t for t in texts if t in procedure]
+    assert given == procedure[:len(given)], draft.reply
 
 
 GARBLED = Passage(
@@ -425,3 +433,59 @@ def test_how_do_i_what_the_title_says_gets_the_articles_procedure(offline_engine
                       "Tax was charged before I added our VAT number, how do I get it back?",
                       (VAT_TROUBLESHOOTING, VAT_WHOLE), category="billing")
     assert "Changes only apply to future invoices." in draft.reply, draft.reply
+
+
+REPLACE_CARD = Passage(
+    article_id="billing-update-payment-method",
+    title="Update the credit card used for your subscription", heading="Change the card on file",
+    uri="kb://articles/billing-update-payment-method", score=0.9, category="billing",
+    text=("1. In the web app, go to **Settings → Billing → Payment method**.\n"
+          "2. Click **Replace card**.\n"
+          "3. Enter the card number, expiry date, CVC and the cardholder's postal code.\n"
+          "4. Click **Save card**. Some banks will ask you to approve a small verification in "
+          "your banking app (3D Secure)."),
+)
+CARD_ERRORS = REPLACE_CARD.model_copy(update={"heading": "Common errors", "text": (
+    "- **\"Your card does not support this type of purchase.\"** The card blocks online or "
+    "recurring payments. Ask your bank to allow recurring charges from Tasklane.\n"
+    "- **\"The postal code is incorrect.\"** Enter the postal code that your bank has on file "
+    "for the card, not your office address.")})
+
+
+def test_a_later_step_comes_with_the_steps_before_it(offline_engine, customer):
+    """'Enter the card number…' scores well on its own, but alone it does not say where: the
+    steps before it come too, in order."""
+    draft = draft_for(offline_engine, customer,
+                      "My bank sent me a new card with a new number and expiry date, and the "
+                      "payment failed with a postal code error.", (REPLACE_CARD, CARD_ERRORS),
+                      category="billing")
+    texts = [claim.text for claim in draft.claims]
+    later = "Enter the card number, expiry date, CVC and the cardholder's postal code."
+    assert later in texts, draft.reply
+    before = ["In the web app, go to Settings → Billing → Payment method.", "Click Replace card."]
+    assert texts[texts.index(later) - 2:texts.index(later)] == before, draft.reply
+
+
+QUICK_FIXES = Passage(
+    article_id="bugs-mobile-sync-issues", title="Changes made on the mobile app aren't syncing",
+    heading="Quick fixes", uri="kb://articles/bugs-mobile-sync-issues", score=0.9,
+    category="bugs",
+    text=("1. **Pull down** on any list to force a refresh.\n"
+          "2. Check that the app has network access: Settings → Tasklane → Mobile Data.\n"
+          "3. Sign out and sign back in (Profile → Sign out).\n"
+          "4. Restart your phone to clear stuck background tasks.\n"
+          "5. Update the app. We support iOS 16 or later and Android 9 or later.\n"
+          "6. Reinstall the app if nothing else helped."),
+)
+
+
+def test_a_fix_of_its_own_in_a_numbered_list_needs_no_steps_before_it(offline_engine,
+                                                                     customer):
+    """A troubleshooting list's items are fixes to try, each on its own: 'Update the app'
+    does not bring the four before it."""
+    draft = draft_for(offline_engine, customer,
+                      "Which iOS version does the app need? Do I have to update it?",
+                      (QUICK_FIXES,), category="bugs")
+    texts = [claim.text for claim in draft.claims]
+    assert "Update the app. We support iOS 16 or later and Android 9 or later." in texts
+    assert "Restart your phone to clear stuck background tasks." not in texts, draft.reply

@@ -7,7 +7,9 @@ picks the article that answers best — and a second one when it is nearly as go
 steps to give (an article of several fixes gives more than its first); a numbered procedure
 that fits is given whole, from its first step, when its step is the best sentence (or, asked
 "how do I…", nearly the best, or when the article's title is what was asked, up to six
-sentences; in each question of several too). Which article answers is judged on its best sentence: in the
+sentences; in each question of several too), and a later step comes with the steps before
+it ("Choose a reason and confirm." alone does not say where) unless it is a fix of its own
+("Update the app."). Which article answers is judged on its best sentence: in the
 passages search matched or, a little lower, in the article's whole text when research read it.
 Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped, and a troubleshooting
 item's bold case is said as its condition: "If the link has expired: Links are valid…"), so
@@ -68,6 +70,11 @@ PROCEDURE_MARGIN = 0.06
 # Asked for, a procedure is given whole up to this many sentences, more than a reply's usual
 # steps: its steps can't be followed apart.
 PROCEDURE_SENTENCES = 6
+# A later step of a numbered list that starts so is a fix of its own ("Update the app.", "Check
+# that the app has network access…"), not a step that leans on the ones before it.
+_STANDS_ALONE = re.compile(
+    r"(?:check|make sure|update|try|reload|restart|reinstall|clear|sign out|wait|ask|contact|"
+    r"email|look|pull|turn off|disable)\b", re.IGNORECASE)
 # Passages whose reading is kept: about 10 KiB each (a vector per sentence), 10 MiB in all.
 PASSAGES_KEPT = 1024
 
@@ -171,6 +178,7 @@ class ExtractiveComposer:
             return _holding_reply(req)
         if _HOW_TO.search(req.message):
             steps = _procedure_asked_for(steps, articles, max_steps, _how_to_words(req.message))
+        steps = _with_steps_before(steps, articles, max(max_steps, PROCEDURE_SENTENCES))
         draft = _render(req, steps, articles)
         while len(draft.reply) > MAX_REPLY_CHARS and len(steps) > 1:
             weakest = min(steps, key=lambda s: s.score)
@@ -196,6 +204,7 @@ class ExtractiveComposer:
             chosen = _choose(found, "", steps_each, 1)
             if chosen and _HOW_TO.search(question):
                 chosen = _procedure_asked_for(chosen, found, steps_each, _how_to_words(question))
+            chosen = _with_steps_before(chosen, found, MAX_STEPS)
             # Back to positions in the whole passage list.
             chosen = [replace(s, passage=indices[s.passage]) for s in chosen]
             for article in found.values():
@@ -336,6 +345,29 @@ def _procedure_asked_for(
     rest = [s for s in chosen if s in article.sentences and s not in steps
             and s.passage == anchor.passage]
     return steps + rest[: max(0, max_steps - len(steps))]
+
+
+def _with_steps_before(chosen: list[_Sentence], articles: dict[str, _Article],
+                       limit: int) -> list[_Sentence]:
+    """A later step of a numbered procedure comes with the steps before it ("Choose a reason
+    and confirm." alone does not say where), when the reply stays within ``limit`` steps;
+    otherwise it is left out."""
+    result = list(chosen)
+    for step in chosen:
+        if step.procedure is None or step not in result or _STANDS_ALONE.match(step.text):
+            continue
+        article = next(a for a in articles.values() if step in a.sentences)
+        procedure = sorted((s for s in article.sentences if s.procedure == step.procedure),
+                           key=lambda s: s.position)
+        missing = [s for s in procedure[:procedure.index(step)] if s not in result]
+        if not missing:
+            continue
+        if len(result) + len(missing) <= limit:
+            at = result.index(step)
+            result[at:at] = missing
+        elif len(result) > 1:
+            result.remove(step)
+    return result
 
 
 def _first_step(article: _Article) -> _Sentence | None:
