@@ -176,9 +176,12 @@ class ExtractiveComposer:
         steps = _choose(articles, req.triage.category, max_steps, max_sources)
         if not steps:
             return _holding_reply(req)
+        # A reply asked to be shorter keeps to its steps, whole procedures included.
+        whole_up_to = max_steps if max_steps < MAX_STEPS else PROCEDURE_SENTENCES
         if _HOW_TO.search(req.message):
-            steps = _procedure_asked_for(steps, articles, max_steps, _how_to_words(req.message))
-        steps = _with_steps_before(steps, articles, max(max_steps, PROCEDURE_SENTENCES))
+            steps = _procedure_asked_for(steps, articles, max_steps, whole_up_to,
+                                         _how_to_words(req.message))
+        steps = _with_steps_before(steps, articles, whole_up_to)
         draft = _render(req, steps, articles)
         while len(draft.reply) > MAX_REPLY_CHARS and len(steps) > 1:
             weakest = min(steps, key=lambda s: s.score)
@@ -203,7 +206,8 @@ class ExtractiveComposer:
             found = self._score(asked(question), [req.passages[i] for i in indices])
             chosen = _choose(found, "", steps_each, 1)
             if chosen and _HOW_TO.search(question):
-                chosen = _procedure_asked_for(chosen, found, steps_each, _how_to_words(question))
+                chosen = _procedure_asked_for(chosen, found, steps_each, MAX_STEPS,
+                                              _how_to_words(question))
             chosen = _with_steps_before(chosen, found, MAX_STEPS)
             # Back to positions in the whole passage list.
             chosen = [replace(s, passage=indices[s.passage]) for s in chosen]
@@ -319,18 +323,18 @@ def _how_to_words(message: str) -> set[str]:
 
 
 def _procedure_asked_for(
-    chosen: list[_Sentence], articles: dict[str, _Article], max_steps: int,
+    chosen: list[_Sentence], articles: dict[str, _Article], max_steps: int, whole_up_to: int,
     how_to: set[str],
 ) -> list[_Sentence]:
     """For "how do I…": the answering article's numbered procedure, whole and from its first
     step, in place of the runner-up's step, when one of its matched steps comes within
-    ``PROCEDURE_MARGIN`` of the article's best sentence and all of it fits. ("On mobile, the
-    same setting is under…" may score best, but the customer asked for the steps.) When every
-    word of the "how" (``how_to``) is in the article's title, the article is the how-to asked
-    for: its first procedure answers, wherever search matched ("How do I add a VAT number to
-    our invoices?" matched the troubleshooting section of *Add a VAT number or tax ID to your
-    invoices*). Sentences of the answer beside the procedure stay only from its passage, so
-    the reply reads in the article's order."""
+    ``PROCEDURE_MARGIN`` of the article's best sentence and all of it fits in ``whole_up_to``
+    steps. ("On mobile, the same setting is under…" may score best, but the customer asked for
+    the steps.) When every word of the "how" (``how_to``) is in the article's title, the
+    article is the how-to asked for: its first procedure answers, wherever search matched
+    ("How do I add a VAT number to our invoices?" matched the troubleshooting section of *Add
+    a VAT number or tax ID to your invoices*). Sentences of the answer beside the procedure
+    stay only from its passage, so the reply reads in the article's order."""
     article = next(a for a in articles.values() if chosen[0] in a.sentences)
     matched = sorted((s for s in article.sentences if s.matched), key=lambda s: -s.score)
     anchor = next((s for s in matched if s.procedure is not None), None)
@@ -340,7 +344,7 @@ def _procedure_asked_for(
     if anchor is None:
         return chosen
     steps = [s for s in article.sentences if s.procedure == anchor.procedure]
-    if len(steps) > max(max_steps, PROCEDURE_SENTENCES) or all(s in chosen for s in steps):
+    if len(steps) > whole_up_to or all(s in chosen for s in steps):
         return chosen
     rest = [s for s in chosen if s in article.sentences and s not in steps
             and s.passage == anchor.passage]
