@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from core.sqlite_one_trip import one_trip_options
-from core.sqlite_wal import switch_file_to_wal
+from core.sqlite_wal import sqlite_file, switch_file_to_wal
 
 
 def asyncpg_url(url: str) -> str:
@@ -35,9 +34,8 @@ async def open_shared(url: str, schema: str | None, metadata: sa.MetaData,
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
-        database = sa.make_url(url).database
-        if database not in (None, "", ":memory:"):
-            await asyncio.to_thread(switch_file_to_wal, Path(database))
+        if (path := sqlite_file(sa.make_url(url).database)) is not None:
+            await asyncio.to_thread(switch_file_to_wal, path)
     elif schema:
         kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
     engine = create_async_engine(url, **kwargs, **one_trip_options(url))

@@ -35,6 +35,11 @@ def turn_on_wal(connection: sqlite3.Connection, *, within: float = SWITCH_SECOND
         pause = min(pause * 2, _LONGEST_PAUSE)
 
 
+def sqlite_file(database: str | None) -> Path | None:
+    """The file a SQLite URL's database part names; None for an in-memory database."""
+    return None if database in (None, "", ":memory:") else Path(database)
+
+
 def switch_file_to_wal(path: Path) -> None:
     """The database at ``path`` (created if missing) in WAL mode for every connection opened
     after this. Blocks: run it off the event loop."""

@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from core.sqlite_one_trip import one_trip_options
-from core.sqlite_wal import switch_file_to_wal
+from core.sqlite_wal import sqlite_file, switch_file_to_wal
 
 from events.outbox_table import append_events, create_outbox_table
 from events.sources import EventSource, SQLiteSource
@@ -85,9 +85,7 @@ class CrmDatabase:
 
     @property
     def sqlite_path(self) -> Path | None:
-        if self.dialect != "sqlite" or self.url.database in (None, "", ":memory:"):
-            return None
-        return Path(self.url.database)
+        return sqlite_file(self.url.database) if self.dialect == "sqlite" else None
 
     def event_source(self) -> EventSource | None:
         """The outbox table this database keeps with ``transactional_outbox``, as the bus's
@@ -129,8 +127,8 @@ class CrmDatabase:
         if self._engine is not None:
             return
         keep_rows_out_of_logs()
-        if self.dialect == "sqlite" and self.url.database not in (None, "", ":memory:"):
-            await asyncio.to_thread(switch_file_to_wal, Path(self.url.database))
+        if (path := self.sqlite_path) is not None:
+            await asyncio.to_thread(switch_file_to_wal, path)
         self._engine = self._create_engine()
         try:
             await self._migrate()
