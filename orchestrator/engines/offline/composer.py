@@ -2,18 +2,20 @@
 
 The composer reads the passages of the best few articles (one or several passages each), scores
 every sentence against the customer's message (embedding similarity plus shared content words),
-picks the article that answers best — and a second one when it is nearly as good — and lifts
-2-4 sentences from them in reading order, no more than two from one section while others have
-steps to give (an article of several fixes gives more than its first); a numbered procedure
-that fits is given whole, from its first step, when its step is the best sentence (or, asked
-"how do I…", nearly the best, or when the article's title is what was asked, up to six
-sentences; in each question of several too), and a later step comes with the steps before
-it ("Choose a reason and confirm." alone does not say where) unless it is a fix of its own
-("Update the app."). Which article answers is judged on its best sentence: in the
-passages search matched or, a little lower, in the article's whole text when research read it.
-Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped, and a troubleshooting
-item's bold case is said as its condition: "If the link has expired: Links are valid…"), so
-every step is grounded in the passage it cites. Deterministic.
+picks the article that answers best — and a second one when it is nearly as good — and lifts 2-4
+sentences (up to six for a procedure, below) from them in reading order, no more than two from
+one section while others have steps to give (an article of several fixes gives more than its
+first); a numbered procedure that fits is given whole, from its first step, when its step is the
+best sentence. Asked "how do I…" (in each question of several too), the answering article's
+procedure is the reply when one of its steps is nearly the best sentence or when the article's
+title is what was asked, up to six sentences (four in a question of several, and no more than
+the usual steps in a reply asked to be shorter). Within the same allowance a later step comes
+with the steps before it ("Choose a reason and confirm." alone does not say where), unless it is
+a fix of its own ("Update the app."); otherwise it is left out. Which article answers is judged
+on its best sentence: in the passages search matched or, a little lower, in the article's whole
+text when research read it. Nothing is paraphrased (only a leading "Or"/"And"/"But" is dropped,
+and a troubleshooting item's bold case is said as its condition: "If the link has expired: Links
+are valid…"), so every step is grounded in the passage it cites. Deterministic.
 
 A request of several questions is answered in turn: each question under its own line, from the
 passages research found for it, and a question nothing answers is said to be followed up.
@@ -161,6 +163,15 @@ class _Article:
         the reader to another article is that article's answer, not this one's."""
         return max((s.score for s in self.sentences if not s.points_elsewhere),
                    default=0.0)
+
+    def procedure_of(self, step: _Sentence) -> list[_Sentence]:
+        """The steps of the numbered procedure ``step`` is one of, in order (sentences are
+        kept in reading order)."""
+        return [s for s in self.sentences if s.procedure == step.procedure]
+
+
+def _article_of(articles: dict[str, _Article], sentence: _Sentence) -> _Article:
+    return next(a for a in articles.values() if sentence in a.sentences)
 
 
 class ExtractiveComposer:
@@ -310,7 +321,7 @@ def _with_whole_procedure(taken: list[_Sentence], article: _Article, take: int) 
     best = taken[0] if taken else None
     if best is None or not best.matched or best.procedure is None:
         return taken
-    steps = [s for s in article.sentences if s.procedure == best.procedure]
+    steps = article.procedure_of(best)
     if len(steps) > take:
         return taken
     others = [s for s in taken if s.procedure != best.procedure]
@@ -335,7 +346,7 @@ def _procedure_asked_for(
     ("How do I add a VAT number to our invoices?" matched the troubleshooting section of *Add
     a VAT number or tax ID to your invoices*). Sentences of the answer beside the procedure
     stay only from its passage, so the reply reads in the article's order."""
-    article = next(a for a in articles.values() if chosen[0] in a.sentences)
+    article = _article_of(articles, chosen[0])
     matched = sorted((s for s in article.sentences if s.matched), key=lambda s: -s.score)
     anchor = next((s for s in matched if s.procedure is not None), None)
     if anchor is None or anchor.score < matched[0].score - PROCEDURE_MARGIN:
@@ -343,7 +354,7 @@ def _procedure_asked_for(
         anchor = _first_step(article) if titled else None
     if anchor is None:
         return chosen
-    steps = [s for s in article.sentences if s.procedure == anchor.procedure]
+    steps = article.procedure_of(anchor)
     if len(steps) > whole_up_to or all(s in chosen for s in steps):
         return chosen
     rest = [s for s in chosen if s in article.sentences and s not in steps
@@ -360,9 +371,7 @@ def _with_steps_before(chosen: list[_Sentence], articles: dict[str, _Article],
     for step in chosen:
         if step.procedure is None or step not in result or _STANDS_ALONE.match(step.text):
             continue
-        article = next(a for a in articles.values() if step in a.sentences)
-        procedure = sorted((s for s in article.sentences if s.procedure == step.procedure),
-                           key=lambda s: s.position)
+        procedure = _article_of(articles, step).procedure_of(step)
         missing = [s for s in procedure[:procedure.index(step)] if s not in result]
         if not missing:
             continue
