@@ -1,8 +1,13 @@
 """The supervisor graph. Read the builder at the bottom as the diagram:
 
     START -> supervisor -(next_step)-> triage | research | solution | quality | escalation
-                 ^                      | finalize | END
-                 +---- every agent returns to the supervisor ----+
+                                       | finalize | END
+    every agent -(next_step)-> the next agent, or END
+
+The supervisor loads the customer's context once, at the start; its routing, the pure
+``next_step``, is on every agent's outgoing edges. Routed there rather than by returning to the
+supervisor's node after each agent, a run takes 7 steps instead of 13: LangGraph's work
+between steps cost about 1 ms each.
 
 Agents that do I/O retry on transport errors and time out; any agent that still fails ends
 the run through ``failed``, which records a "request failed" event.
@@ -49,12 +54,11 @@ NODE_TIMEOUT = TimeoutPolicy(run_timeout=60.0)
 def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
     builder = StateGraph(SupportState, context_schema=Deps)
     builder.set_node_defaults(retry_policy=IO_RETRY, error_handler=failed, timeout=NODE_TIMEOUT)
+    routes = {**{name: name for name in AGENTS}, "done": END}
     builder.add_node("supervisor", supervisor)
+    builder.add_edge(START, "supervisor")
+    builder.add_conditional_edges("supervisor", next_step, routes)
     for name, agent in AGENTS.items():
         builder.add_node(name, agent)
-        builder.add_edge(name, "supervisor")
-    builder.add_edge(START, "supervisor")
-    builder.add_conditional_edges(
-        "supervisor", next_step, {**{name: name for name in AGENTS}, "done": END}
-    )
+        builder.add_conditional_edges(name, next_step, routes)
     return builder.compile(checkpointer=checkpointer, name="supportdesk")

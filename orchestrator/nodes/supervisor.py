@@ -1,6 +1,7 @@
-"""The supervisor: on its first visit it loads who the customer is and what we know of them.
+"""The supervisor: at the start of a run it loads who the customer is and what we know of them.
 
-Routing itself is the pure ``routing.next_step``, attached to this node's outgoing edges.
+Routing itself is the pure ``routing.next_step``, attached to this node's outgoing edges and
+to every agent's.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from orchestrator.state import SupportState
 
 async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
     if state.get("context", {}).get("loaded"):
+        # Only a run checkpointed when every agent still returned here comes back.
         return {}
     timer = StepTimer()
     tools = runtime.context.tools

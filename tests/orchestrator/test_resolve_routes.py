@@ -1,6 +1,7 @@
 """Each route of triage_and_resolve end to end through a real MCP client, both eras."""
 
 import pytest
+from fastmcp import Client
 from fastmcp.exceptions import ToolError
 
 from orchestrator.engines.base import EngineError
@@ -39,6 +40,18 @@ async def test_a_how_to_question_is_resolved_with_a_cited_reply(resolve_server, 
     assert {e.correlation_id for e in publisher.events if e.type.startswith("request.")} == {
         out["run_id"]
     }
+
+
+async def test_each_agent_is_one_graph_step_the_supervisor_routing_between(resolve_server):
+    # The supervisor's routing is on every agent's edges: no step of its own between agents.
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
+        config = {"configurable": {"thread_id": out["run_id"]}}
+        final = await rig.orchestrator.graph.aget_state(config)
+    assert out["status"] == "resolved"
+    # The final checkpoint's step is the number of steps the run took.
+    assert final.metadata["step"] == len(AGENTS)
 
 
 async def test_a_refund_without_elicitation_waits_for_approval(resolve_server, era):
