@@ -15,6 +15,7 @@ from servers.input_guard import RefuseNulCharacters
 from servers.lifespan_context import DEFAULT_TENANT
 from servers.registration import register
 from servers.schema_refs import DereferenceOnce
+from servers.tool_events import ToolEvents
 
 INSTRUCTIONS = """\
 Customer records and support tickets. Look a customer up with `find_customers` (by email,
@@ -38,7 +39,8 @@ def build_server(
 ) -> FastMCP:
     """A FastMCP server over ``service``; the database opens in the lifespan, not here.
 
-    ``publisher`` receives ticket.created / ticket.updated events (bound to the service).
+    ``publisher`` receives ticket.created / ticket.updated events (bound to the service) and a
+    tool.called event for every tool call.
     Callers without an identity (stdio, unauthenticated HTTP) act in ``default_tenant``,
     which is also where the demo data goes.
     """
@@ -62,4 +64,6 @@ def build_server(
     )
     mcp.add_middleware(Correlation("crm"))
     mcp.add_middleware(RefuseNulCharacters())
+    if publisher is not None:
+        mcp.add_middleware(ToolEvents(publisher, server="crm", default_tenant=default_tenant))
     return register(mcp, tools)

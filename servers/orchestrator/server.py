@@ -17,6 +17,7 @@ from servers.orchestrator import tools
 from servers.orchestrator.approval import request_state_security
 from servers.registration import register
 from servers.schema_refs import DereferenceOnce
+from servers.tool_events import ToolEvents
 
 INSTRUCTIONS = """\
 Customer-support orchestrator. `triage_and_resolve` handles one customer request end to end:
@@ -33,7 +34,8 @@ def build_server(
     security: RequestStateSecurity | None = None,
     lifespan: Callable[[FastMCP], AbstractAsyncContextManager[object]] | None = None,
 ) -> FastMCP:
-    """The orchestrator server; ``lifespan`` opens the graph's stores and connections."""
+    """The orchestrator server; ``lifespan`` opens the graph's stores and connections. Every
+    tool call publishes a tool.called event through the orchestrator's publisher."""
 
     @asynccontextmanager
     async def serving(server: FastMCP) -> AsyncIterator[dict]:
@@ -54,4 +56,6 @@ def build_server(
     )
     mcp.add_middleware(Correlation("orchestrator"))
     mcp.add_middleware(RefuseNulCharacters())
+    mcp.add_middleware(ToolEvents(orchestrator.publisher, server="orchestrator",
+                                  default_tenant=default_tenant))
     return register(mcp, tools)

@@ -6,8 +6,10 @@ from fastmcp.exceptions import ToolError
 
 from orchestrator.engines.base import EngineError
 from orchestrator.engines.scripted import ScriptedEngine
+from servers.tool_events import drain_tool_events
 from tests.orchestrator.requests import GIBBERISH, PASSWORD, REFUND
 from tests.support.eras import client_for
+from tests.support.services import await_until
 
 AGENTS = ["supervisor", "triage", "research", "solution", "quality", "escalation", "finalize"]
 
@@ -52,6 +54,22 @@ async def test_each_agent_is_one_graph_step_the_supervisor_routing_between(resol
     assert out["status"] == "resolved"
     # The final checkpoint's step is the number of steps the run took.
     assert final.metadata["step"] == len(AGENTS)
+
+
+async def test_every_server_a_resolution_reaches_publishes_its_tool_calls(resolve_server):
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        await client.call_tool("triage_and_resolve", PASSWORD)
+        await drain_tool_events(rig.server, rig.crm)
+    expected = {("orchestrator", "triage_and_resolve"), ("crm", "create_ticket"),
+                ("kb", "search"), ("memory", "remember")}
+
+    async def all_published() -> bool:
+        # The co-located kb and memory servers publish theirs in the background.
+        events = rig.publisher.of_type("tool.called")
+        return expected <= {(e.payload["server"], e.payload["tool"]) for e in events}
+
+    await await_until(all_published, what="tool.called of every server")
 
 
 async def test_a_refund_without_elicitation_waits_for_approval(resolve_server, era):
