@@ -182,9 +182,14 @@ class SupportTools:
         created = await self._call("crm", "create_ticket", request_id=idempotency_key, **fields)
         return cast(TicketRecord, created["ticket"])
 
-    async def add_reply(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
-        await self._call("crm", "add_message", ticket_id=ticket_id, author_type="agent",
-                         body=body, idempotency_key=idempotency_key[:128])
+    async def add_reply(self, ticket: TicketRecord, body: str, *, status: str,
+                        idempotency_key: str) -> TicketRecord:
+        """Reply on the ticket and set its status in the same write; the ticket as that left
+        it. A repeat (the key already replied) changes nothing and returns ``ticket``."""
+        added = await self._call("crm", "add_message", ticket_id=ticket["id"],
+                                 author_type="agent", body=body, status=status,
+                                 idempotency_key=idempotency_key[:128])
+        return cast(TicketRecord, added.get("ticket") or ticket)
 
     async def add_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
         """Add an internal note once: a repeat with the same key finds it already there."""

@@ -97,20 +97,25 @@ async def _update_ticket(tools: SupportTools, state: SupportState, ticket: Ticke
     request, triage = state["request"], state["triage"]
     ticket_id = ticket["id"]
     actions = []
+    target = {"resolved": "resolved", "escalated": "open", "rejected": "open"}[status]
+    changed = False
     if reply:
-        await tools.add_reply(ticket_id, reply, idempotency_key=f"{request['run_id']}:reply")
+        # The reply sets the status in its own write: no moment when the customer has the
+        # answer and the ticket still reads open.
+        replied = await tools.add_reply(ticket, reply, status=target,
+                                        idempotency_key=f"{request['run_id']}:reply")
         actions.append("reply added to the ticket thread")
+        changed, ticket = replied["status"] != ticket["status"], replied
     note = _note_for(status, state)
     if note:
         await tools.add_note(ticket_id, note, idempotency_key=f"{request['run_id']}:note")
         actions.append("internal note added")
-    target = {"resolved": "resolved", "escalated": "open", "rejected": "open"}[status]
     # A request left for a human goes to the policy's escalation group (its next agent in
     # turn); without one, to the built-in "tier2" queue.
     handoff = {}
     if status != "resolved":
         handoff = {"group": handoff_group} if handoff_group else {"assignee": "tier2"}
-    changed = await tools.set_ticket_state(
+    changed |= await tools.set_ticket_state(
         ticket, status=target, priority=triage["priority"], category=triage["category"],
         **handoff,
     )

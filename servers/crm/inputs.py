@@ -86,6 +86,8 @@ class NewMessage(BaseModel):
     body: Text
     author: str | None = Field(default=None, max_length=200)
     idempotency_key: IdempotencyKey | None = None
+    status: TicketStatus | None = None
+    """The ticket's status after this message, set in the same write."""
 
 
 class NewNote(BaseModel):

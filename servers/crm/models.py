@@ -226,6 +226,11 @@ class AddedMessage(BaseModel):
     created: bool = Field(
         description="False when idempotency_key had already added this message (nothing new)."
     )
+    ticket: Ticket | None = Field(
+        default=None,
+        description="The ticket as this message left it (with its new status, when one was "
+        "given); null when idempotency_key had already added the message.",
+    )
 
 
 class AddedNote(BaseModel):

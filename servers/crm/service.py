@@ -261,7 +261,8 @@ class CrmService:
         self, tenant: str, actor: str, ticket_id: str, new: NewMessage
     ) -> AddedMessage:
         return await self._committed(
-            writes.add_message(self.database, self.clock(), tenant, actor, ticket_id, new)
+            writes.add_message(self.database, self.clock(), tenant, actor, ticket_id, new,
+                               self.policy)
         )
 
     async def add_note(

@@ -373,13 +373,20 @@ async def add_message(
     ] = "agent",
     author: MessageAuthor = None,
     idempotency_key: MessageKey = None,
+    status: Annotated[
+        TicketStatus | None,
+        Field(description="Also set the ticket to this status, in the same write: 'resolved' "
+              "replies and resolves at once. Left out, the status stays."),
+    ] = None,
     service: CrmService = CRM,
     who: Caller = CURRENT_CALLER,
 ) -> AddedMessage:
     """Add a turn to a ticket's conversation: an agent reply or a customer message. The
-    first agent reply stops the ticket's first-response SLA clock."""
+    first agent reply stops the ticket's first-response SLA clock. A repeat with the same
+    `idempotency_key` changes nothing, the status included."""
     new = NewMessage(
-        author_type=author_type, body=body, author=author, idempotency_key=idempotency_key
+        author_type=author_type, body=body, author=author, idempotency_key=idempotency_key,
+        status=status,
     )
     return await service.add_message(who.tenant, who.principal, ticket_id, new)
 

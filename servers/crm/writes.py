@@ -305,48 +305,60 @@ async def update_ticket(
             raise NotFound("ticket_id", "ticket", ticket_id)
         if row.version != expected_version:
             raise VersionConflict("ticket", ticket_id, expected_version, row.version)
-        values = await service_level.ticket_values(conn, policy, tenant, row, wanted, now)
-        if not values:
-            return UpdatedTicket(ticket=tickets.to_ticket(row), changes={}), []
-        before = {field: _jsonable(row._mapping[field]) for field in values}
-        after = {field: _jsonable(value) for field, value in values.items()}
-        updated = await tickets.update_if_version(
-            conn, tenant, number, expected_version, {**values, "updated_at": now}
-        )
-        if updated is None:
-            # Another writer bumped the version between our read and our write.
-            current = await tickets.ticket_row(conn, tenant, number)
-            raise VersionConflict(
-                "ticket", ticket_id, expected_version, current.version if current else -1
-            )
-        await audit.record(
-            conn,
-            tenant=tenant,
-            actor=actor,
-            action="ticket.updated",
-            at=now,
-            customer_number=row.customer_id,
-            ticket_number=number,
-            before=before,
-            after=after,
-        )
-        diff = {field: [before[field], after[field]] for field in after}
-        events = [_ticket_event(
-            TicketUpdated(ticket_id=ticket_id, version=updated.version, changes=diff),
-            tenant,
-            updated,
-        )]
-        if "resolved_at" in values:
-            events += await service_level.stop_clock(conn, tenant, updated, "resolution", now)
+        updated, diff, events = await _changed(conn, policy, now, tenant, actor, row, wanted)
         to_publish = await db.stage_events(conn, events)
     return UpdatedTicket(ticket=tickets.to_ticket(updated), changes=diff), to_publish
 
 
+async def _changed(conn, policy: TicketPolicy, now: datetime, tenant: str, actor: str, row,
+                   wanted: dict[str, Any]) -> tuple[Any, dict[str, list], list[Envelope]]:
+    """Write ``wanted`` over the ticket ``row`` (read in this transaction), audited: (the row
+    after, each changed field's [before, after], the events to stage). Nothing differs:
+    (``row``, {}, [])."""
+    ticket_id = format_id(TICKET, row.id)
+    values = await service_level.ticket_values(conn, policy, tenant, row, wanted, now)
+    if not values:
+        return row, {}, []
+    before = {field: _jsonable(row._mapping[field]) for field in values}
+    after = {field: _jsonable(value) for field, value in values.items()}
+    updated = await tickets.update_if_version(
+        conn, tenant, row.id, row.version, {**values, "updated_at": now}
+    )
+    if updated is None:
+        # Another writer bumped the version between our read and our write.
+        current = await tickets.ticket_row(conn, tenant, row.id)
+        raise VersionConflict(
+            "ticket", ticket_id, row.version, current.version if current else -1
+        )
+    await audit.record(
+        conn,
+        tenant=tenant,
+        actor=actor,
+        action="ticket.updated",
+        at=now,
+        customer_number=row.customer_id,
+        ticket_number=row.id,
+        before=before,
+        after=after,
+    )
+    diff = {field: [before[field], after[field]] for field in after}
+    events = [_ticket_event(
+        TicketUpdated(ticket_id=ticket_id, version=updated.version, changes=diff),
+        tenant,
+        updated,
+    )]
+    if "resolved_at" in values:
+        events += await service_level.stop_clock(conn, tenant, updated, "resolution", now)
+    return updated, diff, events
+
+
 async def add_message(
-    db: CrmDatabase, now: datetime, tenant: str, actor: str, ticket_id: str, new: NewMessage
+    db: CrmDatabase, now: datetime, tenant: str, actor: str, ticket_id: str, new: NewMessage,
+    policy: TicketPolicy,
 ) -> Written:
-    """Add a turn to the conversation; an agent's first reply stops the first-response clock.
-    Once per ``idempotency_key``."""
+    """Add a turn to the conversation; an agent's first reply stops the first-response clock,
+    and ``new.status`` is set in the same transaction (a reply that resolves the ticket).
+    Once per ``idempotency_key``: a repeat changes nothing."""
     number = number_of(TICKET, "ticket_id", "ticket", ticket_id)
 
     async def write(conn) -> Written:
@@ -373,11 +385,10 @@ async def add_message(
             },
         )
         await tickets.touch(conn, tenant, number, now)
-        to_publish: list[Envelope] = []
+        events: list[Envelope] = []
         if new.author_type == "agent" and ticket.first_response_at is None:
             await tickets.set_first_response(conn, tenant, number, now)
-            to_publish = await db.stage_events(conn, await service_level.stop_clock(
-                conn, tenant, ticket, "first_response", now))
+            events += await service_level.stop_clock(conn, tenant, ticket, "first_response", now)
         await audit.record(
             conn,
             tenant=tenant,
@@ -391,7 +402,15 @@ async def add_message(
                 "author_type": new.author_type,
             },
         )
-        return AddedMessage(message=conversation.to_message(row), created=True), to_publish
+        # Read again: the message moved updated_at, and perhaps the first response.
+        ticket = await tickets.ticket_row(conn, tenant, number)
+        if new.status is not None:
+            ticket, _, more = await _changed(conn, policy, now, tenant, actor, ticket,
+                                             {"status": new.status})
+            events += more
+        added = AddedMessage(message=conversation.to_message(row), created=True,
+                             ticket=tickets.to_ticket(ticket))
+        return added, await db.stage_events(conn, events)
 
     return await once_per_key(
         db, new.idempotency_key,

@@ -117,6 +117,37 @@ async def test_messages_and_notes_join_the_ticket_in_order(crm, tenant, customer
     ]
 
 
+async def test_a_reply_can_resolve_the_ticket_in_the_same_write(crm, tenant, customer, publisher):
+    ticket = (await crm.create_ticket(tenant, "a", new_ticket(customer.id))).ticket
+    reply = NewMessage(author_type="agent", body="Refunded.", status="resolved",
+                       idempotency_key="run-1:reply")
+    added = await crm.add_message(tenant, "maya", ticket.id, reply)
+    assert added.created and added.ticket.status == "resolved"
+    detail = await crm.get_ticket(tenant, ticket.id)
+    assert added.ticket == detail.ticket
+    assert detail.ticket.resolved_at is not None and detail.ticket.version == 2
+    assert [h.action for h in detail.history] == [
+        "ticket.created", "message.added", "ticket.updated",
+    ]
+    updated = publisher.of_type("ticket.updated")
+    assert [e.payload["changes"]["status"] for e in updated] == [["new", "resolved"]]
+
+    # Reopened since: the same reply again (a retry) adds nothing and changes nothing.
+    await crm.update_ticket(tenant, "a", ticket.id, 2, TicketChanges(status="open"))
+    again = await crm.add_message(tenant, "maya", ticket.id, reply)
+    assert not again.created and again.ticket is None
+    detail = await crm.get_ticket(tenant, ticket.id)
+    assert detail.ticket.status == "open" and len(detail.messages) == 1
+
+
+async def test_a_message_without_a_status_leaves_the_status(crm, tenant, customer):
+    ticket = (await crm.create_ticket(tenant, "a", new_ticket(customer.id))).ticket
+    added = await crm.add_message(tenant, "maya", ticket.id,
+                                  NewMessage(author_type="agent", body="Looking into it."))
+    assert added.ticket.status == "new" and added.ticket.version == 1
+    assert added.ticket.first_response_at is not None
+
+
 async def test_unknown_and_malformed_ids_are_not_found(crm, tenant, customer):
     with pytest.raises(NotFound, match="^ticket_id: no ticket 'T-999999'"):
         await crm.get_ticket(tenant, "T-999999")

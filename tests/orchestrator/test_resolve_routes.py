@@ -56,6 +56,21 @@ async def test_each_agent_is_one_graph_step_the_supervisor_routing_between(resol
     assert final.metadata["step"] == len(AGENTS)
 
 
+async def test_the_reply_resolves_the_ticket_in_one_crm_write(resolve_server):
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        out = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
+        ticket = await read_ticket(rig.crm, out["ticket_id"])
+        await drain_tool_events(rig.crm)
+    assert ticket["ticket"]["status"] == "resolved"
+    assert [h["action"] for h in ticket["history"]] == [
+        "ticket.created", "message.added", "ticket.updated",
+    ]
+    crm_writes = [e.payload["tool"] for e in rig.publisher.of_type("tool.called")
+                  if e.payload["server"] == "crm" and "get" not in e.payload["tool"]]
+    assert crm_writes == ["create_customer", "create_ticket", "add_message"]
+
+
 async def test_every_server_a_resolution_reaches_publishes_its_tool_calls(resolve_server):
     rig = resolve_server()
     async with Client(rig.server) as client:
