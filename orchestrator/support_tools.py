@@ -240,14 +240,13 @@ class SupportTools:
         *,
         idempotency_key: str,
     ) -> int:
-        """Append the run's turns once, each under ``{idempotency_key}:turn:{i}``: a repeated
-        step (or one resumed after a crash between turns) adds only what is missing. Nothing
-        is read first. How many turns were new."""
-        added = 0
-        for i, (role, content) in enumerate(turns):
-            appended = await self._call(
-                "memory", "append_turn", session_id=session_id, role=role, content=content,
-                customer_id=customer_id, idempotency_key=f"{idempotency_key}:turn:{i}",
-            )
-            added += bool(appended.get("created"))
-        return added
+        """Append the run's turns in one call, each under ``{idempotency_key}:turn:{i}``: a
+        repeated step (or one resumed after a crash part way) adds only what is missing.
+        Nothing is read first. How many turns were new."""
+        appended = await self._call(
+            "memory", "append_turns", session_id=session_id, customer_id=customer_id,
+            turns=[{"role": role, "content": content,
+                    "idempotency_key": f"{idempotency_key}:turn:{i}"}
+                   for i, (role, content) in enumerate(turns)],
+        )
+        return sum(appended.get("created", []))

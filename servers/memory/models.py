@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from memory.models import ID_PATTERN, MemoryRecord, RecalledMemory
+from memory.models import ID_PATTERN, MemoryRecord, RecalledMemory, Role
 
 MemoryId = Annotated[
     str,
@@ -50,6 +50,23 @@ class AppendOutcome(BaseModel):
                        "beyond the configured maximum).")
     created: bool = Field(description="False when idempotency_key had already added this "
                           "turn to the session (nothing new).")
+    uri: str = Field(description="memory://sessions/{session_id}.")
+
+
+class NewTurn(BaseModel):
+    """One message of a batch given to ``append_turns``."""
+
+    role: Role = Field(description="Who spoke: customer, agent, system or tool.")
+    content: str = Field(min_length=1, max_length=20_000, description="What was said.")
+    idempotency_key: TurnKey | None = Field(
+        default=None, description="Names this turn for retries, as append_turn's does.")
+
+
+class AppendedTurns(BaseModel):
+    session_id: str = Field(description="The session written to.")
+    turns: int = Field(description="Turns the session now holds.")
+    created: list[bool] = Field(description="One per turn given, in order: false where its "
+                                "idempotency_key had already added it (nothing new).")
     uri: str = Field(description="memory://sessions/{session_id}.")
 
 

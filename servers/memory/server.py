@@ -20,10 +20,10 @@ from servers.tool_events import ToolEvents
 INSTRUCTIONS = """\
 Customer memory for support agents. Before answering a customer, call `get_context` (recent
 conversation turns plus what is known about the customer, within a size budget) or `recall`
-(search their memories by meaning). Record each message with `append_turn` (pass an
-`idempotency_key` when a retry must not add it twice); keep durable knowledge (facts,
-preferences, how an issue was resolved) with `remember`. `forget` erases a memory, or
-everything about a customer.
+(search their memories by meaning). Record each message with `append_turn`, or several at
+once with `append_turns` (pass an `idempotency_key` when a retry must not add a turn twice);
+keep durable knowledge (facts, preferences, how an issue was resolved) with `remember`.
+`forget` erases a memory, or everything about a customer.
 """
 
 

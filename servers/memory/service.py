@@ -21,11 +21,13 @@ from memory.session_resilient import ResilientSessionCache
 from memory.settings import MemorySettings
 from memory.summary import render, summarize
 from servers.memory.models import (
+    AppendedTurns,
     AppendOutcome,
     CustomerMemories,
     ForgetOutcome,
     MemoryHealth,
     RecallResult,
+    NewTurn,
     RememberOutcome,
     SessionSummary,
 )
@@ -160,6 +162,27 @@ class MemoryService:
         )
         return AppendOutcome(session_id=session_id, turns=appended.turns,
                              created=appended.created, uri=session_uri(session_id))
+
+    async def append_turns(
+        self,
+        tenant: str,
+        session_id: str,
+        turns: list[NewTurn],
+        *,
+        customer_id: str | None = None,
+    ) -> AppendedTurns:
+        """Add turns in order, each as ``append_turn`` would: one with a key the session has
+        seen adds nothing, so a batch cut off part way adds only the rest when sent again."""
+        created, held = [], 0
+        for new in turns:
+            appended = await self.sessions.append_turn(
+                tenant, session_id, Turn(role=new.role, content=new.content),
+                customer_id=customer_id, idempotency_key=new.idempotency_key,
+            )
+            created.append(appended.created)
+            held = appended.turns
+        return AppendedTurns(session_id=session_id, turns=held, created=created,
+                             uri=session_uri(session_id))
 
     async def update_session(
         self,

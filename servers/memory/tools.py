@@ -22,9 +22,11 @@ from servers.errors import caller_errors, resource_errors
 from servers.lifespan_context import CURRENT_TENANT
 from servers.lifespan_context import service as from_lifespan
 from servers.memory.models import (
+    AppendedTurns,
     AppendOutcome,
     ForgetOutcome,
     MemoryId,
+    NewTurn,
     RecallResult,
     RememberOutcome,
     SessionSummary,
@@ -174,6 +176,36 @@ async def append_turn(
     )
 
 
+# Not idempotent as a tool, for the same reason as append_turn.
+@tool(
+    annotations=ToolAnnotations(
+        readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
+    ),
+    tags={MEMORY_WRITE},
+)
+@caller_errors(MemoryTierError)
+async def append_turns(
+    session_id: SessionId,
+    turns: Annotated[
+        list[NewTurn],
+        Field(min_length=1, max_length=50, description="The messages, oldest first."),
+    ],
+    customer_id: Annotated[
+        CustomerId | None,
+        Field(description="Customer of the conversation; binds the session on first use."),
+    ] = None,
+    service: MemoryService = MEMORY,
+    tenant: str = CURRENT_TENANT,
+) -> AppendedTurns:
+    """Add several messages to a conversation in one call, in order, each as `append_turn`
+    would (e.g. a customer's message and the reply to it).
+
+    A turn whose `idempotency_key` the session has already seen adds nothing: sending the
+    same batch again after a failure adds only the turns that were missing.
+    """
+    return await service.append_turns(tenant, session_id, turns, customer_id=customer_id)
+
+
 @tool(annotations=IDEMPOTENT_WRITE, tags={MEMORY_WRITE})
 @caller_errors(MemoryTierError)
 async def update_session(
@@ -286,7 +318,7 @@ async def health_resource(service: MemoryService = MEMORY) -> str:
 
 
 TOOLS = (
-    remember, recall, forget, get_session, append_turn, update_session, summarize_session,
-    get_context,
+    remember, recall, forget, get_session, append_turn, append_turns, update_session,
+    summarize_session, get_context,
 )
 RESOURCES = (customer_resource, session_resource, health_resource)

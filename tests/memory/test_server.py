@@ -14,8 +14,8 @@ from servers.memory.server import build_server
 from servers.memory.wiring import memory_service
 from tests.support.eras import client_for
 
-TOOLS = {"remember", "recall", "forget", "get_session", "append_turn", "summarize_session",
-         "get_context", "update_session"}
+TOOLS = {"remember", "recall", "forget", "get_session", "append_turn", "append_turns",
+         "summarize_session", "get_context", "update_session"}
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ async def test_every_tool_is_typed_described_and_annotated(memory_server, era):
     assert tools["remember"].annotations.idempotent_hint is True
     # append_turn repeats only with its key: as a tool it is not idempotent.
     assert tools["append_turn"].annotations.idempotent_hint is False
+    assert tools["append_turns"].annotations.idempotent_hint is False
     assert "idempotency_key" in tools["append_turn"].input_schema["properties"]
     assert "idempotency_key" in tools["append_turn"].description
     assert {"memory://customers/{customer_id}", "memory://sessions/{session_id}"} <= templates
@@ -97,6 +98,31 @@ async def test_a_conversation_is_recorded_summarised_and_used_as_context(memory_
     assert [m["id"] for m in customer["memories"]] == [summary["memory_id"]]
     assert context["used"] <= 400 and context["turns"] and context["memories"]
     assert context["turns"][-1]["content"] == turns[-1][1]
+
+
+async def test_several_turns_are_appended_in_one_call_each_once(memory_server, era):
+    turns = [{"role": "customer", "content": "My export is stuck.", "idempotency_key": "r:0"},
+             {"role": "agent", "content": "I restarted it.", "idempotency_key": "r:1"}]
+    async with client_for(memory_server, era) as client:
+        # A batch cut off after its first turn, then sent whole again: only the rest is added.
+        first = await client.call_tool("append_turns", {
+            "session_id": "s-2", "customer_id": "c1", "turns": turns[:1]})
+        again = await client.call_tool("append_turns", {
+            "session_id": "s-2", "customer_id": "c1", "turns": turns})
+        repeat = await client.call_tool("append_turns", {"session_id": "s-2", "turns": turns})
+        session = await client.call_tool("get_session", {"session_id": "s-2"})
+        with pytest.raises(ToolError, match="turns"):
+            await client.call_tool("append_turns", {"session_id": "s-2", "turns": []})
+        with pytest.raises(ToolError, match="role"):
+            await client.call_tool("append_turns", {"session_id": "s-2", "turns": [
+                {"role": "robot", "content": "hi"}]})
+    assert first.structured_content["created"] == [True]
+    assert again.structured_content == {"session_id": "s-2", "turns": 2, "created": [False, True],
+                                        "uri": "memory://sessions/s-2"}
+    assert repeat.structured_content["created"] == [False, False]
+    assert [(t["role"], t["content"]) for t in session.structured_content["turns"]] == [
+        (t["role"], t["content"]) for t in turns]
+    assert session.structured_content["customer_id"] == "c1"
 
 
 async def test_forget_a_customer_removes_memories_and_sessions(memory_server, era):

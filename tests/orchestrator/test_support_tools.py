@@ -60,7 +60,7 @@ async def session_turns(server, session_id: str) -> list[tuple[str, str]]:
 async def test_recording_a_new_session_only_appends_and_nothing_fails(tools, memory):
     server, log = memory
     assert await tools.record_turns("C-000001", "req-1", TURNS, idempotency_key="run-1") == 2
-    assert log.calls == ["append_turn", "append_turn"]  # no get_session before writing
+    assert log.calls == ["append_turns"]  # one call, no get_session before writing
     assert log.failed == []
     assert await session_turns(server, "req-1") == TURNS
 
@@ -69,7 +69,7 @@ async def test_recording_turns_again_writes_nothing(tools, memory):
     server, log = memory
     await tools.record_turns("C-000001", "req-1", TURNS, idempotency_key="run-1")
     assert await tools.record_turns("C-000001", "req-1", TURNS, idempotency_key="run-1") == 0
-    assert log.calls == ["append_turn"] * 4 and log.failed == []
+    assert log.calls == ["append_turns"] * 2 and log.failed == []
     assert await session_turns(server, "req-1") == TURNS
 
 
@@ -81,7 +81,7 @@ async def test_a_rerun_after_a_crash_between_turns_adds_only_the_missing_turn(to
 
 
 async def test_a_tool_that_fails_is_an_error_naming_the_tool_and_what_the_server_said(tools):
-    with pytest.raises(SupportToolError, match=r"(?s)memory\.append_turn: .*session_id"):
+    with pytest.raises(SupportToolError, match=r"(?s)memory\.append_turns: .*session_id"):
         await tools.record_turns("C-000001", "no spaces allowed", TURNS, idempotency_key="run-1")
 
 
