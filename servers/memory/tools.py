@@ -41,6 +41,14 @@ READ_ONLY = ToolAnnotations(
 IDEMPOTENT_WRITE = ToolAnnotations(
     readOnlyHint=False, destructiveHint=False, idempotentHint=True, openWorldHint=False
 )
+APPEND = ToolAnnotations(
+    readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
+)
+"""Not idempotent as a tool: without its idempotency_key a repeat adds the turn again."""
+SessionCustomer = Annotated[
+    CustomerId | None,
+    Field(description="Customer of the conversation; binds the session on first use."),
+]
 MEMORY = from_lifespan("memory")
 
 
@@ -137,13 +145,7 @@ async def get_session(
     return await service.get_session(tenant, session_id, last=last)
 
 
-# Not idempotent as a tool: without its idempotency_key a repeat adds the turn again.
-@tool(
-    annotations=ToolAnnotations(
-        readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
-    ),
-    tags={MEMORY_WRITE},
-)
+@tool(annotations=APPEND, tags={MEMORY_WRITE})
 @caller_errors(MemoryTierError)
 async def append_turn(
     session_id: SessionId,
@@ -151,10 +153,7 @@ async def append_turn(
     content: Annotated[
         str, Field(min_length=1, max_length=20_000, description="What was said.")
     ],
-    customer_id: Annotated[
-        CustomerId | None,
-        Field(description="Customer of the conversation; binds the session on first use."),
-    ] = None,
+    customer_id: SessionCustomer = None,
     idempotency_key: Annotated[
         TurnKey | None,
         Field(description="Names this turn for retries, e.g. 'run-42:turn:0': a repeat "
@@ -176,13 +175,7 @@ async def append_turn(
     )
 
 
-# Not idempotent as a tool, for the same reason as append_turn.
-@tool(
-    annotations=ToolAnnotations(
-        readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False
-    ),
-    tags={MEMORY_WRITE},
-)
+@tool(annotations=APPEND, tags={MEMORY_WRITE})
 @caller_errors(MemoryTierError)
 async def append_turns(
     session_id: SessionId,
@@ -190,10 +183,7 @@ async def append_turns(
         list[NewTurn],
         Field(min_length=1, max_length=50, description="The messages, oldest first."),
     ],
-    customer_id: Annotated[
-        CustomerId | None,
-        Field(description="Customer of the conversation; binds the session on first use."),
-    ] = None,
+    customer_id: SessionCustomer = None,
     service: MemoryService = MEMORY,
     tenant: str = CURRENT_TENANT,
 ) -> AppendedTurns:
