@@ -175,7 +175,9 @@ class Orchestrator:
                 "message": request.message,
                 "channel": request.channel,
             },
-            "customer": {"id": customer["id"], "new": is_new},
+            # A first-time customer's whole profile is known already: nothing to read back.
+            "customer": {**customer, "subscriptions": [], "recent_tickets": [],
+                         "new": True} if is_new else {"id": customer["id"], "new": False},
         }
         await self.records.save_run(
             {"run_id": run_id, "request_id": state["request"]["request_id"],

@@ -7,6 +7,7 @@ to every agent's.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from langgraph.runtime import Runtime
 
@@ -14,6 +15,10 @@ from events.types import RequestReceived
 from orchestrator.deps import Deps
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.state import SupportState
+from orchestrator.support_records import CustomerProfile
+
+if TYPE_CHECKING:  # the MCP client stays out of the domain's imports
+    from orchestrator.support_tools import SupportTools
 
 
 async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
@@ -25,7 +30,7 @@ async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
     request = state["request"]
     customer_id = state["customer"]["id"]
     profile, memory = await asyncio.gather(
-        tools.customer_profile(customer_id),
+        _profile(tools, state["customer"]),
         tools.memory_context(
             customer_id, f"{request['subject']}\n{request['message']}", request["request_id"]
         ),
@@ -49,3 +54,11 @@ async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
         "context": {"loaded": True, "history": history, "session": session, "memories": memories},
         "decisions": [step("supervisor", summary, timer)],
     }
+
+
+async def _profile(tools: SupportTools, customer: dict) -> CustomerProfile:
+    """The customer's CRM profile. A customer this request created has no subscriptions or
+    tickets yet: the run starts with that profile, and the CRM is not asked again."""
+    if "recent_tickets" in customer:
+        return customer  # type: ignore[return-value]
+    return await tools.customer_profile(customer["id"])

@@ -5,6 +5,7 @@ import asyncio
 
 from fastmcp import Client
 
+from servers.tool_events import drain_tool_events
 from tests.orchestrator.requests import REFUND
 from tests.support.eras import client_for
 
@@ -45,6 +46,26 @@ async def test_a_first_time_email_is_created_and_fully_served(resolve_server, er
     assert [e.payload["customer_id"] for e in created] == [
         out["customer_id"], nameless["customer_id"]]
     assert "nadia" not in created[0].model_dump_json().lower()
+
+
+async def test_a_first_time_customers_profile_is_not_read_back(resolve_server):
+    rig = resolve_server()
+    async with Client(rig.server) as client:
+        first = (await client.call_tool("triage_and_resolve", {
+            **EXPORT, "customer": "li.wei@example.net", "customer_name": "Li Wei"})).structured_content
+        again = (await client.call_tool("triage_and_resolve", {
+            **EXPORT, "customer": "li.wei@example.net"})).structured_content
+        await drain_tool_events(rig.crm)
+    # Just created, the customer has no subscriptions or tickets: only the returning
+    # request reads the profile (and finds the first request's ticket).
+    reads = [e.payload["tool"] for e in rig.publisher.of_type("tool.called")
+             if e.payload["server"] == "crm" and e.payload["tool"] == "get_customer"]
+    assert reads == ["get_customer"]
+    assert first["reply"].startswith("Hi Li,") and again["reply"].startswith("Hi Li,")
+    assert [d["summary"] for d in first["trace"] if d["agent"] == "supervisor"][0].endswith(
+        "0 recent tickets, 0 session turns, 0 memories")
+    assert "1 recent tickets" in [d["summary"] for d in again["trace"]
+                                  if d["agent"] == "supervisor"][0]
 
 
 async def test_a_malformed_email_is_refused_naming_the_customer_field(resolve_server, era):
