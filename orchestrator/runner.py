@@ -87,6 +87,17 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(8)}"
 
 
+def _starting_customer(customer: dict[str, Any], is_new: bool) -> dict[str, Any]:
+    """What a run knows of its customer at the start: the whole profile where it is known
+    already (just created: no subscriptions or tickets yet; named by CRM id: just read), so
+    the supervisor does not ask the CRM again; otherwise the id."""
+    if is_new:
+        return {**customer, "subscriptions": [], "recent_tickets": [], "new": True}
+    if "recent_tickets" in customer:
+        return {**customer, "new": False}
+    return {"id": customer["id"], "new": False}
+
+
 class Orchestrator:
     """Opens its stores once (``open``/``close``, from a server lifespan), then runs requests."""
 
@@ -175,9 +186,7 @@ class Orchestrator:
                 "message": request.message,
                 "channel": request.channel,
             },
-            # A first-time customer's whole profile is known already: nothing to read back.
-            "customer": {**customer, "subscriptions": [], "recent_tickets": [],
-                         "new": True} if is_new else {"id": customer["id"], "new": False},
+            "customer": _starting_customer(customer, is_new),
         }
         await self.records.save_run(
             {"run_id": run_id, "request_id": state["request"]["request_id"],

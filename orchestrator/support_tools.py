@@ -126,14 +126,14 @@ class SupportTools:
 
     # CRM
     async def find_customer(self, reference: str) -> CustomerRecord | None:
-        """A customer by CRM id or exact email; None when there is no such customer."""
+        """A customer by CRM id (with their profile, read anyway) or exact email; None when
+        there is no such customer."""
         if "@" in reference:
             found = await self._call("crm", "find_customers", email=reference, limit=20)
             exact = [c for c in found["customers"] if c["email"] == reference.strip().lower()]
             return cast(CustomerRecord, exact[0]) if exact else None
         try:
-            profile = await self._call("crm", "get_customer", customer_id=reference)
-            return cast(CustomerRecord, profile["customer"])
+            return await self.customer_profile(reference)
         except SupportToolError:
             return None
 

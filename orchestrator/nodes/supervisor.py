@@ -57,8 +57,8 @@ async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
 
 
 async def _profile(tools: SupportTools, customer: dict) -> CustomerProfile:
-    """The customer's CRM profile. A customer this request created has no subscriptions or
-    tickets yet: the run starts with that profile, and the CRM is not asked again."""
+    """The customer's CRM profile, read unless the run started with it (see the runner's
+    ``_starting_customer``)."""
     if "recent_tickets" in customer:
         return customer  # type: ignore[return-value]
     return await tools.customer_profile(customer["id"])
