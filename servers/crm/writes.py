@@ -384,10 +384,10 @@ async def add_message(
                 "created_at": now,
             },
         )
-        await tickets.touch(conn, tenant, number, now)
+        first_reply = new.author_type == "agent" and ticket.first_response_at is None
+        touched = await tickets.touch(conn, tenant, number, now, first_response=first_reply)
         events: list[Envelope] = []
-        if new.author_type == "agent" and ticket.first_response_at is None:
-            await tickets.set_first_response(conn, tenant, number, now)
+        if first_reply:
             events += await service_level.stop_clock(conn, tenant, ticket, "first_response", now)
         await audit.record(
             conn,
@@ -402,14 +402,12 @@ async def add_message(
                 "author_type": new.author_type,
             },
         )
-        # Read again: the message moved updated_at, and perhaps the first response.
-        ticket = await tickets.ticket_row(conn, tenant, number)
         if new.status is not None:
-            ticket, _, more = await _changed(conn, policy, now, tenant, actor, ticket,
-                                             {"status": new.status})
+            touched, _, more = await _changed(conn, policy, now, tenant, actor, touched,
+                                              {"status": new.status})
             events += more
         added = AddedMessage(message=conversation.to_message(row), created=True,
-                             ticket=tickets.to_ticket(ticket))
+                             ticket=tickets.to_ticket(touched))
         return added, await db.stage_events(conn, events)
 
     return await once_per_key(

@@ -81,25 +81,20 @@ async def update_if_version(
     return (await conn.execute(query)).first()
 
 
-async def touch(conn: AsyncConnection, tenant: str, number: int, now: datetime) -> None:
+async def touch(conn: AsyncConnection, tenant: str, number: int, now: datetime, *,
+                first_response: bool = False) -> Row:
+    """Mark the ticket changed at ``now``; the row as it is after. ``first_response`` also
+    stops the first-response clock, unless an earlier agent reply already did."""
+    values: dict[str, Any] = {"updated_at": now}
+    if first_response:
+        values["first_response_at"] = func.coalesce(tickets.c.first_response_at, now)
     query = (
         update(tickets)
         .where(tickets.c.tenant == tenant, tickets.c.id == number)
-        .values(updated_at=now)
+        .values(**values)
+        .returning(*tickets.c)
     )
-    await conn.execute(query)
-
-
-async def set_first_response(conn: AsyncConnection, tenant: str, number: int,
-                             at: datetime) -> None:
-    """Stop the first-response clock (only the first agent reply does)."""
-    query = (
-        update(tickets)
-        .where(tickets.c.tenant == tenant, tickets.c.id == number,
-               tickets.c.first_response_at.is_(None))
-        .values(first_response_at=at)
-    )
-    await conn.execute(query)
+    return (await conn.execute(query)).one()
 
 
 async def page(
