@@ -88,14 +88,12 @@ def new_id(prefix: str) -> str:
 
 
 def _starting_customer(customer: dict[str, Any], is_new: bool) -> dict[str, Any]:
-    """What a run knows of its customer at the start: the whole profile where it is known
-    already (just created: no subscriptions or tickets yet; named by CRM id: just read), so
-    the supervisor does not ask the CRM again; otherwise the id."""
+    """What a run knows of its customer at the start. A customer this request created has no
+    subscriptions or tickets yet: that is their whole profile, and the supervisor does not ask
+    the CRM for it (nor for one named by CRM id, whose lookup returned the profile)."""
     if is_new:
         return {**customer, "subscriptions": [], "recent_tickets": [], "new": True}
-    if "recent_tickets" in customer:
-        return {**customer, "new": False}
-    return {"id": customer["id"], "new": False}
+    return {**customer, "new": False}
 
 
 class Orchestrator:

@@ -26,8 +26,8 @@ from servers.memory.models import (
     CustomerMemories,
     ForgetOutcome,
     MemoryHealth,
-    RecallResult,
     NewTurn,
+    RecallResult,
     RememberOutcome,
     SessionSummary,
 )
