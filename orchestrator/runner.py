@@ -87,15 +87,6 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(8)}"
 
 
-def _starting_customer(customer: dict[str, Any], is_new: bool) -> dict[str, Any]:
-    """What a run knows of its customer at the start. A customer this request created has no
-    subscriptions or tickets yet: that is their whole profile, and the supervisor does not ask
-    the CRM for it (nor for one named by CRM id, whose lookup returned the profile)."""
-    if is_new:
-        return {**customer, "subscriptions": [], "recent_tickets": [], "new": True}
-    return {**customer, "new": False}
-
-
 class Orchestrator:
     """Opens its stores once (``open``/``close``, from a server lifespan), then runs requests."""
 
@@ -184,7 +175,8 @@ class Orchestrator:
                 "message": request.message,
                 "channel": request.channel,
             },
-            "customer": _starting_customer(customer, is_new),
+            # Their whole profile, as the lookup returned it: the supervisor need not ask.
+            "customer": {**customer, "new": is_new},
         }
         await self.records.save_run(
             {"run_id": run_id, "request_id": state["request"]["request_id"],

@@ -139,21 +139,23 @@ class SupportTools:
 
     async def identify_customer(
         self, email: str | None, external_id: str | None, name: str | None
-    ) -> tuple[CustomerRecord, bool]:
-        """The customer this email and/or external id names, created on first contact:
-        (customer, whether new). ``create_customer`` is idempotent by email and external id,
-        so concurrent first requests from one person make one customer.
+    ) -> tuple[CustomerProfile, bool]:
+        """The customer this email and/or external id names, created on first contact, with
+        their profile: (customer, whether new). ``create_customer`` is idempotent by email and
+        external id, so concurrent first requests from one person make one customer, and it
+        returns the profile in the same call.
 
         A known customer missing the other identifier gets it (a chat visitor who now gives
         an email); when that identifier belongs to someone else the two are not merged.
         """
         created = await self._call(
             "crm", "create_customer", email=email, name=name,
-            external_ids=[external_id] if external_id else None,
+            external_ids=[external_id] if external_id else None, include_profile=True,
         )
+        profile = created["profile"]
         customer = cast(CustomerRecord, created["customer"])
         if created["created"]:
-            return customer, True
+            return _flat(customer, profile), True
         changes: dict[str, Any] = {}
         if email and not customer.get("email"):
             changes["email"] = email
@@ -168,14 +170,12 @@ class SupportTools:
                 customer = cast(CustomerRecord, updated["customer"])
             except SupportToolError:
                 pass  # taken by another customer, or changed meanwhile: serve as found
-        return customer, False
+        return _flat(customer, profile), False
 
     async def customer_profile(self, customer_id: str) -> CustomerProfile:
         """The customer with their subscriptions and recent tickets, as one flat record."""
         profile = await self._call("crm", "get_customer", customer_id=customer_id)
-        return cast(CustomerProfile, {**profile["customer"],
-                                      "subscriptions": profile["subscriptions"],
-                                      "recent_tickets": profile["recent_tickets"]})
+        return _flat(profile["customer"], profile)
 
     async def ensure_ticket(self, *, idempotency_key: str, **fields: Any) -> TicketRecord:
         """The request's ticket: created on first call, the same one on every repeat."""
@@ -250,3 +250,9 @@ class SupportTools:
                    for i, (role, content) in enumerate(turns)],
         )
         return sum(appended.get("created", []))
+
+
+def _flat(customer: CustomerRecord, profile: dict[str, Any]) -> CustomerProfile:
+    """The customer record with their subscriptions and recent tickets beside its fields."""
+    return cast(CustomerProfile, {**customer, "subscriptions": profile["subscriptions"],
+                                  "recent_tickets": profile["recent_tickets"]})

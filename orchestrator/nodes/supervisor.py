@@ -57,8 +57,8 @@ async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
 
 
 async def _profile(tools: SupportTools, customer: dict) -> CustomerProfile:
-    """The customer's CRM profile, read unless the run started with it (see the runner's
-    ``_starting_customer``)."""
+    """The customer's CRM profile, read unless the run started with it (the lookup that
+    found or created the customer returns it)."""
     if "recent_tickets" in customer:
         return customer  # type: ignore[return-value]
     return await tools.customer_profile(customer["id"])

@@ -198,6 +198,11 @@ class CreatedCustomer(BaseModel):
         description="False when a customer with this email or external id already existed "
         "(returned as it is; nothing changed)."
     )
+    profile: CustomerProfile | None = Field(
+        default=None,
+        description="Asked for with include_profile: the customer's profile, as get_customer "
+        "gives it (a customer just created has no subscriptions or tickets).",
+    )
 
 
 class UpdatedCustomer(BaseModel):

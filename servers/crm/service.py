@@ -210,14 +210,25 @@ class CrmService:
     # --- writes --------------------------------------------------------------------------
 
     async def create_customer(
-        self, tenant: str, actor: str, new: NewCustomer
+        self, tenant: str, actor: str, new: NewCustomer, *, include_profile: bool = False
     ) -> CreatedCustomer:
-        """Create a customer; one with the same email or external id is returned instead."""
-        return await self._committed(
+        """Create a customer; one with the same email or external id is returned instead.
+
+        ``include_profile``: with their profile too, so that identifying a returning customer
+        and knowing their history is one call (one just created has none to read)."""
+        done: CreatedCustomer = await self._committed(
             writes.create_customer(
                 self.database, self.clock(), tenant, actor, new, self.new_customer_tier
             )
         )
+        if not include_profile:
+            return done
+        if done.created:
+            profile = CustomerProfile(customer=done.customer, subscriptions=[], open_tickets=0,
+                                      recent_tickets=[])
+        else:
+            profile = await self.get_customer(tenant, done.customer.id)
+        return done.model_copy(update={"profile": profile})
 
     async def update_customer(
         self,

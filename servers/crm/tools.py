@@ -236,6 +236,10 @@ async def create_customer(
     vip: Annotated[bool, Field(description="VIP customers get extra care.")] = False,
     locale: Locale = "en-US",
     external_ids: ExternalIds = [],  # noqa: B006 - pydantic copies defaults
+    include_profile: Annotated[bool, Field(
+        description="Also return the customer's profile (subscriptions, open and recent "
+        "tickets) as get_customer does: one call to identify a customer and know their history."
+    )] = False,
     service: CrmService = CRM,
     who: Caller = CURRENT_CALLER,
 ) -> CreatedCustomer:
@@ -250,7 +254,8 @@ async def create_customer(
         email=email, name=name, company=company, phone=phone, tier=tier, vip=vip,
         locale=locale, external_ids=external_ids,
     )
-    return await service.create_customer(who.tenant, who.principal, new)
+    return await service.create_customer(who.tenant, who.principal, new,
+                                         include_profile=include_profile)
 
 
 @tool(annotations=UPDATES, tags={CRM_WRITE})

@@ -38,6 +38,29 @@ async def test_a_new_email_creates_one_customer_and_a_repeat_returns_it(server, 
     assert "lima" not in event.model_dump_json().lower()  # ids and labels, never contact data
 
 
+async def test_create_customer_can_answer_with_the_profile_new_or_returning(server, era):
+    async with client_for(server, era) as client:
+        async def create(**extra):
+            return (await client.call_tool("create_customer", {
+                "email": "ivo@example.com", **extra})).structured_content
+
+        new = await create(include_profile=True)
+        ticket = (await client.call_tool("create_ticket", {
+            "customer_id": new["customer"]["id"], "subject": "Export",
+            "body": "How do I export?", "category": "data-export"})).structured_content
+        returning = await create(include_profile=True)
+        plain = await create()
+        read = (await client.call_tool("get_customer", {
+            "customer_id": new["customer"]["id"]})).structured_content
+    assert new["created"] is True and new["profile"] == {
+        "customer": new["customer"], "subscriptions": [], "open_tickets": 0,
+        "recent_tickets": []}
+    assert returning["created"] is False and returning["profile"] == read
+    assert [t["id"] for t in read["recent_tickets"]] == [ticket["ticket"]["id"]]
+    assert read["open_tickets"] == 1
+    assert plain["profile"] is None
+
+
 async def test_the_default_tier_of_a_new_customer_comes_from_settings(crm, tenant):
     crm.new_customer_tier = "pro"
     created = await crm.create_customer(tenant, "t", NewCustomer(email="p@example.com"))
