@@ -59,22 +59,26 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
     status = decide_status(state)
     actions: list[str] = []
 
-    ticket = await tools.ensure_ticket(
-        customer_id=customer_id,
-        subject=request["subject"],
-        body=triage["redacted_message"],
-        channel=request["channel"],
-        category=triage["category"],
-        priority=triage["priority"],
-        idempotency_key=request["request_id"],
-    )
-    actions.append(f"ticket {ticket['id']} ready")
     reply = final_reply(state) if status == "resolved" else None
-    # The ticket's thread and the customer's memory are independent: write them side by side.
     handoff_group = runtime.context.policy.escalation_group(request["tenant"])
-    ticket_actions, memory_actions = await asyncio.gather(
-        _update_ticket(tools, state, ticket, status, reply, handoff_group),
-        _update_memory(tools, state, customer_id, status, reply),
+
+    async def ticket_thread() -> tuple[TicketRecord, list[str]]:
+        ticket = await tools.ensure_ticket(
+            customer_id=customer_id,
+            subject=request["subject"],
+            body=triage["redacted_message"],
+            channel=request["channel"],
+            category=triage["category"],
+            priority=triage["priority"],
+            idempotency_key=request["request_id"],
+        )
+        done = await _update_ticket(tools, state, ticket, status, reply, handoff_group)
+        return ticket, [f"ticket {ticket['id']} ready", *done]
+
+    # The ticket (created, then answered) and the customer's memory are independent: write
+    # them side by side.
+    (ticket, ticket_actions), memory_actions = await asyncio.gather(
+        ticket_thread(), _update_memory(tools, state, customer_id, status, reply),
     )
     actions += ticket_actions + memory_actions
     labels = {"route": route_taken(state), "ticket_id": ticket["id"],
