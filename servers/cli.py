@@ -148,17 +148,13 @@ async def _serve_built(
     from servers.http_app import add_health_routes, build_http_app, build_suite_app
     from servers.metrics import ToolMetrics, add_metrics_route
 
-    # What start-up built (modules, models, schemas) lives as long as the process: keep it
-    # out of the collector's full passes, which would otherwise stall requests to scan it.
-    # The collector has been off since the command began (see ``main``): one pass clears
-    # start-up's garbage so none of it is frozen, and it runs as usual from here on.
-    gc.collect()
-    gc.freeze()
-    gc.enable()
+    from servers.long_lived import freeze_what_exists, frozen_once_open
+
     described = {**built.backends, "events": bus.describe()}
     backends = ", ".join(f"{k}={v}" for k, v in described.items())
     if transport == "stdio":
         logger.info("serving %s over stdio; backends: %s", name, backends)
+        freeze_what_exists()  # the lifespans open inside the stdio runner: what start-up built
         await built.server.run_stdio_async(show_banner=False)
         return
 
@@ -175,6 +171,9 @@ async def _serve_built(
         )
     else:
         app = build_http_app(built.server, http)
+    # The collector has been off since the command began (see ``main``); it starts soon
+    # after the lifespans have opened, what they and start-up built frozen.
+    app = frozen_once_open(app)
     # log_config=None: uvicorn's records go through our handler (JSON lines), not its own.
     config = uvicorn.Config(
         app, host=http.host, port=http.port, log_level="warning", lifespan="on",
@@ -274,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     # Start-up imports and builds some 300,000 objects that live as long as the process: the
     # collector's passes over them as they accumulate took about 0.5 s of a 2.4 s start to
     # /readyz, against 0.25 s for one pass once they are built. Off until serving begins
-    # (``_serve_built``); other commands turn it back on once they are known.
+    # (``servers.long_lived``); other commands turn it back on once they are known.
     gc.disable()
     defer_unused_inits()
     try:

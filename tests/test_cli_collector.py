@@ -1,12 +1,13 @@
 """`supportdesk serve` starts with Python's collector off (its start-up objects live as long
-as the process) and leaves it on however the command ends. Run in a process of its own: the
-command sets up the process's logging."""
+as the process), turns it on once its lifespans have opened, with what they built frozen, and
+leaves it on however the command ends. Run in a process of its own: the command sets up the
+process's logging."""
 
 import socket
 import subprocess
 import sys
 
-from tests.support.processes import server_env
+from tests.support.processes import free_port, server_env
 
 PROBE = """
 import gc, sys
@@ -26,3 +27,42 @@ def test_a_serve_that_cannot_start_leaves_the_collector_on(tmp_path):
             capture_output=True, text=True, check=True, env=server_env(tmp_path),
         )
     assert done.stdout.split() == ["2", "True"]
+
+
+SERVED_PROBE = """
+import gc, os, signal, sys, threading, time
+import httpx
+from servers.cli import main
+
+def when_ready():
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{sys.argv[-1]}/readyz").status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    print("ready", gc.isenabled(), flush=True)
+    give_up = time.monotonic() + 30
+    while not gc.isenabled() and time.monotonic() < give_up:
+        time.sleep(0.05)
+    graphs = [o for o in gc.get_objects() if type(o).__name__ == "CompiledStateGraph"]
+    print("then", gc.isenabled(), len(graphs), flush=True)
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=when_ready, daemon=True).start()
+main(sys.argv[1:])
+"""
+
+
+def test_what_the_lifespans_built_is_frozen_soon_after_serving_begins(tmp_path):
+    # Ready first, with the collector still off; then the collector is on and what the
+    # lifespans built is frozen. The orchestrator compiles its graph in its lifespan: frozen
+    # objects are out of the collector's generations, so gc.get_objects() no longer lists it.
+    done = subprocess.run(
+        [sys.executable, "-c", SERVED_PROBE, "serve", "--transport", "http", "--port",
+         str(free_port())],
+        capture_output=True, text=True, timeout=120, env=server_env(tmp_path),
+    )
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["ready False", "then True 0"], done.stderr[-2000:]
