@@ -154,7 +154,7 @@ async def _serve_built(
     backends = ", ".join(f"{k}={v}" for k, v in described.items())
     if transport == "stdio":
         logger.info("serving %s over stdio; backends: %s", name, backends)
-        freeze_what_exists()  # the lifespans open inside the stdio runner: what start-up built
+        freeze_what_exists()  # stdio's runner opens the lifespans itself: start-up's only
         await built.server.run_stdio_async(show_banner=False)
         return
 
