@@ -125,15 +125,11 @@ class SupportTools:
         return cast(str, article["body"])
 
     # CRM
-    async def find_customer(self, reference: str) -> CustomerRecord | None:
-        """A customer by CRM id (with their profile, read anyway) or exact email; None when
-        there is no such customer."""
-        if "@" in reference:
-            found = await self._call("crm", "find_customers", email=reference, limit=20)
-            exact = [c for c in found["customers"] if c["email"] == reference.strip().lower()]
-            return cast(CustomerRecord, exact[0]) if exact else None
+    async def find_customer(self, customer_id: str) -> CustomerProfile | None:
+        """A customer by CRM id, with their profile (read anyway); None when there is no such
+        customer. One named by email is ``identify_customer``'s."""
         try:
-            return await self.customer_profile(reference)
+            return await self.customer_profile(customer_id)
         except SupportToolError:
             return None
 

@@ -57,8 +57,9 @@ async def supervisor(state: SupportState, runtime: Runtime[Deps]) -> dict:
 
 
 async def _profile(tools: SupportTools, customer: dict) -> CustomerProfile:
-    """The customer's CRM profile, read unless the run started with it (the lookup that
-    found or created the customer returns it)."""
+    """The customer's CRM profile, read unless the run started with it: the lookup that
+    found or created the customer returns it, but a run an older version started and this
+    process took over may hold only the customer's id."""
     if "recent_tickets" in customer:
         return customer  # type: ignore[return-value]
     return await tools.customer_profile(customer["id"])

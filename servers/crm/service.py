@@ -29,6 +29,7 @@ from servers.crm.models import (
     AddedNote,
     CreatedCustomer,
     CreatedTicket,
+    Customer,
     CustomerPage,
     CustomerProfile,
     TicketDetail,
@@ -113,22 +114,10 @@ class CrmService:
             row = await customers.customer_row(conn, tenant, number)
             if row is None:
                 raise NotFound("customer_id", "customer", customer_id)
-            recent = await tickets.page(
-                conn,
-                tenant,
-                TicketFilters(),
-                customer_number=number,
-                after=None,
-                limit=RECENT_TICKETS,
+            customer = customers.to_customer(
+                row, await customers.external_ids_of(conn, tenant, number)
             )
-            return CustomerProfile(
-                customer=customers.to_customer(
-                    row, await customers.external_ids_of(conn, tenant, number)
-                ),
-                subscriptions=await customers.subscriptions_of(conn, tenant, number),
-                open_tickets=await tickets.count_open(conn, tenant, number),
-                recent_tickets=[tickets.to_summary(ticket) for ticket in recent],
-            )
+            return await _profile(conn, tenant, number, customer)
 
     async def list_tickets(
         self,
@@ -226,8 +215,10 @@ class CrmService:
         if done.created:
             profile = CustomerProfile(customer=done.customer, subscriptions=[], open_tickets=0,
                                       recent_tickets=[])
-        else:
-            profile = await self.get_customer(tenant, done.customer.id)
+        else:  # the customer as just found; only what the create did not read
+            number = number_of(CUSTOMER, "customer_id", "customer", done.customer.id)
+            async with self.database.read() as conn:
+                profile = await _profile(conn, tenant, number, done.customer)
         return done.model_copy(update={"profile": profile})
 
     async def update_customer(
@@ -320,3 +311,16 @@ class CrmService:
                 ", ".join(f"{event.type} {event.ticket_id or event.customer_id}"
                           for event in events),
             )
+
+
+async def _profile(conn, tenant: str, number: int, customer: Customer) -> CustomerProfile:
+    """``customer`` with their subscriptions and tickets, read in ``conn``."""
+    recent = await tickets.page(
+        conn, tenant, TicketFilters(), customer_number=number, after=None, limit=RECENT_TICKETS
+    )
+    return CustomerProfile(
+        customer=customer,
+        subscriptions=await customers.subscriptions_of(conn, tenant, number),
+        open_tickets=await tickets.count_open(conn, tenant, number),
+        recent_tickets=[tickets.to_summary(ticket) for ticket in recent],
+    )

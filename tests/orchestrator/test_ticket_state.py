@@ -26,7 +26,7 @@ async def tools(crm):
 
 
 async def new_ticket(tools) -> dict:
-    customer = await tools.find_customer("bob@example.com")
+    customer, _ = await tools.identify_customer("bob@example.com", None, None)
     return await tools.ensure_ticket(
         idempotency_key="req-state-1", customer_id=customer["id"], subject="Export stuck",
         body="My export is stuck.", channel="chat", category="data-export", priority="normal",
