@@ -21,6 +21,11 @@ class Embedder(Protocol):
         """Return an array of shape (len(texts), dim), float32, each row L2-normalised."""
         ...
 
+    def load(self) -> None:
+        """Load now what the first ``embed`` would (a model held in memory); blocking, so a
+        server calls it from a worker thread. Nothing to do for an embedder without one."""
+        ...
+
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)

@@ -16,6 +16,9 @@ class HashingEmbedder:
         self.dim = dim
         self.name = f"hashing-{dim}"
 
+    def load(self) -> None:
+        """Nothing to load."""
+
     def embed(self, texts: list[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):

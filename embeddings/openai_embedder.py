@@ -18,6 +18,9 @@ class OpenAIEmbedder:
         self.name = f"openai-{model}-{self.dim}"
         self._client = OpenAI(api_key=api_key, base_url=base_url, max_retries=3, timeout=30)
 
+    def load(self) -> None:
+        """Nothing to load: the model runs at OpenAI."""
+
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

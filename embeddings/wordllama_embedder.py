@@ -63,6 +63,9 @@ class WordLlamaEmbedder:
                 self._model.embedding = half_when_lossless(self._model.embedding)
         return self._model
 
+    def load(self) -> None:
+        self._load()
+
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -10,6 +10,7 @@ import dataclasses
 import gc
 import logging
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -148,13 +149,14 @@ async def _serve_built(
     from servers.http_app import add_health_routes, build_http_app, build_suite_app
     from servers.metrics import ToolMetrics, add_metrics_route
 
-    from servers.long_lived import freeze_what_exists, frozen_once_open
+    from servers.long_lived import freeze_what_exists, frozen_once_open, warm
 
     described = {**built.backends, "events": bus.describe()}
     backends = ", ".join(f"{k}={v}" for k, v in described.items())
     if transport == "stdio":
         logger.info("serving %s over stdio; backends: %s", name, backends)
         freeze_what_exists()  # stdio's runner opens the lifespans itself: start-up's only
+        threading.Thread(target=warm, args=(built.warm_ups,), daemon=True).start()
         await built.server.run_stdio_async(show_banner=False)
         return
 
@@ -173,7 +175,7 @@ async def _serve_built(
         app = build_http_app(built.server, http)
     # The collector has been off since the command began (see ``main``); it starts soon
     # after the lifespans have opened, what they and start-up built frozen.
-    app = frozen_once_open(app)
+    app = frozen_once_open(app, built.warm_ups)
     # log_config=None: uvicorn's records go through our handler (JSON lines), not its own.
     config = uvicorn.Config(
         app, host=http.host, port=http.port, log_level="warning", lifespan="on",

@@ -4,15 +4,24 @@ A full pass scans every tracked object, and requests wait while it runs. Start-u
 300,000 objects that live as long as the process (modules, models, schemas), and the lifespans
 open more (stores, connection pools, the orchestrator's graph). With nothing frozen a full
 pass over the suite took 0.1 s or more; frozen, they are no longer scanned.
+
+Loads a server's first request would otherwise make on the event loop (the embedding model:
+about 0.5 s during which no other request is served, after every restart) are made first, in
+a worker thread, so what they load is frozen too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import logging
+from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from starlette.applications import Starlette
+
+logger = logging.getLogger(__name__)
 
 FREEZE_AFTER_SECONDS = 1.0
 
@@ -25,18 +34,35 @@ def freeze_what_exists() -> None:
     gc.enable()
 
 
-def frozen_once_open(app: Starlette, after_seconds: float = FREEZE_AFTER_SECONDS) -> Starlette:
-    """``app`` freezing what exists ``after_seconds`` after its lifespans have opened.
+def warm(warm_ups: Sequence[Callable[[], None]]) -> None:
+    """Run each load; one that fails is left to the first request that needs it, which then
+    reports the failure to its caller."""
+    for warm_up in warm_ups:
+        try:
+            warm_up()
+        except Exception:
+            logger.exception("loading ahead of the first request failed")
 
-    Not before it reports ready: the pass that clears start-up's garbage takes about 0.15 s
-    of a 2 s restart to ``/readyz``, which a restarted replica need not make its first
-    requests wait for. Until then the collector stays off."""
+
+def frozen_once_open(app: Starlette, warm_ups: Sequence[Callable[[], None]] = (),
+                     after_seconds: float = FREEZE_AFTER_SECONDS) -> Starlette:
+    """``app`` making ``warm_ups`` in a worker thread as soon as its lifespans have opened,
+    and freezing what exists once they are made and ``after_seconds`` have passed.
+
+    The freezing not before it reports ready: the pass that clears start-up's garbage takes
+    about 0.15 s of a 2 s restart to ``/readyz``, which a restarted replica need not make its
+    first requests wait for. Until then the collector stays off."""
     opening = app.router.lifespan_context
+
+    async def warm_then_freeze() -> None:
+        await asyncio.gather(anyio.to_thread.run_sync(warm, warm_ups),
+                             asyncio.sleep(after_seconds))
+        freeze_what_exists()
 
     @asynccontextmanager
     async def lifespan(starlette: Starlette):
         async with opening(starlette) as state:
-            freezing = asyncio.get_running_loop().call_later(after_seconds, freeze_what_exists)
+            freezing = asyncio.create_task(warm_then_freeze())
             try:
                 yield state
             finally:

@@ -70,4 +70,5 @@ def build(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
     server = build_server(kb, load_demo=core.load_demo_data, publisher=publisher,
                           default_tenant=core.default_tenant)
     return BuiltServer(server, readiness,
-                       {"kb": kb.store.describe(), "embeddings": embedder.name}, jobs=jobs)
+                       {"kb": kb.store.describe(), "embeddings": embedder.name}, jobs=jobs,
+                       warm_ups=(embedder.load,))

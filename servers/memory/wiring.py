@@ -56,4 +56,5 @@ def build(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
         service.readiness,
         service.backends,
         jobs=(upkeep,),
+        warm_ups=(service.long_term.embedder.load,),
     )

@@ -68,4 +68,4 @@ def build(
     catch_up = Job("analytics-catch-up", every(JobsSettings().analytics_seconds),
                    feed.catch_up, "Feed the request-analytics projection what it missed.")
     return BuiltServer(server, readiness, backends, service=service,
-                       jobs=(catch_up, *orchestrator.jobs))
+                       jobs=(catch_up, *orchestrator.jobs), warm_ups=orchestrator.warm_ups)
