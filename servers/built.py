@@ -3,7 +3,7 @@ the periodic work it needs and the loads it can make before its first request.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -28,9 +28,9 @@ class BuiltServer:
     """For the suite: each mounted server, which HTTP also serves at its own path."""
     jobs: tuple[Job, ...] = ()
     """The periodic work this server's domain needs (run by ``serve``'s scheduler)."""
-    warm_ups: tuple[Callable[[], None], ...] = ()
-    """Blocking loads its first request would otherwise make on the event loop, holding up
-    every other request meanwhile (a model); ``serve`` runs them in a worker thread."""
+    warm_ups: tuple[Callable[[], Awaitable[None]], ...] = ()
+    """Loads its first requests would otherwise make (a model, on the event loop, holding up
+    every other request meanwhile; a search index), for ``serve`` to make once it is open."""
 
 
 def every(seconds: float) -> timedelta:

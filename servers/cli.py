@@ -10,7 +10,6 @@ import dataclasses
 import gc
 import logging
 import sys
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,14 +148,15 @@ async def _serve_built(
     from servers.http_app import add_health_routes, build_http_app, build_suite_app
     from servers.metrics import ToolMetrics, add_metrics_route
 
-    from servers.long_lived import freeze_what_exists, frozen_once_open, warm
+    from servers.long_lived import freeze_what_exists, frozen_once_open
 
     described = {**built.backends, "events": bus.describe()}
     backends = ", ".join(f"{k}={v}" for k, v in described.items())
     if transport == "stdio":
         logger.info("serving %s over stdio; backends: %s", name, backends)
-        freeze_what_exists()  # stdio's runner opens the lifespans itself: start-up's only
-        threading.Thread(target=warm, args=(built.warm_ups,), daemon=True).start()
+        # stdio's runner opens the lifespans itself: start-up's only are frozen, and what the
+        # first requests load (built.warm_ups) is left to them (one local client).
+        freeze_what_exists()
         await built.server.run_stdio_async(show_banner=False)
         return
 
@@ -174,8 +174,10 @@ async def _serve_built(
     else:
         app = build_http_app(built.server, http)
     # The collector has been off since the command began (see ``main``); it starts soon
-    # after the lifespans have opened, what they and start-up built frozen.
-    app = frozen_once_open(app, built.warm_ups)
+    # after the lifespans have opened, what they and start-up built frozen. Before that, what
+    # the first requests would load is loaded, the tool schemas the first session's listing
+    # works out (``DereferenceOnce``) among it.
+    app = frozen_once_open(app, (*built.warm_ups, built.server.list_tools))
     # log_config=None: uvicorn's records go through our handler (JSON lines), not its own.
     config = uvicorn.Config(
         app, host=http.host, port=http.port, log_level="warning", lifespan="on",

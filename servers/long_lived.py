@@ -5,9 +5,10 @@ A full pass scans every tracked object, and requests wait while it runs. Start-u
 open more (stores, connection pools, the orchestrator's graph). With nothing frozen a full
 pass over the suite took 0.1 s or more; frozen, they are no longer scanned.
 
-Loads a server's first request would otherwise make on the event loop (the embedding model:
-about 0.5 s during which no other request is served, after every restart) are made first, in
-a worker thread, so what they load is frozen too.
+What a server's first requests would otherwise load is loaded as soon as the lifespans open
+(the embedding model, which a query's embedding would load on the event loop: 0.3–0.5 s here
+in which no other request is served; the default tenant's search index), and before the
+freezing, so it is frozen too.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
-import anyio.to_thread
 from starlette.applications import Starlette
 
 logger = logging.getLogger(__name__)
@@ -34,20 +34,20 @@ def freeze_what_exists() -> None:
     gc.enable()
 
 
-def warm(warm_ups: Sequence[Callable[[], None]]) -> None:
-    """Run each load; one that fails is left to the first request that needs it, which then
+async def warm(warm_ups: Sequence[Callable[[], Awaitable[None]]]) -> None:
+    """Make each load; one that fails is left to the first request that needs it, which then
     reports the failure to its caller."""
     for warm_up in warm_ups:
         try:
-            warm_up()
+            await warm_up()
         except Exception:
             logger.exception("loading ahead of the first request failed")
 
 
-def frozen_once_open(app: Starlette, warm_ups: Sequence[Callable[[], None]] = (),
+def frozen_once_open(app: Starlette, warm_ups: Sequence[Callable[[], Awaitable[None]]] = (),
                      after_seconds: float = FREEZE_AFTER_SECONDS) -> Starlette:
-    """``app`` making ``warm_ups`` in a worker thread as soon as its lifespans have opened,
-    and freezing what exists once they are made and ``after_seconds`` have passed.
+    """``app`` making ``warm_ups`` as soon as its lifespans have opened, and freezing what
+    exists once they are made and ``after_seconds`` have passed.
 
     The freezing not before it reports ready: the pass that clears start-up's garbage takes
     about 0.15 s of a 2 s restart to ``/readyz``, which a restarted replica need not make its
@@ -55,8 +55,7 @@ def frozen_once_open(app: Starlette, warm_ups: Sequence[Callable[[], None]] = ()
     opening = app.router.lifespan_context
 
     async def warm_then_freeze() -> None:
-        await asyncio.gather(anyio.to_thread.run_sync(warm, warm_ups),
-                             asyncio.sleep(after_seconds))
+        await asyncio.gather(warm(warm_ups), asyncio.sleep(after_seconds))
         freeze_what_exists()
 
     @asynccontextmanager

@@ -48,8 +48,8 @@ def build_suite(
 
     backends = {k: v for part in parts.values() for k, v in part.backends.items()}
     jobs = {job.name: job for part in parts.values() for job in part.jobs}
-    # Parts share one embedder (and so one load): each load is run once.
-    warm_ups = dict.fromkeys(w for part in parts.values() for w in part.warm_ups)
+    # Parts share one embedder: the first part's warm-up loads it, the others find it loaded.
+    warm_ups = [w for part in parts.values() for w in part.warm_ups]
     return BuiltServer(
         suite, readiness, backends,
         request_state_security=security,

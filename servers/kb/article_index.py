@@ -49,6 +49,10 @@ class ArticleIndex(Protocol):
         """The length of the vectors it holds."""
         ...
 
+    async def prepare(self, tenant: str) -> None:
+        """Build now what searching ``tenant`` would build on first use."""
+        ...
+
     async def chunks_version(self) -> int:
         """Moves on with every write (any process's): what search caches are keyed by."""
         ...

@@ -88,6 +88,12 @@ class KnowledgeBase:
     async def close(self) -> None:
         await self.store.close()
 
+    async def warm(self, tenant: str) -> None:
+        """Load now what ``tenant``'s first search would: the embedding model (in a worker
+        thread: a query is embedded on the event loop) and the passages served from memory."""
+        await anyio.to_thread.run_sync(self.embedder.load)
+        await self.store.prepare(tenant)
+
     async def _embed(self, texts: list[str]):
         # Embedding is CPU-bound; keep the event loop free for other requests.
         return await anyio.to_thread.run_sync(self.embedder.embed, texts)

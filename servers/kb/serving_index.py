@@ -195,6 +195,10 @@ class ServingIndex:
         finally:
             self._changed()
 
+    async def prepare(self, tenant: str) -> None:
+        """The tenant's snapshot, built now rather than on its first search."""
+        await self._snapshot(tenant)
+
     async def search(self, tenant: str, query: str, vector: np.ndarray,
                      filters: SearchFilters, limit: int) -> list[dict]:
         snapshot = await self._snapshot(tenant)

@@ -196,6 +196,9 @@ class ArticleStore:
         """The article table's version: it moves on with every write, ours or another's."""
         return await self.articles.version()
 
+    async def prepare(self, tenant: str) -> None:
+        """Nothing to build: searches read the tables as they are."""
+
     async def stored_dim(self) -> int:
         return (await self.chunks.schema()).field("vector").type.list_size
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from core.object_storage import store_location
@@ -71,4 +72,4 @@ def build(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
                           default_tenant=core.default_tenant)
     return BuiltServer(server, readiness,
                        {"kb": kb.store.describe(), "embeddings": embedder.name}, jobs=jobs,
-                       warm_ups=(embedder.load,))
+                       warm_ups=(partial(kb.warm, core.default_tenant),))

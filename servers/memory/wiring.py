@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
+
+import anyio.to_thread
 
 from core.object_storage import store_location
 from embeddings import Embedder, EmbeddingSettings, embedder_from_settings
@@ -56,5 +59,5 @@ def build(core: CoreSettings, publisher: EventPublisher) -> BuiltServer:
         service.readiness,
         service.backends,
         jobs=(upkeep,),
-        warm_ups=(service.long_term.embedder.load,),
+        warm_ups=(partial(anyio.to_thread.run_sync, service.long_term.embedder.load),),
     )

@@ -72,7 +72,7 @@ def build(
     }
     jobs = (_reminders(orchestrator, publisher),
             *(job for part in local.values() for job in part.jobs))
-    warm_ups = tuple(dict.fromkeys(w for part in local.values() for w in part.warm_ups))
+    warm_ups = tuple(w for part in local.values() for w in part.warm_ups)
     return BuiltServer(server, readiness, backends, security, orchestrator, jobs=jobs,
                        warm_ups=warm_ups)
 
