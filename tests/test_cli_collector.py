@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 
-from tests.support.processes import free_port, server_env
+from tests.support.processes import SERVE_IN_PROCESS, free_port, server_env
 
 PROBE = """
 import gc, sys
@@ -29,19 +29,9 @@ def test_a_serve_that_cannot_start_leaves_the_collector_on(tmp_path):
     assert done.stdout.split() == ["2", "True"]
 
 
-SERVED_PROBE = """
-import gc, os, signal, sys, threading, time
-import httpx
-from servers.cli import main
-
+SERVED_PROBE = SERVE_IN_PROCESS + """
 def when_ready():
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{sys.argv[-1]}/readyz").status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
+    until_ready()
     print("ready", gc.isenabled(), flush=True)
     give_up = time.monotonic() + 30
     while not gc.isenabled() and time.monotonic() < give_up:

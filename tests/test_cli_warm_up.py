@@ -6,21 +6,11 @@ own: the command sets up the process's logging."""
 import subprocess
 import sys
 
-from tests.support.processes import free_port, server_env
+from tests.support.processes import SERVE_IN_PROCESS, free_port, server_env
 
-PROBE = """
-import gc, os, signal, sys, threading, time
-import httpx
-from servers.cli import main
-
+PROBE = SERVE_IN_PROCESS + """
 def after_ready():
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{sys.argv[-1]}/readyz").status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
+    until_ready()
     give_up = time.monotonic() + 60
     while not gc.isenabled() and time.monotonic() < give_up:  # the loads are made by then
         time.sleep(0.05)

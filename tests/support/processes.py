@@ -142,3 +142,22 @@ def killed_after_lines(module: str, *args: str, env: Mapping[str, str], lines: i
     assert process.returncode == -signal.SIGKILL
     assert all(printed), "the process ended before printing every line"
     return printed
+
+
+SERVE_IN_PROCESS = """
+import gc, os, signal, sys, threading, time
+import httpx
+from servers.cli import main
+
+def until_ready():
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{sys.argv[-1]}/readyz").status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+"""
+"""The start of a ``python -c`` probe that runs ``supportdesk serve`` in its own process (the
+command line's last argument the port), with ``until_ready()`` for a thread of it to wait
+on; the probe goes on to start that thread, then ``main(sys.argv[1:])``."""
