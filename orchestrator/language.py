@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import anyio.to_thread
+
 NAMES = {
     "en": "English", "es": "Spanish", "de": "German", "fr": "French", "pt": "Portuguese",
     "it": "Italian", "nl": "Dutch",
@@ -40,16 +42,29 @@ def _identifier():
                               full.tk_output, norm_probs=True, tk_row=full.tk_row)
 
 
+async def language_of(text: str) -> str:
+    """``detect_language``, the model's first load (0.5–0.7 s here) made in a worker thread:
+    on the event loop it would hold up every other request meanwhile."""
+    if _identifier.cache_info().currsize == 0 and not _told_without_model(text):
+        await anyio.to_thread.run_sync(_identifier)
+    return detect_language(text)
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of ``text``'s language: English unless it is clearly another one."""
-    words = WORD.findall(text)
-    if len(words) < MIN_WORDS:
-        return DEFAULT
-    english = sum(word.lower() in ENGLISH_WORDS for word in words)
-    if english >= max(MIN_ENGLISH_WORDS, MIN_ENGLISH_SHARE * len(words)):
+    if _told_without_model(text):
         return DEFAULT
     code, probability = _identifier().classify(text)
     return code if probability >= MIN_PROBABILITY else DEFAULT
+
+
+def _told_without_model(text: str) -> bool:
+    """Too short to tell (so English), or English by its commonest words."""
+    words = WORD.findall(text)
+    if len(words) < MIN_WORDS:
+        return True
+    english = sum(word.lower() in ENGLISH_WORDS for word in words)
+    return english >= max(MIN_ENGLISH_WORDS, MIN_ENGLISH_SHARE * len(words))
 
 
 def language_name(code: str) -> str:

@@ -8,7 +8,7 @@ from events.types import RequestTriaged
 from orchestrator.deps import Deps
 from orchestrator.domain import Customer, TriageRequest
 from orchestrator.gratitude import is_gratitude
-from orchestrator.language import DEFAULT, detect_language, language_name
+from orchestrator.language import DEFAULT, language_name, language_of
 from orchestrator.message_text import own_words, without_quotes
 from orchestrator.nodes.trace import StepTimer, emit, step
 from orchestrator.questions import split_questions
@@ -37,7 +37,7 @@ async def triage(state: SupportState, runtime: Runtime[Deps]) -> dict:
     request = state["request"]
     # Quoted earlier messages and the signature are not what the customer asks now.
     message = own_words(request["message"])
-    language = detect_language(f"{request['subject']}\n{message}")
+    language = await language_of(f"{request['subject']}\n{message}")
     result = await runtime.context.engine.triage(
         TriageRequest(
             subject=request["subject"],

@@ -1,6 +1,8 @@
 """Messages not in English: the language is recognised and noted in the outcome; the offline
 engine, which replies in English only, hands them to a human with the language named."""
 
+import asyncio
+
 import pytest
 from fastmcp import Client
 
@@ -54,3 +56,24 @@ def test_plain_english_is_told_without_loading_the_model():
 ])
 def test_a_few_english_words_do_not_make_a_message_english(text, code):
     assert detect_language(text) == code
+
+
+async def test_the_models_first_load_leaves_the_event_loop_serving_others():
+    from orchestrator.language import _identifier, language_of
+
+    _identifier.cache_clear()
+    ticks = 0
+
+    async def another_request():
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    other = asyncio.create_task(another_request())
+    try:
+        assert await language_of("Hola, no puedo exportar mis datos, ¿dónde está el botón?") == "es"
+    finally:
+        other.cancel()
+    # The load takes half a second or more; made on the event loop, nothing else would run.
+    assert ticks >= 5
