@@ -28,9 +28,10 @@ class BuiltServer:
     """For the suite: each mounted server, which HTTP also serves at its own path."""
     jobs: tuple[Job, ...] = ()
     """The periodic work this server's domain needs (run by ``serve``'s scheduler)."""
-    warm_ups: tuple[Callable[[], Awaitable[None]], ...] = ()
+    warm_ups: tuple[Callable[[], Awaitable[object]], ...] = ()
     """Loads its first requests would otherwise make (a model, on the event loop, holding up
-    every other request meanwhile; a search index), for ``serve`` to make once it is open."""
+    every other request meanwhile; a search index), for ``serve`` to make once it is open;
+    what each returns is dropped."""
 
 
 def every(seconds: float) -> timedelta:

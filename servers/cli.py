@@ -175,8 +175,9 @@ async def _serve_built(
         app = build_http_app(built.server, http)
     # The collector has been off since the command began (see ``main``); it starts soon
     # after the lifespans have opened, what they and start-up built frozen. Before that, what
-    # the first requests would load is loaded, the tool schemas the first session's listing
-    # works out (``DereferenceOnce``) among it.
+    # the first requests would load is loaded: the built servers' warm-ups, and the listing of
+    # whichever server is served here, which works out each part's inlined tool schemas
+    # (``DereferenceOnce``) for the first session's tools/list.
     app = frozen_once_open(app, (*built.warm_ups, built.server.list_tools))
     # log_config=None: uvicorn's records go through our handler (JSON lines), not its own.
     config = uvicorn.Config(

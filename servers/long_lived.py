@@ -7,8 +7,8 @@ pass over the suite took 0.1 s or more; frozen, they are no longer scanned.
 
 What a server's first requests would otherwise load is loaded as soon as the lifespans open
 (the embedding model, which a query's embedding would load on the event loop: 0.3–0.5 s here
-in which no other request is served; the default tenant's search index), and before the
-freezing, so it is frozen too.
+in which no other request is served; the default tenant's search index; the tool schemas a
+session's first listing works out), and before the freezing, so it is frozen too.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def freeze_what_exists() -> None:
     gc.enable()
 
 
-async def warm(warm_ups: Sequence[Callable[[], Awaitable[None]]]) -> None:
+async def warm(warm_ups: Sequence[Callable[[], Awaitable[object]]]) -> None:
     """Make each load; one that fails is left to the first request that needs it, which then
     reports the failure to its caller."""
     for warm_up in warm_ups:
@@ -44,7 +44,7 @@ async def warm(warm_ups: Sequence[Callable[[], Awaitable[None]]]) -> None:
             logger.exception("loading ahead of the first request failed")
 
 
-def frozen_once_open(app: Starlette, warm_ups: Sequence[Callable[[], Awaitable[None]]] = (),
+def frozen_once_open(app: Starlette, warm_ups: Sequence[Callable[[], Awaitable[object]]] = (),
                      after_seconds: float = FREEZE_AFTER_SECONDS) -> Starlette:
     """``app`` making ``warm_ups`` as soon as its lifespans have opened, and freezing what
     exists once they are made and ``after_seconds`` have passed.

@@ -1,7 +1,7 @@
 """`supportdesk serve`, once open, loads what the first search after a restart would: the
 embedding model (in a worker thread: loaded by a query's embedding, it would hold up the event
-loop and every request on it) and the default tenant's search index. Run in a process of its
-own: the command sets up the process's logging."""
+loop and every request on it) and the default tenant's search index. The command runs in a
+process of its own (it sets up the process's logging); a failing load, in this one."""
 
 import subprocess
 import sys
