@@ -14,6 +14,10 @@ from servers.crm.store.tables import audit_log
 from servers.crm.vocabulary import TICKET, format_id
 
 
+# Built once, its values bound as it runs: every change writes one (see ``tickets``).
+_INSERT = insert(audit_log)
+
+
 async def record(
     conn: AsyncConnection,
     *,
@@ -26,18 +30,11 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    await conn.execute(
-        insert(audit_log).values(
-            tenant=tenant,
-            actor=actor,
-            action=action,
-            at=at,
-            customer_id=customer_number,
-            ticket_id=ticket_number,
-            before=before,
-            after=after,
-        )
-    )
+    await conn.execute(_INSERT, {
+        "tenant": tenant, "actor": actor, "action": action, "at": at,
+        "customer_id": customer_number, "ticket_id": ticket_number,
+        "before": before, "after": after,
+    })
 
 
 async def history_of_ticket(

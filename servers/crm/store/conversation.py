@@ -1,10 +1,14 @@
-"""A ticket's conversation (customer and agent messages) and its internal notes."""
+"""A ticket's conversation (customer and agent messages) and its internal notes.
+
+The statements every reply makes are built once, their values bound as they run (see
+``tickets``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servers.crm.models import Message, Note
@@ -33,28 +37,31 @@ def to_note(row: Row) -> Note:
     )
 
 
+_INSERT_MESSAGE = insert(ticket_messages).returning(*ticket_messages.c)
+_MESSAGE_FOR_KEY = select(ticket_messages).where(
+    ticket_messages.c.tenant == bindparam("tenant"),
+    ticket_messages.c.idempotency_key == bindparam("key"),
+)
+_INSERT_NOTE = insert(ticket_notes).returning(*ticket_notes.c)
+_NOTE_FOR_KEY = select(ticket_notes).where(
+    ticket_notes.c.tenant == bindparam("tenant"), ticket_notes.c.idempotency_key == bindparam("key")
+)
+
+
 async def insert_message(conn: AsyncConnection, values: dict[str, Any]) -> Row:
-    query = insert(ticket_messages).values(**values).returning(*ticket_messages.c)
-    return (await conn.execute(query)).one()
+    return (await conn.execute(_INSERT_MESSAGE, values)).one()
 
 
 async def message_for_key(conn: AsyncConnection, tenant: str, key: str) -> Row | None:
-    query = select(ticket_messages).where(
-        ticket_messages.c.tenant == tenant, ticket_messages.c.idempotency_key == key
-    )
-    return (await conn.execute(query)).first()
+    return (await conn.execute(_MESSAGE_FOR_KEY, {"tenant": tenant, "key": key})).first()
 
 
 async def insert_note(conn: AsyncConnection, values: dict[str, Any]) -> Row:
-    query = insert(ticket_notes).values(**values).returning(*ticket_notes.c)
-    return (await conn.execute(query)).one()
+    return (await conn.execute(_INSERT_NOTE, values)).one()
 
 
 async def note_for_key(conn: AsyncConnection, tenant: str, key: str) -> Row | None:
-    query = select(ticket_notes).where(
-        ticket_notes.c.tenant == tenant, ticket_notes.c.idempotency_key == key
-    )
-    return (await conn.execute(query)).first()
+    return (await conn.execute(_NOTE_FOR_KEY, {"tenant": tenant, "key": key})).first()
 
 
 async def messages_of(conn: AsyncConnection, tenant: str, ticket_number: int) -> list[Message]:

@@ -1,11 +1,15 @@
-"""Customer rows and their subscriptions: lookups always scoped to one tenant."""
+"""Customer rows and their subscriptions: lookups always scoped to one tenant.
+
+The lookups every request makes are built once, their values bound as they run (see
+``tickets``).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servers.crm.inputs import CustomerFilters
@@ -44,9 +48,33 @@ def to_summary(row: Row) -> CustomerSummary:
     return CustomerSummary(**_fields(row))
 
 
+_X = customer_external_ids.c
+_INSERT = insert(customers).returning(*customers.c)
+_BY_ID = select(customers).where(customers.c.tenant == bindparam("tenant"),
+                                 customers.c.id == bindparam("number"))
+_BY_EMAIL = select(customers).where(customers.c.tenant == bindparam("tenant"),
+                                    customers.c.email == bindparam("email"))
+_BY_EXTERNAL_ID = (
+    select(customers)
+    .join(customer_external_ids, _X.customer_id == customers.c.id)
+    .where(_X.tenant == bindparam("tenant"), _X.system == bindparam("system"),
+           _X.external_id == bindparam("external_id"))
+)
+_EXTERNAL_IDS_OF = (
+    select(_X.system, _X.external_id)
+    .where(_X.tenant == bindparam("tenant"), _X.customer_id == bindparam("number"))
+    .order_by(_X.system, _X.external_id)
+)
+_SUBSCRIPTIONS_OF = (
+    select(subscriptions)
+    .where(subscriptions.c.tenant == bindparam("tenant"),
+           subscriptions.c.customer_id == bindparam("number"))
+    .order_by(subscriptions.c.started_at.desc(), subscriptions.c.id.desc())
+)
+
+
 async def insert_customer(conn: AsyncConnection, values: dict[str, Any]) -> Row:
-    inserted = await conn.execute(insert(customers).values(**values).returning(*customers.c))
-    return inserted.one()
+    return (await conn.execute(_INSERT, values)).one()
 
 
 def split_external_id(value: str) -> tuple[str, str]:
@@ -56,29 +84,19 @@ def split_external_id(value: str) -> tuple[str, str]:
 
 
 async def by_email(conn: AsyncConnection, tenant: str, email: str) -> Row | None:
-    query = select(customers).where(customers.c.tenant == tenant, customers.c.email == email)
-    return (await conn.execute(query)).first()
+    return (await conn.execute(_BY_EMAIL, {"tenant": tenant, "email": email})).first()
 
 
 async def by_external_id(conn: AsyncConnection, tenant: str, value: str) -> Row | None:
     system, external = split_external_id(value)
-    x = customer_external_ids.c
-    query = (
-        select(customers)
-        .join(customer_external_ids, x.customer_id == customers.c.id)
-        .where(x.tenant == tenant, x.system == system, x.external_id == external)
-    )
-    return (await conn.execute(query)).first()
+    found = await conn.execute(
+        _BY_EXTERNAL_ID, {"tenant": tenant, "system": system, "external_id": external})
+    return found.first()
 
 
 async def external_ids_of(conn: AsyncConnection, tenant: str, number: int) -> list[str]:
-    x = customer_external_ids.c
-    query = (
-        select(x.system, x.external_id)
-        .where(x.tenant == tenant, x.customer_id == number)
-        .order_by(x.system, x.external_id)
-    )
-    return [f"{row.system}:{row.external_id}" for row in (await conn.execute(query)).all()]
+    found = await conn.execute(_EXTERNAL_IDS_OF, {"tenant": tenant, "number": number})
+    return [f"{row.system}:{row.external_id}" for row in found.all()]
 
 
 async def set_external_ids(
@@ -124,8 +142,7 @@ async def count_all(conn: AsyncConnection) -> int:
 
 
 async def customer_row(conn: AsyncConnection, tenant: str, number: int) -> Row | None:
-    query = select(customers).where(customers.c.tenant == tenant, customers.c.id == number)
-    return (await conn.execute(query)).first()
+    return (await conn.execute(_BY_ID, {"tenant": tenant, "number": number})).first()
 
 
 async def find(
@@ -170,11 +187,7 @@ def to_amount(minor: int, currency: str) -> Decimal:
 async def subscriptions_of(
     conn: AsyncConnection, tenant: str, customer_number: int
 ) -> list[Subscription]:
-    query = (
-        select(subscriptions)
-        .where(subscriptions.c.tenant == tenant, subscriptions.c.customer_id == customer_number)
-        .order_by(subscriptions.c.started_at.desc(), subscriptions.c.id.desc())
-    )
+    found = await conn.execute(_SUBSCRIPTIONS_OF, {"tenant": tenant, "number": customer_number})
     return [
         Subscription(
             id=format_id(SUBSCRIPTION, row.id),
@@ -185,5 +198,5 @@ async def subscriptions_of(
             renews_on=row.renews_on,
             started_at=row.started_at,
         )
-        for row in (await conn.execute(query)).all()
+        for row in found.all()
     ]

@@ -16,15 +16,25 @@ def _insert(conn: AsyncConnection, table):
     return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
+# Built once per dialect, its values bound as it runs: every reply and resolution marks (see
+# ``tickets``).
+def _mark_once(dialect):
+    return dialect.insert(sla_marks).on_conflict_do_nothing(
+        index_elements=["tenant", "ticket_id", "target", "kind"])
+
+
+_MARK = {"postgresql": _mark_once(postgresql), "sqlite": _mark_once(sqlite)}
+
+
 async def mark(
     conn: AsyncConnection, tenant: str, ticket_number: int, target: str, kind: str,
     due_at: datetime, at: datetime,
 ) -> bool:
     """Record that ``target`` of the ticket was met/warned/breached; False if it already was."""
-    query = _insert(conn, sla_marks).values(
-        tenant=tenant, ticket_id=ticket_number, target=target, kind=kind, due_at=due_at, at=at
-    ).on_conflict_do_nothing(index_elements=["tenant", "ticket_id", "target", "kind"])
-    return (await conn.execute(query)).rowcount == 1
+    values = {"tenant": tenant, "ticket_id": ticket_number, "target": target, "kind": kind,
+              "due_at": due_at, "at": at}
+    query = _MARK["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    return (await conn.execute(query, values)).rowcount == 1
 
 
 def _not_marked(target: str, kind: str):

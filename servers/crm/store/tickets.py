@@ -1,11 +1,16 @@
-"""Ticket rows: insert, read, guarded update, and keyset-paginated listing, per tenant."""
+"""Ticket rows: insert, read, guarded update, and keyset-paginated listing, per tenant.
+
+The statements every request makes are built once, their values bound as they run: building
+one costs SQLAlchemy about as much as running it (it coerces each value into the statement,
+then works out the statement's cache key again).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, tuple_, update
+from sqlalchemy import Row, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servers.crm.inputs import TicketFilters
@@ -50,19 +55,40 @@ def to_summary(row: Row) -> TicketSummary:
 _SUMMARY_COLUMNS = [c for c in tickets.c if c.name not in ("body", "request_id")]
 
 
+# An update's WHERE values are named apart from the columns its SET takes from the values.
+_BY_KEY = (tickets.c.tenant == bindparam("where_tenant"), tickets.c.id == bindparam("where_id"))
+_BY_ID = select(tickets).where(tickets.c.tenant == bindparam("tenant"),
+                               tickets.c.id == bindparam("number"))
+_BY_REQUEST = select(tickets).where(tickets.c.tenant == bindparam("tenant"),
+                                    tickets.c.request_id == bindparam("request_id"))
+_INSERT = insert(tickets).returning(*tickets.c)
+_UPDATE_IF_VERSION = (
+    update(tickets)
+    .where(*_BY_KEY, tickets.c.version == bindparam("where_version"))
+    .values(version=tickets.c.version + 1)
+    .returning(*tickets.c)
+)
+_TOUCH = update(tickets).where(*_BY_KEY).returning(*tickets.c)
+_TOUCH_FIRST_RESPONSE = _TOUCH.values(
+    first_response_at=func.coalesce(tickets.c.first_response_at, bindparam("replied_at")))
+_COUNT_OPEN = select(func.count()).where(
+    tickets.c.tenant == bindparam("tenant"),
+    tickets.c.customer_id == bindparam("customer_number"),
+    tickets.c.status.in_(OPEN_STATUSES),
+)
+
+
 async def ticket_row(conn: AsyncConnection, tenant: str, number: int) -> Row | None:
-    query = select(tickets).where(tickets.c.tenant == tenant, tickets.c.id == number)
-    return (await conn.execute(query)).first()
+    return (await conn.execute(_BY_ID, {"tenant": tenant, "number": number})).first()
 
 
 async def ticket_for_request(conn: AsyncConnection, tenant: str, request_id: str) -> Row | None:
-    query = select(tickets).where(tickets.c.tenant == tenant, tickets.c.request_id == request_id)
-    return (await conn.execute(query)).first()
+    found = await conn.execute(_BY_REQUEST, {"tenant": tenant, "request_id": request_id})
+    return found.first()
 
 
 async def insert_ticket(conn: AsyncConnection, values: dict[str, Any]) -> Row:
-    inserted = await conn.execute(insert(tickets).values(**values).returning(*tickets.c))
-    return inserted.one()
+    return (await conn.execute(_INSERT, values)).one()
 
 
 async def update_if_version(
@@ -72,29 +98,18 @@ async def update_if_version(
 
     Under concurrent writers exactly one update per version matches; the others get None.
     """
-    query = (
-        update(tickets)
-        .where(tickets.c.tenant == tenant, tickets.c.id == number, tickets.c.version == version)
-        .values(**values, version=tickets.c.version + 1)
-        .returning(*tickets.c)
-    )
-    return (await conn.execute(query)).first()
+    where = {"where_tenant": tenant, "where_id": number, "where_version": version}
+    return (await conn.execute(_UPDATE_IF_VERSION, {**values, **where})).first()
 
 
 async def touch(conn: AsyncConnection, tenant: str, number: int, now: datetime, *,
                 first_response: bool = False) -> Row:
     """Mark the ticket changed at ``now``; the row as it is after. ``first_response`` also
     stops the first-response clock, unless an earlier agent reply already did."""
-    values: dict[str, Any] = {"updated_at": now}
+    values = {"updated_at": now, "where_tenant": tenant, "where_id": number}
     if first_response:
-        values["first_response_at"] = func.coalesce(tickets.c.first_response_at, now)
-    query = (
-        update(tickets)
-        .where(tickets.c.tenant == tenant, tickets.c.id == number)
-        .values(**values)
-        .returning(*tickets.c)
-    )
-    return (await conn.execute(query)).one()
+        return (await conn.execute(_TOUCH_FIRST_RESPONSE, {**values, "replied_at": now})).one()
+    return (await conn.execute(_TOUCH, values)).one()
 
 
 async def page(
@@ -129,9 +144,5 @@ async def page(
 
 
 async def count_open(conn: AsyncConnection, tenant: str, customer_number: int) -> int:
-    query = select(func.count()).where(
-        tickets.c.tenant == tenant,
-        tickets.c.customer_id == customer_number,
-        tickets.c.status.in_(OPEN_STATUSES),
-    )
-    return int((await conn.execute(query)).scalar_one())
+    counted = await conn.execute(_COUNT_OPEN, {"tenant": tenant, "customer_number": customer_number})
+    return int(counted.scalar_one())
