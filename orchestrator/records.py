@@ -100,6 +100,25 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def _run_values(run: RunRecord) -> dict[str, Any]:
+    """The row's columns for ``run``: a run that stops running (resolved, paused, failed …)
+    gives up its lease; its input and outcome as JSON."""
+    values: dict[str, Any] = {**run, "updated_at": now()}
+    if values.get("status") not in (None, *ACTIVE):
+        values.update(lease_owner=None, lease_until=None, input=None)
+    if "input" in values and values["input"] is not None:
+        values["input"] = json.dumps(values["input"])
+    if "outcome" in values and not isinstance(values["outcome"], str):
+        values["outcome"] = json.dumps(values["outcome"], default=str)
+    return values
+
+
+# Every run writes its row twice: built once, its values bound as it runs (building a
+# statement costs SQLAlchemy about as much as running it).
+_INSERT_RUN = runs.insert()
+_UPDATE_RUN = runs.update().where(runs.c.run_id == sa.bindparam("where_run_id"))
+
+
 class Records(SharedTables):
     metadata = metadata
     setup_lock_key = SETUP_LOCK_KEY
@@ -107,22 +126,18 @@ class Records(SharedTables):
     def upgrade(self, connection) -> None:
         _add_later_columns(connection)
 
-    async def save_run(self, run: RunRecord) -> None:
-        """Insert or update a run's row (its latest status and outcome). A run that stops
-        running (resolved, paused, failed …) gives up its lease."""
-        values = {**run, "updated_at": now()}
-        if values.get("status") not in (None, *ACTIVE):
-            values.update(lease_owner=None, lease_until=None, input=None)
-        if "input" in values and values["input"] is not None:
-            values["input"] = json.dumps(values["input"])
-        if "outcome" in values and not isinstance(values["outcome"], str):
-            values["outcome"] = json.dumps(values["outcome"], default=str)
+    async def add_run(self, run: RunRecord) -> None:
+        """Insert the row of a run just begun (its id is new)."""
         async with self.engine.begin() as conn:
-            updated = await conn.execute(
-                runs.update().where(runs.c.run_id == run["run_id"]).values(**values)
-            )
+            await conn.execute(_INSERT_RUN, {"created_at": now(), **_run_values(run)})
+
+    async def save_run(self, run: RunRecord) -> None:
+        """Insert or update a run's row: its latest status and outcome (``_run_values``)."""
+        values = _run_values(run)
+        async with self.engine.begin() as conn:
+            updated = await conn.execute(_UPDATE_RUN, {**values, "where_run_id": run["run_id"]})
             if updated.rowcount == 0:
-                await conn.execute(runs.insert().values(created_at=now(), **values))
+                await conn.execute(_INSERT_RUN, {"created_at": now(), **values})
 
     async def get_run(self, tenant: str, run_id: str) -> RunRecord | None:
         async with self.engine.connect() as conn:

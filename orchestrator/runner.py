@@ -178,7 +178,7 @@ class Orchestrator:
             # Their whole profile, as the lookup returned it: the supervisor need not ask.
             "customer": {**customer, "new": is_new},
         }
-        await self.records.save_run(
+        await self.records.add_run(
             {"run_id": run_id, "request_id": state["request"]["request_id"],
              "tenant": caller.tenant, "customer_id": customer["id"], "status": "running",
              "lease_owner": self.owner, "lease_until": now() + self._lease,

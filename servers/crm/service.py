@@ -315,9 +315,7 @@ class CrmService:
 
 async def _profile(conn, tenant: str, number: int, customer: Customer) -> CustomerProfile:
     """``customer`` with their subscriptions and tickets, read in ``conn``."""
-    recent = await tickets.page(
-        conn, tenant, TicketFilters(), customer_number=number, after=None, limit=RECENT_TICKETS
-    )
+    recent = await tickets.recent_of_customer(conn, tenant, number, RECENT_TICKETS)
     return CustomerProfile(
         customer=customer,
         subscriptions=await customers.subscriptions_of(conn, tenant, number),

@@ -71,6 +71,14 @@ _UPDATE_IF_VERSION = (
 _TOUCH = update(tickets).where(*_BY_KEY).returning(*tickets.c)
 _TOUCH_FIRST_RESPONSE = _TOUCH.values(
     first_response_at=func.coalesce(tickets.c.first_response_at, bindparam("replied_at")))
+_NEWEST_FIRST = (tickets.c.created_at.desc(), tickets.c.id.desc())
+_RECENT_OF_CUSTOMER = (
+    select(*_SUMMARY_COLUMNS)
+    .where(tickets.c.tenant == bindparam("tenant"),
+           tickets.c.customer_id == bindparam("customer_number"))
+    .order_by(*_NEWEST_FIRST)
+    .limit(bindparam("limit"))
+)
 _COUNT_OPEN = select(func.count()).where(
     tickets.c.tenant == bindparam("tenant"),
     tickets.c.customer_id == bindparam("customer_number"),
@@ -139,8 +147,15 @@ async def page(
         query = query.where(tickets.c.created_at < filters.created_before)
     if after is not None:
         query = query.where(tuple_(tickets.c.created_at, tickets.c.id) < tuple_(*after))
-    query = query.order_by(tickets.c.created_at.desc(), tickets.c.id.desc()).limit(limit)
+    query = query.order_by(*_NEWEST_FIRST).limit(limit)
     return list((await conn.execute(query)).all())
+
+
+async def recent_of_customer(conn: AsyncConnection, tenant: str, customer_number: int,
+                             limit: int) -> list[Row]:
+    """The customer's newest ``limit`` tickets: ``page`` unfiltered, as every profile reads."""
+    values = {"tenant": tenant, "customer_number": customer_number, "limit": limit}
+    return list((await conn.execute(_RECENT_OF_CUSTOMER, values)).all())
 
 
 async def count_open(conn: AsyncConnection, tenant: str, customer_number: int) -> int:
