@@ -178,14 +178,17 @@ class SupportTools:
         created = await self._call("crm", "create_ticket", request_id=idempotency_key, **fields)
         return cast(TicketRecord, created["ticket"])
 
-    async def add_reply(self, ticket: TicketRecord, body: str, *, status: str,
-                        idempotency_key: str) -> TicketRecord:
-        """Reply on the ticket and set its status in the same write; the ticket as that left
-        it. A repeat (the key already replied) changes nothing and returns ``ticket``."""
-        added = await self._call("crm", "add_message", ticket_id=ticket["id"],
-                                 author_type="agent", body=body, status=status,
-                                 idempotency_key=idempotency_key[:128])
-        return cast(TicketRecord, added.get("ticket") or ticket)
+    async def ensure_answered_ticket(
+        self, *, idempotency_key: str, reply: str, reply_key: str, status: str, **fields: Any
+    ) -> tuple[TicketRecord, bool]:
+        """The request's ticket with ``reply`` on it and set to ``status``, all in one write:
+        no moment when the customer has the answer and the ticket still reads open. Created on
+        first call; the reply is added once per ``reply_key`` (a repeat that already added it
+        changes nothing). (The ticket as the call left it, whether the reply is new.)"""
+        created = await self._call("crm", "create_ticket", request_id=idempotency_key,
+                                   reply=reply, reply_key=reply_key[:128], status=status,
+                                   **fields)
+        return cast(TicketRecord, created["ticket"]), bool(created["reply"]["created"])
 
     async def add_note(self, ticket_id: str, body: str, *, idempotency_key: str) -> None:
         """Add an internal note once: a repeat with the same key finds it already there."""

@@ -23,6 +23,10 @@ if TYPE_CHECKING:  # the MCP client stays out of the domain's imports
     from orchestrator.support_tools import SupportTools
 
 
+# The ticket's status for each outcome: a request left for a human stays open.
+TARGET = {"resolved": "resolved", "escalated": "open", "rejected": "open"}
+
+
 def decide_status(state: SupportState) -> str:
     approval = state["approval"]
     if approval.get("handoff"):
@@ -63,16 +67,21 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
     handoff_group = runtime.context.policy.escalation_group(request["tenant"])
 
     async def ticket_thread() -> tuple[TicketRecord, list[str]]:
-        ticket = await tools.ensure_ticket(
-            customer_id=customer_id,
-            subject=request["subject"],
-            body=triage["redacted_message"],
-            channel=request["channel"],
-            category=triage["category"],
-            priority=triage["priority"],
-            idempotency_key=request["request_id"],
-        )
-        done = await _update_ticket(tools, state, ticket, status, reply, handoff_group)
+        fields = {"customer_id": customer_id, "subject": request["subject"],
+                  "body": triage["redacted_message"], "channel": request["channel"],
+                  "category": triage["category"], "priority": triage["priority"],
+                  "idempotency_key": request["request_id"]}
+        replied = False
+        if reply:
+            # The reply and its status go in the ticket's own write (a request answered at
+            # once is one write): no moment when the customer has the answer and the ticket
+            # still reads open.
+            ticket, replied = await tools.ensure_answered_ticket(
+                reply=reply, reply_key=f"{request['run_id']}:reply", status=TARGET[status],
+                **fields)
+        else:
+            ticket = await tools.ensure_ticket(**fields)
+        done = await _update_ticket(tools, state, ticket, status, replied, handoff_group)
         return ticket, [f"ticket {ticket['id']} ready", *done]
 
     # The ticket (created, then answered) and the customer's memory are independent: write
@@ -96,20 +105,17 @@ async def _finalize(state: SupportState, runtime: Runtime[Deps], timer: StepTime
 
 
 async def _update_ticket(tools: SupportTools, state: SupportState, ticket: TicketRecord,
-                         status: str, reply: str | None,
+                         status: str, replied: bool,
                          handoff_group: str | None) -> list[str]:
+    """Note, hand-off and state of the ticket as it came back; ``replied``: a reply was just
+    added to it, setting its status."""
     request, triage = state["request"], state["triage"]
     ticket_id = ticket["id"]
     actions = []
-    target = {"resolved": "resolved", "escalated": "open", "rejected": "open"}[status]
-    changed = False
-    if reply:
-        # The reply sets the status in its own write: no moment when the customer has the
-        # answer and the ticket still reads open.
-        replied = await tools.add_reply(ticket, reply, status=target,
-                                        idempotency_key=f"{request['run_id']}:reply")
+    target = TARGET[status]
+    changed = replied
+    if replied:
         actions.append("reply added to the ticket thread")
-        changed, ticket = replied["status"] != ticket["status"], replied
     note = _note_for(status, state)
     if note:
         await tools.add_note(ticket_id, note, idempotency_key=f"{request['run_id']}:note")

@@ -48,6 +48,15 @@ def _unique(tags: list[str] | None) -> list[str] | None:
     return None if tags is None else list(dict.fromkeys(tags))
 
 
+class NewMessage(BaseModel):
+    author_type: AuthorType
+    body: Text
+    author: str | None = Field(default=None, max_length=200)
+    idempotency_key: IdempotencyKey | None = None
+    status: TicketStatus | None = None
+    """The ticket's status after this message, set in the same write."""
+
+
 class NewTicket(BaseModel):
     customer_id: str
     subject: Subject
@@ -58,6 +67,8 @@ class NewTicket(BaseModel):
     tags: Tags = Field(default_factory=list)
     assignee: Assignee | None = None
     request_id: RequestId | None = None
+    reply: NewMessage | None = None
+    """An agent's reply added in the same write (a request answered as it is logged)."""
 
     _unique_tags = field_validator("tags")(_unique)
 
@@ -79,15 +90,6 @@ class TicketChanges(BaseModel):
         if wanted.get("assignee") == "":
             wanted["assignee"] = None
         return wanted
-
-
-class NewMessage(BaseModel):
-    author_type: AuthorType
-    body: Text
-    author: str | None = Field(default=None, max_length=200)
-    idempotency_key: IdempotencyKey | None = None
-    status: TicketStatus | None = None
-    """The ticket's status after this message, set in the same write."""
 
 
 class NewNote(BaseModel):

@@ -212,20 +212,6 @@ class UpdatedCustomer(BaseModel):
     )
 
 
-class CreatedTicket(BaseModel):
-    ticket: Ticket
-    created: bool = Field(
-        description="False when request_id had already created this ticket (nothing new)."
-    )
-
-
-class UpdatedTicket(BaseModel):
-    ticket: Ticket
-    changes: dict[str, list[Any]] = Field(
-        description="Each changed field with [before, after]; empty when nothing changed."
-    )
-
-
 class AddedMessage(BaseModel):
     message: Message
     created: bool = Field(
@@ -235,6 +221,25 @@ class AddedMessage(BaseModel):
         default=None,
         description="The ticket as this message left it (with its new status, when one was "
         "given); null when idempotency_key had already added the message.",
+    )
+
+
+class CreatedTicket(BaseModel):
+    ticket: Ticket = Field(description="The ticket as this call left it (after its reply).")
+    created: bool = Field(
+        description="False when request_id had already created this ticket (nothing new)."
+    )
+    reply: AddedMessage | None = Field(
+        default=None,
+        description="The reply given with `reply`: `created` false when reply_key had already "
+        "added it. Its `ticket` is left out (it is `ticket` above).",
+    )
+
+
+class UpdatedTicket(BaseModel):
+    ticket: Ticket
+    changes: dict[str, list[Any]] = Field(
+        description="Each changed field with [before, after]; empty when nothing changed."
     )
 
 

@@ -38,3 +38,16 @@ async def once_per_key(
         if existing is None:
             raise
         return repeat(existing), []
+
+
+async def rerun_after_race(db: CrmDatabase, write: Callable[[Any], Awaitable[Written]]) -> Written:
+    """``write(conn)`` in one write transaction, run once more should a concurrent call with
+    the same keys commit first (a unique index refuses this one's insert, and the transaction
+    is rolled back whole): the second run finds what that call wrote. ``write`` looks for its
+    keys itself; for a write keyed several ways at once (a ticket and its first reply)."""
+    try:
+        async with db.write() as conn:
+            return await write(conn)
+    except IntegrityError:
+        async with db.write() as conn:
+            return await write(conn)

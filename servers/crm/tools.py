@@ -305,6 +305,20 @@ async def create_ticket(
     tags: Tags = [],  # noqa: B006 - pydantic copies defaults
     assignee: Assignee | None = None,
     request_id: RequestId | None = None,
+    reply: Annotated[
+        Text | None,
+        Field(description="Your reply to the customer, added in the same write: a request "
+              "answered as it is logged."),
+    ] = None,
+    reply_key: Annotated[
+        IdempotencyKey | None,
+        Field(description="With `reply`: repeating a call with this key adds the reply once."),
+    ] = None,
+    status: Annotated[
+        TicketStatus | None,
+        Field(description="With `reply`: the ticket's status after it ('resolved' answers and "
+              "resolves at once)."),
+    ] = None,
     service: CrmService = CRM,
     who: Caller = CURRENT_CALLER,
 ) -> CreatedTicket:
@@ -313,7 +327,13 @@ async def create_ticket(
 
     With a `request_id`, calling again (a retry) returns the ticket the first call
     created, with `created` false, instead of opening a second one.
+
+    With a `reply`, your reply is added as add_message would add it (the first-response
+    clock stops; `status`, if given, is set), in the same write as the ticket.
     """
+    if reply is None and (reply_key is not None or status is not None):
+        raise CrmError(f"{'reply_key' if reply_key is not None else 'status'}: "
+                       "given only with a reply (set a status with update_ticket)")
     new = NewTicket(
         customer_id=customer_id,
         subject=subject,
@@ -324,6 +344,8 @@ async def create_ticket(
         tags=tags,
         assignee=assignee or None,
         request_id=request_id,
+        reply=None if reply is None else NewMessage(
+            author_type="agent", body=reply, idempotency_key=reply_key, status=status),
     )
     return await service.create_ticket(who.tenant, who.principal, new)
 

@@ -64,6 +64,30 @@ async def test_concurrent_creates_with_one_request_id_make_one_ticket(
     assert len((await crm.list_tickets(tenant)).tickets) == 1
 
 
+async def test_concurrent_answered_creates_make_one_ticket_with_one_reply(
+    crm, tenant, customer, publisher
+):
+    start = asyncio.Event()
+
+    async def create(n: int):
+        await start.wait()
+        reply = NewMessage(author_type="agent", body=f"attempt {n}", status="resolved",
+                           idempotency_key="REQ-43:reply")
+        return await crm.create_ticket(tenant, "orchestrator",
+                                       ticket_for(customer.id, request_id="REQ-43", reply=reply))
+
+    tasks = [asyncio.create_task(create(n)) for n in range(WRITERS)]
+    start.set()
+    outcomes = await asyncio.gather(*tasks)
+    assert len({o.ticket.id for o in outcomes}) == 1 and sum(o.created for o in outcomes) == 1
+    assert len({o.reply.message.id for o in outcomes}) == 1
+    assert sum(o.reply.created for o in outcomes) == 1
+    detail = await crm.get_ticket(tenant, outcomes[0].ticket.id)
+    assert len(detail.messages) == 1 and detail.ticket.status == "resolved"
+    assert len(publisher.of_type("ticket.created")) == 1
+    assert len(publisher.of_type("ticket.updated")) == 1
+
+
 async def test_concurrent_messages_with_one_key_add_one_message(crm, tenant, customer):
     ticket = (await crm.create_ticket(tenant, "a", ticket_for(customer.id))).ticket
     start = asyncio.Event()

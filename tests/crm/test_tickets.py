@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from servers.crm.errors import CrmError, NotFound, VersionConflict
-from servers.crm.inputs import NewMessage, NewNote, NewTicket, TicketChanges
+from servers.crm.inputs import NewCustomer, NewMessage, NewNote, NewTicket, TicketChanges
 from servers.crm.store import audit as audit_store
 
 
@@ -138,6 +138,60 @@ async def test_a_reply_can_resolve_the_ticket_in_the_same_write(crm, tenant, cus
     assert not again.created and again.ticket is None
     detail = await crm.get_ticket(tenant, ticket.id)
     assert detail.ticket.status == "open" and len(detail.messages) == 1
+
+
+async def test_a_ticket_can_be_opened_answered_and_resolved_in_one_write(
+    crm, tenant, customer, publisher
+):
+    reply = NewMessage(author_type="agent", body="Refunded.", status="resolved",
+                       idempotency_key="run-1:reply")
+    done = await crm.create_ticket(tenant, "maya",
+                                   new_ticket(customer.id, request_id="R-9", reply=reply))
+    detail = await crm.get_ticket(tenant, done.ticket.id)
+    assert done.created and done.reply.created and done.reply.ticket is None
+    assert done.ticket == detail.ticket and detail.ticket.status == "resolved"
+    assert detail.ticket.first_response_at is not None and detail.ticket.resolved_at is not None
+    assert [(m.author_type, m.author, m.body) for m in detail.messages] == [
+        ("agent", "maya", "Refunded.")]
+    assert done.reply.message == detail.messages[0]
+    assert [h.action for h in detail.history] == [
+        "ticket.created", "message.added", "ticket.updated",
+    ]
+    assert [e.type for e in publisher.events if e.type.startswith("ticket.")] == [
+        "ticket.created", "ticket.updated"]
+    assert [e.payload["target"] for e in publisher.of_type("sla.met")] == ["first_response"]
+
+
+async def test_repeating_an_answered_create_adds_its_reply_once(crm, tenant, customer, publisher):
+    """A repeat finds the ticket and the reply; a second run of the same request (its own
+    reply key) answers the ticket its first run opened."""
+    def answered(key: str) -> NewTicket:
+        return new_ticket(customer.id, request_id="R-10", reply=NewMessage(
+            author_type="agent", body=f"Answer of {key}", idempotency_key=key))
+
+    first = await crm.create_ticket(tenant, "bot", answered("run-1:reply"))
+    again = await crm.create_ticket(tenant, "bot", answered("run-1:reply"))
+    later = await crm.create_ticket(tenant, "bot", answered("run-2:reply"))
+    detail = await crm.get_ticket(tenant, first.ticket.id)
+    assert (first.created, again.created, later.created) == (True, False, False)
+    assert (first.reply.created, again.reply.created, later.reply.created) == (True, False, True)
+    assert again.reply.message == first.reply.message
+    assert again.ticket.id == later.ticket.id == first.ticket.id
+    assert [m.body for m in detail.messages] == ["Answer of run-1:reply", "Answer of run-2:reply"]
+    assert [h.action for h in detail.history] == [
+        "ticket.created", "message.added", "message.added"]
+    assert len(publisher.of_type("ticket.created")) == 1
+
+
+async def test_an_answered_create_refuses_another_customers_request_id(crm, tenant, customer):
+    other = (await crm.create_customer(
+        tenant, "t", NewCustomer(name="O", email="o@example.org"))).customer
+    mine = await crm.create_ticket(tenant, "bot", new_ticket(customer.id, request_id="R-11"))
+    answered = new_ticket(other.id, request_id="R-11", reply=NewMessage(
+        author_type="agent", body="Hello", idempotency_key="run-9:reply"))
+    with pytest.raises(CrmError, match="^request_id: 'R-11' already created ticket T-"):
+        await crm.create_ticket(tenant, "bot", answered)
+    assert (await crm.get_ticket(tenant, mine.ticket.id)).messages == []
 
 
 async def test_a_message_without_a_status_leaves_the_status(crm, tenant, customer):
