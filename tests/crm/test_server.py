@@ -114,6 +114,24 @@ async def test_retrying_with_a_request_id_returns_the_same_ticket(server, seeded
     assert again.structured_content["created"] is False
 
 
+async def test_a_ticket_opened_with_its_reply_is_answered_once(server, seeded, era):
+    customer, _ = seeded
+    call = {"customer_id": customer.id, "subject": "Invoice", "body": "Where is it?",
+            "category": "billing", "request_id": "req-10", "reply": "Under Settings > Billing.",
+            "reply_key": "run-10:reply", "status": "resolved"}
+    async with client_for(server, era) as client:
+        first = (await client.call_tool("create_ticket", call)).structured_content
+        again = (await client.call_tool("create_ticket", call)).structured_content
+        ticket = (await client.call_tool(
+            "get_ticket", {"ticket_id": first["ticket"]["id"]})).structured_content
+    assert first["created"] and first["reply"]["created"]
+    assert first["ticket"]["status"] == "resolved" and first["ticket"]["first_response_at"]
+    assert not again["created"] and not again["reply"]["created"]
+    assert again["reply"]["message"] == first["reply"]["message"]
+    assert [(m["author_type"], m["body"]) for m in ticket["messages"]] == [
+        ("agent", "Under Settings > Billing.")]
+
+
 async def test_retrying_a_note_with_its_key_returns_the_same_note(server, seeded, era):
     _, ticket = seeded
     call = {"ticket_id": ticket.id, "body": "Escalated to tier 2.", "idempotency_key": "run-3:note"}
