@@ -41,7 +41,8 @@ from orchestrator.engines.offline.sentences import content_words, procedures, se
 from orchestrator.draft_checks import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
 from orchestrator.questions import asked, asking_sentences, without_label
 
-ARTICLES_READ = 4
+# Every article research keeps (five): the fifth used to be fetched and never read.
+ARTICLES_READ = 5
 MAX_SOURCES = 2
 MIN_STEPS = 2
 MAX_STEPS = 4
