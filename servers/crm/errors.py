@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from servers.crm.vocabulary import parse_id
+
 
 class CrmError(Exception):
     """Base error of the CRM; the caller can read and act on the message."""
@@ -26,3 +28,11 @@ class VersionConflict(CrmError):
 
 class InvalidInput(CrmError):
     pass
+
+
+def number_of(prefix: str, field: str, kind: str, value: str) -> int:
+    """The row number behind a readable id; a malformed id is as unknown as a missing one."""
+    number = parse_id(prefix, value)
+    if number is None:
+        raise NotFound(field, kind, value)
+    return number

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from events import Envelope, EventPublisher, NullPublisher
-from servers.crm import cursors, service_level, writes
-from servers.crm.errors import InvalidInput, NotFound
+from servers.crm import customer_writes, cursors, service_level, ticket_writes
+from servers.crm.errors import InvalidInput, NotFound, number_of
 from servers.crm.inputs import (
     CustomerChanges,
     CustomerFilters,
@@ -43,7 +43,6 @@ from servers.crm.store import sla as sla_store
 from servers.crm.store.database import CrmDatabase
 from servers.crm.ticket_policy import FixedTargets, TicketPolicy
 from servers.crm.vocabulary import CUSTOMER, TICKET, parse_id
-from servers.crm.writes import number_of
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +205,7 @@ class CrmService:
         ``include_profile``: with their profile too, so that identifying a returning customer
         and knowing their history is one call (one just created has none to read)."""
         done: CreatedCustomer = await self._committed(
-            writes.create_customer(
+            customer_writes.create_customer(
                 self.database, self.clock(), tenant, actor, new, self.new_customer_tier
             )
         )
@@ -231,7 +230,7 @@ class CrmService:
     ) -> UpdatedCustomer:
         """Change fields if the customer is still at ``expected_version``, else VersionConflict."""
         return await self._committed(
-            writes.update_customer(
+            customer_writes.update_customer(
                 self.database, self.clock(), tenant, actor, customer_id, expected_version,
                 changes,
             )
@@ -240,7 +239,8 @@ class CrmService:
     async def create_ticket(self, tenant: str, actor: str, new: NewTicket) -> CreatedTicket:
         """Open a ticket; with a ``request_id`` seen before, return that ticket instead."""
         return await self._committed(
-            writes.create_ticket(self.database, self.clock(), tenant, actor, new, self.policy)
+            ticket_writes.create_ticket(
+                self.database, self.clock(), tenant, actor, new, self.policy)
         )
 
     async def update_ticket(
@@ -253,7 +253,7 @@ class CrmService:
     ) -> UpdatedTicket:
         """Change fields if the ticket is still at ``expected_version``, else VersionConflict."""
         return await self._committed(
-            writes.update_ticket(
+            ticket_writes.update_ticket(
                 self.database, self.clock(), tenant, actor, ticket_id, expected_version, changes,
                 self.policy,
             )
@@ -263,8 +263,8 @@ class CrmService:
         self, tenant: str, actor: str, ticket_id: str, new: NewMessage
     ) -> AddedMessage:
         return await self._committed(
-            writes.add_message(self.database, self.clock(), tenant, actor, ticket_id, new,
-                               self.policy)
+            ticket_writes.add_message(self.database, self.clock(), tenant, actor, ticket_id,
+                                      new, self.policy)
         )
 
     async def add_note(
@@ -272,7 +272,7 @@ class CrmService:
     ) -> AddedNote:
         """Add a note; with an ``idempotency_key`` seen before, return that note instead."""
         return await self._committed(
-            writes.add_note(self.database, self.clock(), tenant, actor, ticket_id, new)
+            ticket_writes.add_note(self.database, self.clock(), tenant, actor, ticket_id, new)
         )
 
     async def scan_sla(self) -> int:

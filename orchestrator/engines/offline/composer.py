@@ -41,8 +41,7 @@ from orchestrator.engines.offline.sentences import content_words, procedures, se
 from orchestrator.draft_checks import MAX_REPLY_CHARS, TOO_LONG, TOO_SHORT
 from orchestrator.questions import asked, asking_sentences, without_label
 
-# Every article research keeps (five): the fifth used to be fetched and never read.
-ARTICLES_READ = 5
+ARTICLES_READ = 5  # every article research keeps: the fifth used to be fetched, never read
 MAX_SOURCES = 2
 MIN_STEPS = 2
 MAX_STEPS = 4

@@ -12,18 +12,22 @@ from servers.crm.store.tables import assignment_turns, sla_marks, tickets
 from servers.crm.vocabulary import OPEN_STATUSES
 
 
+def _dialect(conn: AsyncConnection):
+    """The dialect module whose INSERT knows ON CONFLICT: PostgreSQL's, else SQLite's."""
+    return postgresql if conn.dialect.name == "postgresql" else sqlite
+
+
 def _insert(conn: AsyncConnection, table):
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+    return _dialect(conn).insert(table)
 
 
 # Built once per dialect, its values bound as it runs: every reply and resolution marks (see
 # ``tickets``).
-def _mark_once(dialect):
-    return dialect.insert(sla_marks).on_conflict_do_nothing(
+_MARK = {
+    dialect: dialect.insert(sla_marks).on_conflict_do_nothing(
         index_elements=["tenant", "ticket_id", "target", "kind"])
-
-
-_MARK = {"postgresql": _mark_once(postgresql), "sqlite": _mark_once(sqlite)}
+    for dialect in (postgresql, sqlite)
+}
 
 
 async def mark(
@@ -33,8 +37,7 @@ async def mark(
     """Record that ``target`` of the ticket was met/warned/breached; False if it already was."""
     values = {"tenant": tenant, "ticket_id": ticket_number, "target": target, "kind": kind,
               "due_at": due_at, "at": at}
-    query = _MARK["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
-    return (await conn.execute(query, values)).rowcount == 1
+    return (await conn.execute(_MARK[_dialect(conn)], values)).rowcount == 1
 
 
 def _not_marked(target: str, kind: str):
