@@ -17,7 +17,10 @@ from types import ModuleType
 #   it, and its ``__init__`` imports some 160 generated pydantic modules: about 0.1 s of a
 #   restart to /readyz and 6 MiB held. LangSmith tracing, when turned on, gets them on first
 #   use.
-UNUSED_AT_START = ("langsmith.types",)
+# - ``langgraph_sdk``: ``langgraph.runtime`` reaches one class of ``langgraph_sdk.auth.types``,
+#   and the package's ``__init__`` imports the LangGraph Platform client (websockets and the
+#   rest, some 70 modules and 5 MiB held). Only ``RemoteGraph`` uses the client.
+UNUSED_AT_START = ("langsmith.types", "langgraph_sdk")
 
 
 def register_without_init(name: str) -> None:

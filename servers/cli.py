@@ -9,6 +9,7 @@ import csv
 import dataclasses
 import gc
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -281,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     # (``servers.long_lived``); other commands turn it back on once they are known.
     gc.disable()
     defer_unused_inits()
+    # py-key-value (which fastmcp's client imports) wraps each of its modules in beartype's
+    # run-time type checks as it imports them, unless told not to: about 0.15 s of every
+    # restart to /readyz, for a store a served process never calls. Set to "false" for them.
+    os.environ.setdefault("PY_KEY_VALUE_DISABLE_BEARTYPE", "true")
     try:
         from servers.config_errors import config_error_in, one_line
 

@@ -1,6 +1,9 @@
 """The supportdesk command starts without running ``langsmith.types``' ``__init__`` (160
-generated modules nothing served uses); anything that asks the package for a name gets it."""
+generated modules nothing served uses) or ``langgraph_sdk``'s (the LangGraph Platform client);
+anything that asks either package for a name gets it. It also starts without py-key-value's
+run-time type checks, unless they are asked for."""
 
+import os
 import subprocess
 import sys
 
@@ -40,3 +43,28 @@ def test_the_supportdesk_command_defers_them_before_anything_else():
              "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
              "print('__getattr__' in vars(sys.modules['langsmith.types']))\n")
     assert run(probe)[-1] == "True"
+
+
+SDK_CLIENT = "print('langgraph_sdk.client' in sys.modules)"
+
+
+def test_langgraph_imports_without_the_platform_client_until_asked():
+    probe = ("import sys\nfrom core.deferred_init import defer_unused_inits\n"
+             "defer_unused_inits()\nimport langgraph.graph\n"
+             f"{SDK_CLIENT}\nfrom langgraph_sdk import get_client\n{SDK_CLIENT}\n")
+    assert run(probe) == ["False", "True"]
+
+
+def test_without_deferring_the_platform_client_loads():
+    assert run(f"import sys, langgraph.graph\n{SDK_CLIENT}") == ["True"]
+
+
+def test_the_supportdesk_command_turns_off_key_value_stores_run_time_checks_unless_set():
+    probe = ("import os\nfrom servers.cli import main\n"
+             "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+             "print(os.environ['PY_KEY_VALUE_DISABLE_BEARTYPE'])\n")
+    assert run(probe)[-1] == "true"
+    asked = {**os.environ, "PY_KEY_VALUE_DISABLE_BEARTYPE": "false"}
+    chosen = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True, env=asked)
+    assert chosen.stdout.splitlines()[-1] == "false"
