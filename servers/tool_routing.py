@@ -1,5 +1,6 @@
-"""The suite's tool lookup: a called tool's prefix names its server (``kb_search`` → kb), so
-the tool is looked up in that server alone, and once.
+"""How a called tool is found: in the suite, its prefix names its server (``kb_search`` → kb),
+so the tool is looked up in that server alone, and once; in each server, in its own tools
+without a task per provider.
 
 fastmcp looks a called tool up in every mounted server at once (a task each), and the one
 mounted without a prefix (the orchestrator) then lists all its tools to be sure the name is
@@ -59,6 +60,28 @@ class RoutedToolLookup(AggregateProvider):
         if found is not None and version is None:
             self._found_tools[name] = found
         return found
+
+
+class OneProviderLookup(AggregateProvider):
+    """An aggregate that asks its one provider directly, when it has one.
+
+    fastmcp asks every provider at once, a task each, even when there is one: each of our
+    servers holds only its own tools, and the task group was about a twentieth of a trivial
+    call's server time. What the one answer becomes (found, not found, a provider's error
+    raised or logged) is still fastmcp's to decide."""
+
+    async def _get_tool(self, name: str, version: VersionSpec | None = None) -> Tool | None:
+        if len(self.providers) != 1:
+            return await super()._get_tool(name, version)
+        try:
+            found: Tool | None | Exception = await self.providers[0].get_tool(name, version)
+        except Exception as error:  # handed on, as fastmcp's gather(return_exceptions) does
+            found = error
+        return self._get_highest_version_result([found], f"get_tool({name!r})")
+
+
+class ServerOfTools(FastMCP, OneProviderLookup):
+    """A FastMCP server whose tool lookup asks its one provider directly (see above)."""
 
 
 class SuiteServer(FastMCP, RoutedToolLookup):

@@ -1,11 +1,13 @@
-"""The suite finds a called tool in the server its prefix names, and only there."""
+"""The suite finds a called tool in the server its prefix names, and only there; each server
+asks its one provider of tools directly, fastmcp's checks on the found tool unchanged."""
 
 import pytest
 from fastmcp import Client, FastMCP
 from fastmcp.exceptions import ToolError
+from fastmcp.server.providers.aggregate import AggregateProvider
 
 from servers.namespacing import mount
-from servers.tool_routing import SuiteServer
+from servers.tool_routing import ServerOfTools, SuiteServer
 
 
 def _server(name: str, *tools: str) -> FastMCP:
@@ -56,3 +58,44 @@ async def test_a_tool_of_the_suite_s_own_is_found_every_time(suite):
     async with Client(suite) as client:
         for _ in range(2):
             assert (await client.call_tool("own", {})).content[0].text == "suite.own"
+
+
+def _server_of_tools(*tools: str) -> ServerOfTools:
+    server = ServerOfTools("tools")
+    for tool in tools:
+        server.tool(lambda tool=tool: tool, name=tool)
+    return server
+
+
+@pytest.fixture
+def no_task_per_provider(monkeypatch):
+    """fastmcp's ask-every-provider lookup, made to fail: only a direct one gets through."""
+
+    async def ask_every_provider(*_args, **_kwargs):
+        raise AssertionError("looked up through a task per provider")
+
+    monkeypatch.setattr(AggregateProvider, "_get_tool", ask_every_provider)
+
+
+async def test_a_server_asks_its_one_provider_directly(no_task_per_provider):
+    async with Client(_server_of_tools("ping", "pong")) as client:
+        assert (await client.call_tool("pong", {})).content[0].text == "pong"
+        with pytest.raises(ToolError, match="nope"):
+            await client.call_tool("nope", {})
+
+
+async def test_fastmcp_still_hides_a_disabled_tool(no_task_per_provider):
+    server = _server_of_tools("ping", "pong")
+    server.disable(names={"pong"})
+    async with Client(server) as client:
+        assert (await client.call_tool("ping", {})).content[0].text == "ping"
+        with pytest.raises(ToolError, match="pong"):
+            await client.call_tool("pong", {})
+
+
+async def test_a_server_with_more_providers_asks_them_all():
+    server = _server_of_tools("ping")
+    server.mount(_server("other", "pong"))
+    async with Client(server) as client:
+        assert (await client.call_tool("pong", {})).content[0].text == "other.pong"
+        assert (await client.call_tool("ping", {})).content[0].text == "ping"

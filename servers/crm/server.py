@@ -16,6 +16,7 @@ from servers.lifespan_context import DEFAULT_TENANT
 from servers.registration import register
 from servers.schema_refs import DereferenceOnce
 from servers.tool_events import ToolEvents
+from servers.tool_routing import ServerOfTools
 
 INSTRUCTIONS = """\
 Customer records and support tickets. Look a customer up with `find_customers` (by email,
@@ -57,7 +58,7 @@ def build_server(
         finally:
             await service.close()
 
-    mcp = FastMCP(
+    mcp = ServerOfTools(
         "supportdesk-crm", instructions=INSTRUCTIONS, lifespan=lifespan,
         mask_error_details=True, strict_input_validation=True,
         dereference_schemas=False, middleware=[DereferenceOnce()],

@@ -17,6 +17,7 @@ from servers.lifespan_context import DEFAULT_TENANT
 from servers.registration import register
 from servers.schema_refs import DereferenceOnce
 from servers.tool_events import ToolEvents
+from servers.tool_routing import ServerOfTools
 
 INSTRUCTIONS = """\
 Your help center's knowledge base. Use `search` to find passages that answer a customer's
@@ -50,7 +51,7 @@ def build_server(
         finally:
             await kb.close()
 
-    mcp = FastMCP(
+    mcp = ServerOfTools(
         "supportdesk-kb",
         instructions=INSTRUCTIONS,
         lifespan=lifespan,

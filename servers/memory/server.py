@@ -16,6 +16,7 @@ from servers.memory.service import MemoryService
 from servers.registration import register
 from servers.schema_refs import DereferenceOnce
 from servers.tool_events import ToolEvents
+from servers.tool_routing import ServerOfTools
 
 INSTRUCTIONS = """\
 Customer memory for support agents. Before answering a customer, call `get_context` (recent
@@ -45,7 +46,7 @@ def build_server(
         finally:
             await service.close()
 
-    mcp = FastMCP(
+    mcp = ServerOfTools(
         "supportdesk-memory", instructions=INSTRUCTIONS, lifespan=lifespan,
         mask_error_details=True, strict_input_validation=True,
         dereference_schemas=False, middleware=[DereferenceOnce()],

@@ -18,6 +18,7 @@ from servers.orchestrator.approval import request_state_security
 from servers.registration import register
 from servers.schema_refs import DereferenceOnce
 from servers.tool_events import ToolEvents
+from servers.tool_routing import ServerOfTools
 
 INSTRUCTIONS = """\
 Customer-support orchestrator. `triage_and_resolve` handles one customer request end to end:
@@ -46,7 +47,7 @@ def build_server(
             yield {**(context or {}), "orchestrator": orchestrator,
                    DEFAULT_TENANT: default_tenant}
 
-    mcp = FastMCP(
+    mcp = ServerOfTools(
         "supportdesk-orchestrator",
         instructions=INSTRUCTIONS,
         lifespan=serving,

@@ -15,6 +15,7 @@ from servers.lifespan_context import DEFAULT_TENANT
 from servers.registration import register
 from servers.schema_refs import DereferenceOnce
 from servers.tool_events import ToolEvents
+from servers.tool_routing import ServerOfTools
 from servers.workflow import tools
 from servers.workflow.service import WorkflowService
 
@@ -48,7 +49,7 @@ def build_server(
         async with (lifespan or default_lifespan)(server) as context:
             yield {**context, DEFAULT_TENANT: default_tenant}
 
-    mcp = FastMCP(
+    mcp = ServerOfTools(
         "supportdesk-workflow",
         instructions=INSTRUCTIONS,
         lifespan=with_tenant,
