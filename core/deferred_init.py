@@ -17,14 +17,18 @@ from types import ModuleType
 #   it, and its ``__init__`` imports some 160 generated pydantic modules: about 0.1 s of a
 #   restart to /readyz and 6 MiB held. LangSmith tracing, when turned on, gets them on first
 #   use.
+# - ``sqlalchemy.ext.asyncio``: its ``__init__`` also imports the async ORM session, and with
+#   it all of SQLAlchemy's ORM (about 0.07 s of every start and 7 MiB held). We use Core only,
+#   through ``sqlalchemy.ext.asyncio.engine``.
 # - ``langgraph_sdk``: ``langgraph.runtime`` reaches one class of ``langgraph_sdk.auth.types``,
 #   and the package's ``__init__`` imports the LangGraph Platform client (websockets and the
 #   rest, some 70 modules and 5 MiB held). Only ``RemoteGraph`` uses the client.
-UNUSED_AT_START = ("langsmith.types", "langgraph_sdk")
+UNUSED_AT_START = ("langsmith.types", "sqlalchemy.ext.asyncio", "langgraph_sdk")
 
 
 def register_without_init(name: str) -> None:
-    """Make ``name`` importable without running its ``__init__`` until a name is asked of it."""
+    """Make ``name`` importable without running its ``__init__`` until a name is asked of it.
+    A submodule asked for by name (``from package import submodule``) is imported alone."""
     if name in sys.modules:
         return
     spec = importlib.util.find_spec(name)
@@ -34,6 +38,8 @@ def register_without_init(name: str) -> None:
     loader = spec.loader
 
     def run_init_then_get(attribute: str) -> object:  # PEP 562: only for missing names
+        if not attribute.startswith("__") and importlib.util.find_spec(f"{name}.{attribute}"):
+            return importlib.import_module(f"{name}.{attribute}")
         del package.__dict__["__getattr__"]
         loader.exec_module(package)
         return getattr(package, attribute)

@@ -15,7 +15,7 @@ from typing import Protocol
 from weakref import WeakValueDictionary
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio.engine import AsyncEngine, create_async_engine
 
 
 class WriteTurns(Protocol):

@@ -1,6 +1,7 @@
 """The supportdesk command starts without running ``langsmith.types``' ``__init__`` (160
-generated modules nothing served uses) or ``langgraph_sdk``'s (the LangGraph Platform client);
-anything that asks either package for a name gets it. It also starts without py-key-value's
+generated modules nothing served uses), ``sqlalchemy.ext.asyncio``'s (the ORM) or
+``langgraph_sdk``'s (the LangGraph Platform client); anything that asks one of these packages
+for a name gets it. It also starts without py-key-value's
 run-time type checks, unless they are asked for."""
 
 import os
@@ -68,3 +69,20 @@ def test_the_supportdesk_command_turns_off_key_value_stores_run_time_checks_unle
     chosen = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True, env=asked)
     assert chosen.stdout.splitlines()[-1] == "false"
+
+
+ORM = "print('sqlalchemy.orm' in sys.modules)"
+
+
+def test_sqlalchemys_async_engine_imports_without_the_orm_until_asked():
+    # The engine module asks its package for a sibling (`from . import exc`): the submodule
+    # is imported alone, the package's __init__ (which brings the ORM) still waits.
+    probe = ("import sys\nfrom core.deferred_init import defer_unused_inits\n"
+             "defer_unused_inits()\n"
+             "from sqlalchemy.ext.asyncio.engine import create_async_engine\n"
+             f"{ORM}\nfrom sqlalchemy.ext.asyncio import AsyncSession\n{ORM}\n")
+    assert run(probe) == ["False", "True"]
+
+
+def test_without_deferring_the_async_engine_brings_the_orm():
+    assert run(f"import sys\nimport sqlalchemy.ext.asyncio.engine\n{ORM}") == ["True"]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Row, and_, exists, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio.engine import AsyncConnection
 
 from servers.crm.store.tables import assignment_turns, sla_marks, tickets
 from servers.crm.vocabulary import OPEN_STATUSES
