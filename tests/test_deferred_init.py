@@ -86,3 +86,31 @@ def test_sqlalchemys_async_engine_imports_without_the_orm_until_asked():
 
 def test_without_deferring_the_async_engine_brings_the_orm():
     assert run(f"import sys\nimport sqlalchemy.ext.asyncio.engine\n{ORM}") == ["True"]
+
+
+SERVED = """
+import asyncio, sys, tempfile
+from core.deferred_init import defer_unused_inits
+defer_unused_inits()
+from pathlib import Path
+from fastmcp import Client
+from events import NullPublisher
+from servers.settings import CoreSettings
+from servers.suite import build_suite
+
+async def serve_once():
+    with tempfile.TemporaryDirectory() as data_dir:
+        built = build_suite(CoreSettings(data_dir=Path(data_dir)), NullPublisher())
+        async with Client(built.server) as client:
+            await client.call_tool("triage_and_resolve", {
+                "customer": "ada@example.com", "subject": "Export",
+                "message": "How do I export my project to CSV?"})
+
+asyncio.run(serve_once())
+print(sorted(name for name in ("sqlalchemy.orm", "langgraph_sdk.client") if name in sys.modules))
+"""
+
+
+def test_the_suite_serves_a_resolution_without_what_start_up_defers():
+    # Every store (the CRM, the outbox, checkpoints, records) and the graph, opened and used.
+    assert run(SERVED)[-1] == "[]"
