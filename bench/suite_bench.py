@@ -9,8 +9,8 @@
 - memory: the suite's resident set at idle, after the calls and one search, memory write and
   resolution, against the bare server's.
 - start: ``supportdesk serve`` to ``/readyz`` on a new data directory (demo data loaded) and
-  again on the same directory (a restart), against the bare server's start; modules' bytecode
-  is kept between starts, as a deployment keeps it.
+  again on the same directory (a restart; the median of three), against the bare server's
+  start; modules' bytecode is kept between starts, as a deployment keeps it.
 - first search after a restart: a second after ``/readyz``, one session's first ``kb_search``
   against its next (both on queries never seen), best of three restarts: what the first
   customer after a deploy waits for that later ones do not.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -162,8 +163,10 @@ def main() -> None:
           f"suite {suite_cpu * 1000:.2f} ms; bare echo / suite {bare_cpu / suite_cpu:.2f}x")
     print(f"  idle RSS: suite {idle['suite']:.0f} MiB, bare echo {idle['bare echo']:.0f} MiB"
           "  (target: suite <= 300 MiB)")
-    print(f"  start to /readyz: first (demo data) {first_start:.2f} s, restart {restarts[0]:.2f} s,"
-          f" bare echo {bare_start:.2f} s  (targets: first <= 5 s, restart <= 2 s)")
+    each = "/".join(f"{seconds:.2f}" for seconds in restarts)
+    print(f"  start to /readyz: first (demo data) {first_start:.2f} s, restart "
+          f"{statistics.median(restarts):.2f} s (median of {each}), bare echo {bare_start:.2f} s"
+          "  (targets: first <= 5 s, restart <= 2 s)")
     first, following = min(first_searches)
     print(f"  first search after a restart ({SETTLE_SECONDS:.0f} s after /readyz, best of "
           f"{len(first_searches)}): {first * 1000:.0f} ms, the next {following * 1000:.0f} ms "
