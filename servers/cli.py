@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     defer_unused_inits()
     # py-key-value (which fastmcp's client imports) wraps each of its modules in beartype's
     # run-time type checks as it imports them, unless told not to: about 0.15 s of every
-    # restart to /readyz, for a store a served process never calls. Set to "false" for them.
+    # restart to /readyz, for a store a served process never calls. "false" keeps them.
     os.environ.setdefault("PY_KEY_VALUE_DISABLE_BEARTYPE", "true")
     try:
         from servers.config_errors import config_error_in, one_line
