@@ -1,6 +1,7 @@
 """`supportdesk serve`, once open, loads what the first search after a restart would: the
 embedding model (in a worker thread: loaded by a query's embedding, it would hold up the event
-loop and every request on it) and the default tenant's search index. The command runs in a
+loop and every request on it) and the default tenant's search index; and the language model,
+which a quarter to a third of English messages need too. The command runs in a
 process of its own (it sets up the process's logging); a failing load, in this one."""
 
 import subprocess
@@ -15,7 +16,8 @@ def after_ready():
     while not gc.isenabled() and time.monotonic() < give_up:  # the loads are made by then
         time.sleep(0.05)
     # Each is imported on its first load, not before.
-    print("model", "wordllama" in sys.modules, "index", "bm25s" in sys.modules, flush=True)
+    print("model", "wordllama" in sys.modules, "index", "bm25s" in sys.modules,
+          "language", "py3langid" in sys.modules, flush=True)
     os.kill(os.getpid(), signal.SIGINT)
 
 threading.Thread(target=after_ready, daemon=True).start()
@@ -33,10 +35,10 @@ def serve_until_settled(data_dir) -> list[str]:
     return done.stdout.splitlines()
 
 
-def test_a_restart_loads_the_model_and_index_without_waiting_for_a_search(tmp_path):
+def test_a_restart_loads_the_models_and_index_without_waiting_for_a_request(tmp_path):
     serve_until_settled(tmp_path)  # the first start writes the demo help center
     # Restarted, nothing calls a tool: only the warm-up can have loaded them.
-    assert serve_until_settled(tmp_path) == ["model True index True"]
+    assert serve_until_settled(tmp_path) == ["model True index True language True"]
 
 
 async def test_a_warm_up_that_fails_is_logged_and_the_others_still_run(caplog):

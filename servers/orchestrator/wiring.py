@@ -15,6 +15,7 @@ from memory.checkpoints import describe_checkpointer, open_checkpointer
 from memory.settings import MemorySettings
 from orchestrator.engines.factory import engine_from_settings
 from orchestrator.engines.settings import LLMSettings
+from orchestrator.language import load_model as load_language_model
 from orchestrator.policy import PolicySettings, policy_from_settings
 from orchestrator.records import Records
 from orchestrator.reminders import remind_waiting_approvals
@@ -72,7 +73,8 @@ def build(
     }
     jobs = (_reminders(orchestrator, publisher),
             *(job for part in local.values() for job in part.jobs))
-    warm_ups = tuple(w for part in local.values() for w in part.warm_ups)
+    # The language model last: the first search after a restart waits on the others.
+    warm_ups = (*(w for part in local.values() for w in part.warm_ups), load_language_model)
     return BuiltServer(server, readiness, backends, security, orchestrator, jobs=jobs,
                        warm_ups=warm_ups)
 
