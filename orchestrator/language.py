@@ -5,8 +5,8 @@ language only when it has a few words and the model is sure; otherwise it is Eng
 
 A message that uses a few of English's commonest words, which are not words in the other
 languages named, is English without asking the model. The model (about 45 MiB once loaded) is
-still asked about a quarter to a third of English messages (the eval sets'), so a served
-process loads it as soon as it opens (``load_model``) rather than on its first such message.
+still asked about a quarter to a third of English messages (the eval sets'), so ``serve``
+over HTTP loads it as soon as it opens (``load_model``) rather than on its first such message.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _identifier():
 
 
 async def load_model() -> None:
-    """Load the model now, in a worker thread (about a second), if it is not yet loaded."""
+    """Load the model now, in a worker thread, if it is not yet loaded (``language_of``)."""
     await anyio.to_thread.run_sync(_identifier)
 
 

@@ -1,8 +1,8 @@
 """The supportdesk command starts without running ``langsmith.types``' ``__init__`` (160
 generated modules nothing served uses), ``sqlalchemy.ext.asyncio``'s (the ORM) or
 ``langgraph_sdk``'s (the LangGraph Platform client); anything that asks one of these packages
-for a name gets it. It also starts without py-key-value's
-run-time type checks, unless they are asked for."""
+for a name gets it. It also starts without py-key-value's run-time type checks, unless they
+are asked for."""
 
 import os
 import subprocess
@@ -10,11 +10,11 @@ import sys
 
 KINDS = "print(len([m for m in sys.modules if m.startswith('langsmith.types.')]))"
 
-PROBE = f"""
-import sys
-from core.deferred_init import defer_unused_inits
-defer_unused_inits()
-import langgraph.graph  # reaches langsmith through langchain_core's tracers
+DEFERRED = "import sys\nfrom core.deferred_init import defer_unused_inits\ndefer_unused_inits()\n"
+AFTER_THE_COMMAND = ("import os, sys\nfrom servers.cli import main\n"
+                     "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n")
+
+PROBE = f"""{DEFERRED}import langgraph.graph  # reaches langsmith through langchain_core's tracers
 {KINDS}
 from langsmith.types import Run
 print(Run.__name__)
@@ -22,9 +22,9 @@ print(Run.__name__)
 """
 
 
-def run(code: str) -> list[str]:
+def run(code: str, env: dict[str, str] | None = None) -> list[str]:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True).stdout.splitlines()
+                          check=True, env=env).stdout.splitlines()
 
 
 def test_langgraph_imports_without_langsmiths_generated_types_until_asked():
@@ -40,9 +40,7 @@ def test_without_deferring_they_all_load():
 
 
 def test_the_supportdesk_command_defers_them_before_anything_else():
-    probe = ("import sys\nfrom servers.cli import main\n"
-             "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
-             "print('__getattr__' in vars(sys.modules['langsmith.types']))\n")
+    probe = f"{AFTER_THE_COMMAND}print('__getattr__' in vars(sys.modules['langsmith.types']))"
     assert run(probe)[-1] == "True"
 
 
@@ -50,8 +48,7 @@ SDK_CLIENT = "print('langgraph_sdk.client' in sys.modules)"
 
 
 def test_langgraph_imports_without_the_platform_client_until_asked():
-    probe = ("import sys\nfrom core.deferred_init import defer_unused_inits\n"
-             "defer_unused_inits()\nimport langgraph.graph\n"
+    probe = (f"{DEFERRED}import langgraph.graph\n"
              f"{SDK_CLIENT}\nfrom langgraph_sdk import get_client\n{SDK_CLIENT}\n")
     assert run(probe) == ["False", "True"]
 
@@ -61,14 +58,10 @@ def test_without_deferring_the_platform_client_loads():
 
 
 def test_the_supportdesk_command_turns_off_key_value_stores_run_time_checks_unless_set():
-    probe = ("import os\nfrom servers.cli import main\n"
-             "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
-             "print(os.environ['PY_KEY_VALUE_DISABLE_BEARTYPE'])\n")
+    probe = f"{AFTER_THE_COMMAND}print(os.environ['PY_KEY_VALUE_DISABLE_BEARTYPE'])"
     assert run(probe)[-1] == "true"
     asked = {**os.environ, "PY_KEY_VALUE_DISABLE_BEARTYPE": "false"}
-    chosen = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            check=True, env=asked)
-    assert chosen.stdout.splitlines()[-1] == "false"
+    assert run(probe, env=asked)[-1] == "false"
 
 
 ORM = "print('sqlalchemy.orm' in sys.modules)"
@@ -77,9 +70,7 @@ ORM = "print('sqlalchemy.orm' in sys.modules)"
 def test_sqlalchemys_async_engine_imports_without_the_orm_until_asked():
     # The engine module asks its package for a sibling (`from . import exc`): the submodule
     # is imported alone, the package's __init__ (which brings the ORM) still waits.
-    probe = ("import sys\nfrom core.deferred_init import defer_unused_inits\n"
-             "defer_unused_inits()\n"
-             "from sqlalchemy.ext.asyncio.engine import create_async_engine\n"
+    probe = (f"{DEFERRED}from sqlalchemy.ext.asyncio.engine import create_async_engine\n"
              f"{ORM}\nfrom sqlalchemy.ext.asyncio import AsyncSession\n{ORM}\n")
     assert run(probe) == ["False", "True"]
 
@@ -88,10 +79,8 @@ def test_without_deferring_the_async_engine_brings_the_orm():
     assert run(f"import sys\nimport sqlalchemy.ext.asyncio.engine\n{ORM}") == ["True"]
 
 
-SERVED = """
-import asyncio, sys, tempfile
-from core.deferred_init import defer_unused_inits
-defer_unused_inits()
+SERVED = DEFERRED + """
+import asyncio, tempfile
 from pathlib import Path
 from fastmcp import Client
 from events import NullPublisher
