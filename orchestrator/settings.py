@@ -37,6 +37,13 @@ class OrchestratorSettings(BaseSettings):
     remote_token: SecretStr | None = Field(
         default=None, description="Bearer token the orchestrator presents to remote servers."
     )
+    server_call_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long one call to the knowledge-base, CRM or memory server may take; "
+        "one that takes longer is retried like a dropped connection, and the run fails if "
+        "it keeps happening.",
+    )
     request_state_keys: list[SecretStr] = Field(
         default_factory=list,
         description="Secrets (>= 32 bytes each; first one seals) protecting the approval "

@@ -16,7 +16,8 @@ from typing import Any, cast
 from fastmcp import Client, FastMCP
 from fastmcp.client.transports import FastMCPTransport, StreamableHttpTransport
 from fastmcp.client.transports.base import TransportOptions, VersionAwareClientSession
-from mcp.types import TextContent
+from mcp.shared.exceptions import MCPError
+from mcp.types import REQUEST_TIMEOUT, TextContent
 
 from core.calls import CORRELATION_KEY, Caller
 from orchestrator.support_records import (
@@ -34,17 +35,20 @@ class SupportToolError(RuntimeError):
 
 @dataclass(frozen=True)
 class Target:
-    """Where one server lives: an in-process FastMCP, or a URL with an optional token."""
+    """Where one server lives: an in-process FastMCP, or a URL with an optional token; and
+    how long one call to it may take."""
 
     server: FastMCP | None = None
     url: str | None = None
     token: str | None = None
+    call_timeout: float | None = None
 
     def client(self) -> Client:
         if self.server is not None:
-            return Client(SameProcessTransport(self.server))
+            return Client(SameProcessTransport(self.server), timeout=self.call_timeout)
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
-        return Client(StreamableHttpTransport(self.url, headers=headers))
+        return Client(StreamableHttpTransport(self.url, headers=headers),
+                      timeout=self.call_timeout)
 
 
 class _SameProcessSession(VersionAwareClientSession):
@@ -101,7 +105,12 @@ class SupportTools:
         arguments = {k: v for k, v in arguments.items() if v is not None}
         # The protocol result as it came (a remote server's checked against the tool's
         # output schema): the agents read its JSON, so fastmcp's typed copy is not built.
-        result = await self._clients[server].call_tool_mcp(tool, arguments, meta=self._meta)
+        try:
+            result = await self._clients[server].call_tool_mcp(tool, arguments, meta=self._meta)
+        except MCPError as error:
+            if error.error.code == REQUEST_TIMEOUT:  # transient: the agent's retry policy's
+                raise TimeoutError(f"{server}.{tool}: no answer in time") from error
+            raise
         if result.is_error:
             said = [block.text for block in result.content if isinstance(block, TextContent)]
             raise SupportToolError(f"{server}.{tool}: {' '.join(said) or 'the tool failed'}")

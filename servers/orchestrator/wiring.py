@@ -84,8 +84,10 @@ def _targets(
     local: Mapping[str, BuiltServer],
 ) -> dict[str, Target]:
     token = settings.remote_token.get_secret_value() if settings.remote_token else None
+    timeout = settings.server_call_timeout_seconds
     return {
-        name: Target(url=url, token=token) if url else Target(server=local[name].server)
+        name: Target(url=url, token=token, call_timeout=timeout) if url
+        else Target(server=local[name].server, call_timeout=timeout)
         for name, url in urls.items()
     }
 

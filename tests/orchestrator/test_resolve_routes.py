@@ -1,7 +1,10 @@
 """Each route of triage_and_resolve end to end through a real MCP client, both eras."""
 
+import asyncio
+
 import pytest
 from fastmcp import Client
+from fastmcp.server.middleware import Middleware
 from fastmcp.exceptions import ToolError
 
 from orchestrator.engines.base import EngineError
@@ -124,6 +127,34 @@ async def test_an_agent_that_keeps_failing_ends_the_run_as_failed(resolve_server
     failed = publisher.of_type("request.failed")
     assert len(failed) == 1
     assert failed[0].payload == {"stage": "triage", "error": "EngineError", "retryable": False}
+
+
+class Unanswered(Middleware):
+    """The server takes a call of ``tool`` and never answers it; counts the attempts."""
+
+    def __init__(self, tool: str) -> None:
+        self.tool, self.attempts = tool, 0
+
+    async def on_call_tool(self, context, call_next):
+        if context.message.name != self.tool:
+            return await call_next(context)
+        self.attempts += 1
+        await asyncio.Event().wait()
+
+
+async def test_a_server_that_stops_answering_fails_the_run_after_its_retries(
+        resolve_server, monkeypatch):
+    monkeypatch.setenv("SUPPORTDESK_ORCHESTRATOR_SERVER_CALL_TIMEOUT_SECONDS", "0.2")
+    rig = resolve_server()
+    unanswered = Unanswered("create_ticket")
+    rig.crm.add_middleware(unanswered)
+    async with Client(rig.server) as client:
+        out = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
+    assert out["status"] == "failed"
+    assert "finalize failed: TimeoutError: crm.create_ticket: no answer in time" == out["error"]
+    assert unanswered.attempts == 3  # the agent's retry policy, each call cut off in time
+    assert [e.payload for e in rig.publisher.of_type("request.failed")] == [
+        {"stage": "finalize", "error": "TimeoutError", "retryable": True}]
 
 
 @pytest.mark.parametrize(
