@@ -1,6 +1,6 @@
 """The knowledge-base, CRM and memory servers as the agents see them — over MCP only.
 
-The same code talks to co-located servers (in-memory transport) and to remote ones
+The same code talks to co-located servers (handed each request in process) and to remote ones
 (streamable HTTP with a bearer token). Connections open once and are shared by all runs; each
 run works through ``acting_for(caller)``, so co-located servers scope its calls to the
 caller's tenant (remote ones to the tenant of the orchestrator's token).
@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from fastmcp import Client, FastMCP
-from fastmcp.client.transports import FastMCPTransport, StreamableHttpTransport
-from fastmcp.client.transports.base import TransportOptions, VersionAwareClientSession
+from fastmcp.client.transports import StreamableHttpTransport
 from mcp.shared.exceptions import MCPError
 from mcp.types import REQUEST_TIMEOUT, TextContent
 
 from core.calls import CORRELATION_KEY, Caller
+from orchestrator.same_process import SameProcessTransport
 from orchestrator.support_records import (
     CustomerProfile,
     CustomerRecord,
@@ -49,28 +49,6 @@ class Target:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
         return Client(StreamableHttpTransport(self.url, headers=headers),
                       timeout=self.call_timeout)
-
-
-class _SameProcessSession(VersionAwareClientSession):
-    """Takes a co-located server's structured results as they come.
-
-    An MCP client checks each structured result against the tool's output schema. A server
-    in this process built the result from the very type its schema was made from, so the
-    check could only fail on a bug in fastmcp, and it cost about 6 ms of a resolution's
-    CPU (jsonschema over eleven results). Remote servers, which may run another version,
-    are still checked, as is every result an MCP client of the suite receives.
-    """
-
-    async def validate_tool_result(self, name: str, result: Any) -> None:
-        return None
-
-
-class SameProcessTransport(FastMCPTransport):
-    """fastmcp's in-memory transport, its sessions taking results unchecked (see above)."""
-
-    def connect_session(self, **kwargs: Any) -> Any:
-        kwargs.setdefault("transport_options", TransportOptions(session_class=_SameProcessSession))
-        return super().connect_session(**kwargs)
 
 
 # update_ticket's argument -> the ticket field it sets, where the two names differ.
