@@ -1,7 +1,7 @@
 """The supervisor: at the start of a run it loads who the customer is and what we know of them.
 
-Routing itself is the pure ``routing.next_step``, attached to this node's outgoing edges and
-to every agent's.
+Routing itself is the pure ``routing.next_step``, applied as this node and every agent return
+(``graph.routed``).
 """
 
 from __future__ import annotations

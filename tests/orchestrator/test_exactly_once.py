@@ -3,6 +3,7 @@
 from contextlib import asynccontextmanager
 
 from fastmcp import Client
+from langgraph.types import Command
 
 from orchestrator.deps import Deps
 from servers.identity import Caller
@@ -33,7 +34,7 @@ async def finalized_twice(rig, request: dict):
         # Rewind to just before finalize, as a crash after its writes would leave it.
         await graph.aupdate_state(config, {"outcome": None}, as_node="escalation")
         deps = Deps(tools=tools, engine=rig.orchestrator.engine, publisher=rig.publisher)
-        async for _ in graph.astream(None, config, context=deps):
+        async for _ in graph.astream(Command(goto="finalize"), config, context=deps):
             pass
         again = (await graph.aget_state(config)).values
         yield out, again, tools
