@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from orchestrator.lead_ins import is_lead_in
 
@@ -81,10 +82,15 @@ def stem(word: str) -> str:
     return word
 
 
-def content_words(text: str) -> set[str]:
-    """Lower-cased, stemmed words that carry meaning (no stopwords, no one-letter tokens)."""
+@lru_cache(maxsize=4096)
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased, stemmed words that carry meaning (no stopwords, no one-letter tokens).
+
+    Kept for the 4,096 texts read last: the help center's sentences and passages come back
+    request after request, and a reply compares each sentence with the ones before it."""
     words = _WORD.findall(text.lower().replace("’", "'"))
-    return {stem(word.strip("'-")) for word in words if word not in STOPWORDS and len(word) > 1}
+    return frozenset(stem(word.strip("'-")) for word in words
+                     if word not in STOPWORDS and len(word) > 1)
 
 
 def clean_markdown(line: str) -> str:
