@@ -86,7 +86,7 @@ class SupportTools:
         try:
             result = await self._clients[server].call_tool_mcp(tool, arguments, meta=self._meta)
         except MCPError as error:
-            if error.error.code == REQUEST_TIMEOUT:  # transient: the agent's retry policy's
+            if error.error.code == REQUEST_TIMEOUT:  # transient: the agent's retry policy retries
                 raise TimeoutError(f"{server}.{tool}: no answer in time") from error
             raise
         if result.is_error:
