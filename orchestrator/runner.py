@@ -18,7 +18,7 @@ import asyncio
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,6 +36,7 @@ from orchestrator.graph import build_graph
 from orchestrator.models import ApprovalDecision, ResolveOutcome
 from orchestrator.outcome import build_outcome
 from orchestrator.policy import BUILT_IN, Policy
+from orchestrator.progress import Progress, rate_limited
 from orchestrator.records import Records, now
 from core.calls import Caller
 from core.email_address import EMAIL_PATTERN
@@ -45,7 +46,6 @@ if TYPE_CHECKING:  # the MCP client is handed in (``connect``): the domain does 
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[float, float, str], Awaitable[None]]
 STEPS = 7  # supervisor, triage, research, solution, quality, escalation, finalize
 # A reference with an "@" is an email: the CRM's shape of one, so a malformed address is the
 # caller's mistake named here rather than a failed CRM call.
@@ -101,13 +101,17 @@ class Orchestrator:
         lease_seconds: float = 30.0,
         policy: Policy = BUILT_IN,
         checkpoint_every_step: bool = False,
+        progress_every: float = 0.0,
     ) -> None:
         """``lease_seconds``: how long a run stays claimed without renewal; a run cut off by
         a crash is taken over within about that long (plus a third of it).
 
         ``checkpoint_every_step``: False saves a checkpoint only when a run pauses or ends.
         Nothing before ``finalize`` has an effect and finalize's effects are keyed, so a run
-        cut off in between loses only work it does again (from its input or its pause)."""
+        cut off in between loses only work it does again (from its input or its pause).
+
+        ``progress_every``: a run reports its steps to its caller at most once per this many
+        seconds, the first after as long (``orchestrator.progress``); 0 reports every step."""
         self.engine = engine
         self.publisher = publisher
         self.records = records
@@ -116,6 +120,7 @@ class Orchestrator:
         self.lease_seconds = lease_seconds
         self.policy = policy
         self.durability: Durability = "async" if checkpoint_every_step else "exit"
+        self.progress_every = progress_every
         self.owner = new_id("proc")
         """Who holds the leases this process takes."""
         self._checkpointer = checkpointer
@@ -346,6 +351,8 @@ class Orchestrator:
         deps = Deps(tools=tools, engine=self.engine, publisher=self.publisher,
                     policy=self.policy)
         done = 0
+        if progress is not None:
+            progress = rate_limited(progress, self.progress_every)
         async with self._leased(run_id):
             async for update in self.graph.astream(
                 graph_input, config, context=deps, stream_mode="updates",

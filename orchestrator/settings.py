@@ -69,6 +69,14 @@ class OrchestratorSettings(BaseSettings):
         "cut off in between starts again from its input or its pause.",
     )
 
+    progress_every_seconds: float = Field(
+        default=0.25,
+        ge=0,
+        description="A resolution's progress notifications (one per agent step): at most one "
+        "per this many seconds, the first after as long, as the MCP spec asks senders to "
+        "rate-limit them; an offline resolution ends before the first. 0: every step.",
+    )
+
     def runs_url(self, data_dir: Path) -> str:
         if self.database_url is not None:
             return asyncpg_url(self.database_url.get_secret_value())

@@ -38,7 +38,8 @@ ORCHESTRATOR = service("orchestrator")
 
 
 def reporting(ctx: Context):
-    """Progress notifications to the caller, one per agent step."""
+    """Progress notifications to the caller, one per agent step (rate-limited by the run:
+    ``orchestrator.progress``)."""
 
     async def progress(done: float, total: float, text: str) -> None:
         await ctx.report_progress(done, total, text)

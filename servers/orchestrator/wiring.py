@@ -55,6 +55,7 @@ def build(
         lease_seconds=settings.run_lease_seconds,
         policy=policy_from_settings(PolicySettings()),
         checkpoint_every_step=settings.checkpoint_every_step,
+        progress_every=settings.progress_every_seconds,
     )
 
     async def readiness() -> dict[str, bool | str]:

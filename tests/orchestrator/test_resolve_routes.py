@@ -17,7 +17,9 @@ from tests.support.services import await_until
 AGENTS = ["supervisor", "triage", "research", "solution", "quality", "escalation", "finalize"]
 
 
-async def test_a_how_to_question_is_resolved_with_a_cited_reply(resolve_server, era):
+async def test_a_how_to_question_is_resolved_with_a_cited_reply(resolve_server, era,
+                                                                monkeypatch):
+    monkeypatch.setenv("SUPPORTDESK_ORCHESTRATOR_PROGRESS_EVERY_SECONDS", "0")  # every step
     rig = resolve_server()
     server, publisher = rig.server, rig.publisher
     progress: list[str] = []
@@ -127,6 +129,20 @@ async def test_an_agent_that_keeps_failing_ends_the_run_as_failed(resolve_server
     failed = publisher.of_type("request.failed")
     assert len(failed) == 1
     assert failed[0].payload == {"stage": "triage", "error": "EngineError", "retryable": False}
+
+
+async def test_progress_is_rate_limited_as_set(resolve_server, monkeypatch):
+    """An hour between reports: a resolution ends before its first."""
+    monkeypatch.setenv("SUPPORTDESK_ORCHESTRATOR_PROGRESS_EVERY_SECONDS", "3600")
+    rig = resolve_server()
+    heard: list[str] = []
+
+    async def on_progress(done, total, message):
+        heard.append(message)
+
+    async with Client(rig.server, progress_handler=on_progress) as client:
+        out = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
+    assert out["status"] == "resolved" and heard == []
 
 
 class Unanswered(Middleware):
