@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 KINDS = "print(len([m for m in sys.modules if m.startswith('langsmith.types.')]))"
 
 DEFERRED = "import sys\nfrom core.deferred_init import defer_unused_inits\ndefer_unused_inits()\n"
@@ -44,19 +46,6 @@ def test_the_supportdesk_command_defers_them_before_anything_else():
     assert run(probe)[-1] == "True"
 
 
-SDK_CLIENT = "print('langgraph_sdk.client' in sys.modules)"
-
-
-def test_langgraph_imports_without_the_platform_client_until_asked():
-    probe = (f"{DEFERRED}import langgraph.graph\n"
-             f"{SDK_CLIENT}\nfrom langgraph_sdk import get_client\n{SDK_CLIENT}\n")
-    assert run(probe) == ["False", "True"]
-
-
-def test_without_deferring_the_platform_client_loads():
-    assert run(f"import sys, langgraph.graph\n{SDK_CLIENT}") == ["True"]
-
-
 def test_the_supportdesk_command_turns_off_key_value_stores_run_time_checks_unless_set():
     probe = f"{AFTER_THE_COMMAND}print(os.environ['PY_KEY_VALUE_DISABLE_BEARTYPE'])"
     assert run(probe)[-1] == "true"
@@ -64,19 +53,30 @@ def test_the_supportdesk_command_turns_off_key_value_stores_run_time_checks_unle
     assert run(probe, env=asked)[-1] == "false"
 
 
-ORM = "print('sqlalchemy.orm' in sys.modules)"
+# (what a served process imports, the module its package's __init__ would bring, a name
+# asked of the package). The async engine asks its package for a sibling (`from . import
+# exc`): that submodule is imported alone, and the __init__ (with the ORM) still waits.
+IMPORTED_WITHOUT_INIT = {
+    "langgraph without the Platform client": (
+        "import langgraph.graph", "langgraph_sdk.client",
+        "from langgraph_sdk import get_client"),
+    "sqlalchemy's async engine without the ORM": (
+        "from sqlalchemy.ext.asyncio.engine import create_async_engine", "sqlalchemy.orm",
+        "from sqlalchemy.ext.asyncio import AsyncSession"),
+}
 
 
-def test_sqlalchemys_async_engine_imports_without_the_orm_until_asked():
-    # The engine module asks its package for a sibling (`from . import exc`): the submodule
-    # is imported alone, the package's __init__ (which brings the ORM) still waits.
-    probe = (f"{DEFERRED}from sqlalchemy.ext.asyncio.engine import create_async_engine\n"
-             f"{ORM}\nfrom sqlalchemy.ext.asyncio import AsyncSession\n{ORM}\n")
-    assert run(probe) == ["False", "True"]
+@pytest.mark.parametrize(("imported", "module", "asked"), IMPORTED_WITHOUT_INIT.values(),
+                         ids=IMPORTED_WITHOUT_INIT)
+def test_a_deferred_init_waits_until_a_name_is_asked_of_its_package(imported, module, asked):
+    loaded = f"print({module!r} in sys.modules)"
+    assert run(f"{DEFERRED}{imported}\n{loaded}\n{asked}\n{loaded}\n") == ["False", "True"]
 
 
-def test_without_deferring_the_async_engine_brings_the_orm():
-    assert run(f"import sys\nimport sqlalchemy.ext.asyncio.engine\n{ORM}") == ["True"]
+@pytest.mark.parametrize(("imported", "module", "asked"), IMPORTED_WITHOUT_INIT.values(),
+                         ids=IMPORTED_WITHOUT_INIT)
+def test_without_deferring_the_init_brings_it_at_once(imported, module, asked):
+    assert run(f"import sys\n{imported}\nprint({module!r} in sys.modules)") == ["True"]
 
 
 SERVED = DEFERRED + """
