@@ -113,6 +113,15 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = OneTripCursor
 
+    def rollback(self) -> None:
+        """No trip when no transaction is open. SQLAlchemy's pool rolls back every connection
+        given back to it, also after reads that began none (outside the CRM, reads begin no
+        transaction); the connection is idle then, so asking it is safe from this thread."""
+        connection: sqlite3.Connection | None = self._connection._connection
+        if connection is not None and not connection.in_transaction:
+            return
+        super().rollback()
+
 
 class OneTripAiosqlite(AsyncAdapt_aiosqlite_dbapi):
     """The DBAPI module SQLAlchemy's aiosqlite dialect is given in place of its own."""

@@ -55,6 +55,24 @@ async def test_a_statement_is_one_trip_to_the_connection_thread(engine, trips):
     assert rows == []
 
 
+async def test_a_connection_given_back_outside_a_transaction_makes_no_trip(engine, trips):
+    async with engine.connect() as conn:
+        await conn.execute(sa.select(sa.literal(1)))  # the pool's first checkout
+    before = trips["n"]
+    async with engine.connect() as conn:  # a read: sqlite3 begins no transaction for it
+        await conn.execute(sa.select(notes.c.id))
+    assert trips["n"] - before == 1  # the statement; the pool's rollback had nothing to do
+
+
+async def test_a_connection_given_back_inside_a_transaction_is_rolled_back(engine, trips):
+    async with engine.connect() as conn:
+        await conn.execute(notes.insert().values(body="never committed"))
+        before = trips["n"]
+    assert trips["n"] - before == 1  # the rollback's trip
+    async with engine.connect() as conn:
+        assert (await conn.execute(sa.select(sa.func.count()).select_from(notes))).scalar() == 0
+
+
 async def test_rows_keys_counts_and_inserted_keys_are_sqlalchemys(engine):
     async with engine.begin() as conn:
         inserted = await conn.execute(notes.insert().values(body="first"))
