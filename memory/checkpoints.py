@@ -63,7 +63,8 @@ async def open_checkpointer(
 @asynccontextmanager
 async def _sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver]:
     import aiosqlite
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    from memory.sqlite_one_trip_saver import OneTripSqliteSaver
 
     # WAL before the saver's setup asks for it (then a no-op): see core.sqlite_wal.
     await asyncio.to_thread(switch_file_to_wal, path)
@@ -71,7 +72,7 @@ async def _sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver]:
         # In WAL, NORMAL survives a process crash (not a power cut) without an fsync per
         # checkpoint, as the CRM and the outbox do.
         await conn.execute("PRAGMA synchronous=NORMAL")
-        saver = AsyncSqliteSaver(conn)
+        saver = OneTripSqliteSaver(conn)
         await saver.setup()
         logger.debug("checkpoints in sqlite at %s", path)
         yield saver
