@@ -3,9 +3,11 @@ events it will publish once committed. ``CrmService`` calls these and publishes 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio.engine import AsyncConnection
 
 from events import make_event
 from events.types import CustomerCreated, CustomerUpdated
@@ -16,6 +18,8 @@ from servers.crm.once import Written
 from servers.crm.store import audit, customers
 from servers.crm.store.database import CrmDatabase
 from servers.crm.vocabulary import CUSTOMER, format_id
+
+ReadFound = Callable[[AsyncConnection, CreatedCustomer], Awaitable[CreatedCustomer]]
 
 
 async def existing_customer(conn, tenant: str, new: NewCustomer):
@@ -37,19 +41,24 @@ async def _as_customer(conn, tenant: str, row) -> CreatedCustomer:
 
 
 async def create_customer(
-    db: CrmDatabase, now: datetime, tenant: str, actor: str, new: NewCustomer, default_tier: str
+    db: CrmDatabase, now: datetime, tenant: str, actor: str, new: NewCustomer, default_tier: str,
+    *, read_found: ReadFound | None = None,
 ) -> Written:
     """Create a customer once: the same email or external id again returns that customer.
 
     Concurrent first calls for one email create one customer: the unique constraints decide,
     and the loser reads the winner's row.
+
+    ``read_found``: what else to read of a customer already there, in the same read (their
+    profile); not called for one found only by the write, having lost a race to create it.
     """
     if not new.email and not new.external_ids:
         raise CrmError("email: give an email or at least one external id")
     async with db.read() as conn:
         row = await existing_customer(conn, tenant, new)
         if row is not None:
-            return await _as_customer(conn, tenant, row), []
+            found = await _as_customer(conn, tenant, row)
+            return (await read_found(conn, found) if read_found else found), []
     tier = new.tier or default_tier
     try:
         async with db.write() as conn:

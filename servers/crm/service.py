@@ -204,21 +204,26 @@ class CrmService:
 
         ``include_profile``: with their profile too, so that identifying a returning customer
         and knowing their history is one call (one just created has none to read)."""
+
+        async def with_profile(conn, found: CreatedCustomer) -> CreatedCustomer:
+            number = number_of(CUSTOMER, "customer_id", "customer", found.customer.id)
+            profile = await _profile(conn, tenant, number, found.customer)
+            return found.model_copy(update={"profile": profile})
+
         done: CreatedCustomer = await self._committed(
             customer_writes.create_customer(
-                self.database, self.clock(), tenant, actor, new, self.new_customer_tier
+                self.database, self.clock(), tenant, actor, new, self.new_customer_tier,
+                read_found=with_profile if include_profile else None,
             )
         )
-        if not include_profile:
+        if not include_profile or done.profile is not None:  # a returning customer's, read
             return done
         if done.created:
             profile = CustomerProfile(customer=done.customer, subscriptions=[], open_tickets=0,
                                       recent_tickets=[])
-        else:  # the customer as just found; only what the create did not read
-            number = number_of(CUSTOMER, "customer_id", "customer", done.customer.id)
-            async with self.database.read() as conn:
-                profile = await _profile(conn, tenant, number, done.customer)
-        return done.model_copy(update={"profile": profile})
+            return done.model_copy(update={"profile": profile})
+        async with self.database.read() as conn:  # found by the write: another created them
+            return await with_profile(conn, done)
 
     async def update_customer(
         self,

@@ -187,11 +187,16 @@ async def test_concurrent_first_requests_from_one_address_create_one_customer(
     crm, tenant, publisher
 ):
     outcomes = await asyncio.gather(*(
-        crm.create_customer(tenant, f"caller-{n}", NewCustomer(email="rush@example.com"))
+        crm.create_customer(tenant, f"caller-{n}", NewCustomer(email="rush@example.com"),
+                            include_profile=n % 2 == 0)
         for n in range(12)
     ))
     assert len({o.customer.id for o in outcomes}) == 1
     assert sum(o.created for o in outcomes) == 1
+    # Each that asked has the profile, whichever way it found the customer (read or write).
+    profiles = [o.profile for n, o in enumerate(outcomes) if n % 2 == 0]
+    assert all(p is not None and p.customer == o.customer
+               for p, o in zip(profiles, outcomes[::2], strict=True))
     assert len(publisher.of_type("customer.created")) == 1
     page = await crm.find_customers(tenant, CustomerFilters(email="rush@example.com"))
     assert len(page.customers) == 1
