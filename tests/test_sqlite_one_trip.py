@@ -1,12 +1,15 @@
 """The one-trip aiosqlite driver: what SQLAlchemy sees is what its own aiosqlite driver gives,
-in one hand-off to the connection's thread per statement instead of four."""
+in one hand-off to the connection's thread per statement instead of four, a transaction's
+BEGIN with its first statement."""
 
 from __future__ import annotations
+
+import sqlite3
 
 import aiosqlite
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from core.shared_database import open_shared
@@ -71,6 +74,65 @@ async def test_a_connection_given_back_inside_a_transaction_is_rolled_back(engin
     assert trips["n"] - before == 1  # the rollback's trip
     async with engine.connect() as conn:
         assert (await conn.execute(sa.select(sa.func.count()).select_from(notes))).scalar() == 0
+
+
+async def test_a_transactions_begin_travels_with_its_first_statement(engine, trips, tmp_path):
+    async with engine.connect() as conn:
+        await conn.execute(sa.select(sa.literal(1)))  # the pool's first checkout
+        before = trips["n"]
+        await conn.exec_driver_sql("BEGIN IMMEDIATE")
+        assert trips["n"] == before  # held for the statement
+        await conn.execute(notes.insert().values(body="first"))
+        assert trips["n"] - before == 1
+        # The write lock is held from that statement on, as BEGIN IMMEDIATE takes it.
+        other = sqlite3.connect(tmp_path / "notes.db", timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+        await conn.commit()
+        assert trips["n"] - before == 2
+    async with engine.connect() as conn:
+        assert (await conn.execute(sa.select(notes.c.body))).scalars().all() == ["first"]
+
+
+async def test_a_transaction_ended_before_any_statement_makes_no_trip(engine, trips):
+    async with engine.connect() as conn:
+        await conn.execute(sa.select(sa.literal(1)))
+        before = trips["n"]
+        for end in (conn.commit, conn.rollback):
+            await conn.exec_driver_sql("BEGIN IMMEDIATE")
+            await end()
+        assert trips["n"] == before
+        await conn.execute(notes.insert().values(body="after"))  # no BEGIN left over to run
+        await conn.commit()
+    async with engine.connect() as conn:
+        assert (await conn.execute(sa.select(notes.c.body))).scalars().all() == ["after"]
+
+
+async def test_a_begin_that_cannot_take_the_lock_fails_its_statement_and_leaves_none_open(
+    tmp_path,
+):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'locked.db'}"
+    engine = create_async_engine(url, connect_args={"timeout": 0}, **one_trip_options(url))
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        holder = sqlite3.connect(tmp_path / "locked.db")
+        holder.execute("BEGIN IMMEDIATE")
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("BEGIN IMMEDIATE")
+            with pytest.raises(OperationalError, match="locked"):
+                await conn.execute(notes.insert().values(body="waits"))
+            await conn.rollback()
+            holder.rollback()
+            holder.close()
+            await conn.exec_driver_sql("BEGIN IMMEDIATE")
+            await conn.execute(notes.insert().values(body="then"))
+            await conn.commit()
+        async with engine.connect() as conn:
+            assert (await conn.execute(sa.select(notes.c.body))).scalars().all() == ["then"]
+    finally:
+        await engine.dispose()
 
 
 async def test_rows_keys_counts_and_inserted_keys_are_sqlalchemys(engine):
