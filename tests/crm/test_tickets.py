@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from servers.crm.errors import CrmError, NotFound, VersionConflict
 from servers.crm.inputs import NewCustomer, NewMessage, NewNote, NewTicket, TicketChanges
@@ -145,8 +146,17 @@ async def test_a_ticket_can_be_opened_answered_and_resolved_in_one_write(
 ):
     reply = NewMessage(author_type="agent", body="Refunded.", status="resolved",
                        idempotency_key="run-1:reply")
+    audit_inserts = []
+
+    @event.listens_for(crm.database.engine.sync_engine, "before_cursor_execute")
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_LOG"):
+            audit_inserts.append(len(parameters) if executemany else 1)
+
     done = await crm.create_ticket(tenant, "maya",
                                    new_ticket(customer.id, request_id="R-9", reply=reply))
+    event.remove(crm.database.engine.sync_engine, "before_cursor_execute", seen)
+    assert audit_inserts == [3]  # the write's three entries, in one statement at its end
     detail = await crm.get_ticket(tenant, done.ticket.id)
     assert done.created and done.reply.created and done.reply.ticket is None
     assert done.ticket == detail.ticket and detail.ticket.status == "resolved"

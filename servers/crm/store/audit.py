@@ -1,8 +1,14 @@
 """The audit trail: one row per change (who, what, when, before/after), written in the same
-transaction as the change itself and never updated afterwards."""
+transaction as the change itself and never updated afterwards.
+
+In a CRM write (``CrmDatabase.write``) a change's entries are inserted together as it ends,
+in the order recorded: one statement for a ticket opened, answered and set resolved, not
+three trips to the database."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +22,8 @@ from servers.crm.vocabulary import TICKET, format_id
 
 # Built once, its values bound as it runs: every change writes one (see ``tickets``).
 _INSERT = insert(audit_log)
+# In the connection's info while entries wait for the end of their write.
+_WAITING = "audit_entries_waiting"
 
 
 async def record(
@@ -30,11 +38,30 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    await conn.execute(_INSERT, {
+    entry = {
         "tenant": tenant, "actor": actor, "action": action, "at": at,
         "customer_id": customer_number, "ticket_id": ticket_number,
         "before": before, "after": after,
-    })
+    }
+    waiting = conn.info.get(_WAITING)
+    if waiting is None:
+        await conn.execute(_INSERT, entry)
+    else:
+        waiting.append(entry)
+
+
+@asynccontextmanager
+async def recorded_together(conn: AsyncConnection) -> AsyncIterator[None]:
+    """Entries recorded in the block are inserted in one statement as it ends; none when it
+    raises (its transaction is rolled back)."""
+    conn.info[_WAITING] = waiting = []
+    try:
+        yield
+        if waiting:
+            await conn.execute(_INSERT, waiting)
+    finally:
+        # info lives with the pooled DBAPI connection: never leave the list behind.
+        conn.info.pop(_WAITING, None)
 
 
 async def history_of_ticket(

@@ -32,6 +32,7 @@ from events.outbox_table import append_events, create_outbox_table
 from events.sources import EventSource, SQLiteSource
 
 from servers.crm.settings import CrmSettings
+from servers.crm.store import audit
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "crm_alembic_version"
@@ -176,7 +177,7 @@ class CrmDatabase:
         async with self._writer_turn(), self.engine.connect() as conn:
             await conn.execution_options(**{_WRITE: True})
             try:
-                async with conn.begin():
+                async with conn.begin(), audit.recorded_together(conn):
                     yield conn
                 staged = conn.info.get(_STAGED, False)
             finally:
