@@ -19,6 +19,22 @@ def era(request) -> str:
     return request.param
 
 
+@pytest.fixture
+def sqlite_trips(monkeypatch) -> dict[str, int]:
+    """Counts the hand-offs to any aiosqlite connection's thread (``["n"]``)."""
+    import aiosqlite
+
+    count = {"n": 0}
+    handed_off = aiosqlite.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        count["n"] += 1
+        return await handed_off(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return count
+
+
 @pytest.fixture(scope="session")
 def demo_kb_dir(tmp_path_factory) -> Path:
     """A data directory whose knowledge base holds the bundled demo articles, built once."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import aiosqlite
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -34,75 +33,63 @@ async def engine(tmp_path):
     await engine.dispose()
 
 
-@pytest.fixture
-def trips(monkeypatch):
-    """Hand-offs to any aiosqlite connection's thread."""
-    count = {"n": 0}
-    handed_off = aiosqlite.Connection._execute
-
-    async def counted(self, fn, *args, **kwargs):
-        count["n"] += 1
-        return await handed_off(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    return count
-
-
-async def test_a_statement_is_one_trip_to_the_connection_thread(engine, trips):
+async def test_a_statement_is_one_trip_to_the_connection_thread(engine, sqlite_trips):
     async with engine.connect() as conn:
         await conn.execute(sa.select(sa.literal(1)))  # the pool's first checkout, begin
-        before = trips["n"]
+        before = sqlite_trips["n"]
         rows = (await conn.execute(sa.select(notes.c.id))).all()
         await conn.execute(notes.insert().values(body="one"))
-        assert trips["n"] - before == 2
+        assert sqlite_trips["n"] - before == 2
     assert rows == []
 
 
-async def test_a_connection_given_back_outside_a_transaction_makes_no_trip(engine, trips):
+async def test_a_connection_given_back_outside_a_transaction_makes_no_trip(engine, sqlite_trips):
     async with engine.connect() as conn:
         await conn.execute(sa.select(sa.literal(1)))  # the pool's first checkout
-    before = trips["n"]
+    before = sqlite_trips["n"]
     async with engine.connect() as conn:  # a read: sqlite3 begins no transaction for it
         await conn.execute(sa.select(notes.c.id))
-    assert trips["n"] - before == 1  # the statement; the pool's rollback had nothing to do
+    assert sqlite_trips["n"] - before == 1  # the statement; the pool's rollback had nothing to do
 
 
-async def test_a_connection_given_back_inside_a_transaction_is_rolled_back(engine, trips):
+async def test_a_connection_given_back_inside_a_transaction_is_rolled_back(engine, sqlite_trips):
     async with engine.connect() as conn:
         await conn.execute(notes.insert().values(body="never committed"))
-        before = trips["n"]
-    assert trips["n"] - before == 1  # the rollback's trip
+        before = sqlite_trips["n"]
+    assert sqlite_trips["n"] - before == 1  # the rollback's trip
     async with engine.connect() as conn:
         assert (await conn.execute(sa.select(sa.func.count()).select_from(notes))).scalar() == 0
 
 
-async def test_a_transactions_begin_travels_with_its_first_statement(engine, trips, tmp_path):
+async def test_a_transactions_begin_travels_with_its_first_statement(
+    engine, sqlite_trips, tmp_path
+):
     async with engine.connect() as conn:
         await conn.execute(sa.select(sa.literal(1)))  # the pool's first checkout
-        before = trips["n"]
+        before = sqlite_trips["n"]
         await conn.exec_driver_sql("BEGIN IMMEDIATE")
-        assert trips["n"] == before  # held for the statement
+        assert sqlite_trips["n"] == before  # held for the statement
         await conn.execute(notes.insert().values(body="first"))
-        assert trips["n"] - before == 1
+        assert sqlite_trips["n"] - before == 1
         # The write lock is held from that statement on, as BEGIN IMMEDIATE takes it.
         other = sqlite3.connect(tmp_path / "notes.db", timeout=0)
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
         other.close()
         await conn.commit()
-        assert trips["n"] - before == 2
+        assert sqlite_trips["n"] - before == 2
     async with engine.connect() as conn:
         assert (await conn.execute(sa.select(notes.c.body))).scalars().all() == ["first"]
 
 
-async def test_a_transaction_ended_before_any_statement_makes_no_trip(engine, trips):
+async def test_a_transaction_ended_before_any_statement_makes_no_trip(engine, sqlite_trips):
     async with engine.connect() as conn:
         await conn.execute(sa.select(sa.literal(1)))
-        before = trips["n"]
+        before = sqlite_trips["n"]
         for end in (conn.commit, conn.rollback):
             await conn.exec_driver_sql("BEGIN IMMEDIATE")
             await end()
-        assert trips["n"] == before
+        assert sqlite_trips["n"] == before
         await conn.execute(notes.insert().values(body="after"))  # no BEGIN left over to run
         await conn.commit()
     async with engine.connect() as conn:

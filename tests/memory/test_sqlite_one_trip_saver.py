@@ -15,20 +15,6 @@ from memory.sqlite_one_trip_saver import OneTripSqliteSaver
 THREAD = {"configurable": {"thread_id": "run-1", "checkpoint_ns": ""}}
 
 
-@pytest.fixture
-def trips(monkeypatch):
-    """Hand-offs to any aiosqlite connection's thread."""
-    count = {"n": 0}
-    handed_off = aiosqlite.Connection._execute
-
-    async def counted(self, fn, *args, **kwargs):
-        count["n"] += 1
-        return await handed_off(self, fn, *args, **kwargs)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    return count
-
-
 async def save_with_writes(saver) -> dict:
     """A checkpoint holding a value, then a task's pending writes on it; its config."""
     checkpoint = create_checkpoint(empty_checkpoint(), {"reply": "Hello"}, 1)
@@ -42,16 +28,16 @@ def pending(found) -> list[tuple[str, str, object]]:
     return sorted(found.pending_writes)
 
 
-async def test_a_read_a_save_and_pending_writes_are_one_trip_each(tmp_path, trips):
+async def test_a_read_a_save_and_pending_writes_are_one_trip_each(tmp_path, sqlite_trips):
     async with open_checkpointer(MemorySettings(), tmp_path) as saver:
         assert isinstance(saver, OneTripSqliteSaver)
         await saver.aget_tuple(THREAD)  # set up, nothing there yet
-        before = trips["n"]
+        before = sqlite_trips["n"]
         saved = await save_with_writes(saver)
-        assert trips["n"] - before == 2  # the checkpoint, then its writes
-        before = trips["n"]
+        assert sqlite_trips["n"] - before == 2  # the checkpoint, then its writes
+        before = sqlite_trips["n"]
         found = await saver.aget_tuple(THREAD)
-        assert trips["n"] - before == 1  # the latest checkpoint and its pending writes
+        assert sqlite_trips["n"] - before == 1  # the latest checkpoint and its pending writes
     assert found.config == saved
     assert found.checkpoint["channel_values"] == {"reply": "Hello"}
     assert found.metadata["step"] == 1
