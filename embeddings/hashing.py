@@ -19,6 +19,9 @@ class HashingEmbedder:
     def load(self) -> None:
         """Nothing to load."""
 
+    def quick(self) -> bool:
+        return True
+
     def embed(self, texts: list[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):

@@ -21,6 +21,9 @@ class OpenAIEmbedder:
     def load(self) -> None:
         """Nothing to load: the model runs at OpenAI."""
 
+    def quick(self) -> bool:
+        return False  # a round trip to OpenAI
+
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

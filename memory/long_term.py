@@ -19,12 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import anyio.to_thread
 import numpy as np
 
 from core.object_storage import StoreLocation
 from core.write_turns import LocalTurns, WriteTurns
-from embeddings import Embedder
+from embeddings import Embedder, embed_soon
 from memory.customer_rows import CustomerRows
 from memory.errors import MemoryTierError, NotFound
 from memory.models import MemoryKind, MemoryRecord, RecalledMemory, memory_uri
@@ -141,8 +140,7 @@ class LongTermMemory:
         return int(self._clock() * 1000)
 
     async def embed(self, texts: list[str]) -> np.ndarray:
-        # Embedding is CPU-bound; keep the event loop free for other requests.
-        return await anyio.to_thread.run_sync(self.embedder.embed, texts)
+        return await embed_soon(self.embedder, texts)
 
     def _scope(self, tenant: str, customer_id: str | None = None, **more: Any) -> MemoryFilter:
         """The tenant's (or one customer's) memories not yet expired, narrowed by ``more``."""

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import anyio.to_thread
 
-from embeddings import Embedder
+from embeddings import Embedder, embed_soon
 from servers.kb.chunking import chunk_article
 from servers.kb.models import (
     Article,
@@ -240,8 +240,7 @@ class KnowledgeBase:
         version = await self.store.chunks_version() if self.search_cache.size else 0
         if (cached := self.search_cache.get(version, key)) is not None:
             return cached
-        # One short query embeds in less time than a hop to a worker thread takes.
-        vector = self.embedder.embed([query])[0]
+        vector = (await embed_soon(self.embedder, [query]))[0]
         candidates = limit * CANDIDATES_PER_HIT
         rows = await self.store.search(tenant, query, vector, filters, candidates)
         if prefer_category:
