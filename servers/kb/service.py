@@ -90,13 +90,10 @@ class KnowledgeBase:
 
     async def warm(self, tenant: str) -> None:
         """Load now what ``tenant``'s first search would: the embedding model (in a worker
-        thread: a query is embedded on the event loop) and the passages served from memory."""
+        thread; once loaded, a query is embedded on the event loop) and the passages served
+        from memory."""
         await anyio.to_thread.run_sync(self.embedder.load)
         await self.store.prepare(tenant)
-
-    async def _embed(self, texts: list[str]):
-        # Embedding is CPU-bound; keep the event loop free for other requests.
-        return await anyio.to_thread.run_sync(self.embedder.embed, texts)
 
     async def upsert(
         self, tenant: str, article: ArticleInput, *, markdown: bool = True
@@ -140,7 +137,7 @@ class KnowledgeBase:
         work = sum(len(plan[1]) for plan in plans) + sum(counts.values())
         report = progress or (lambda stage, n: None)
         report("chunked", work)
-        fresh = await self._embed(to_embed)
+        fresh = await embed_soon(self.embedder, to_embed)
         report("embedded", work)
 
         writes = []
