@@ -78,6 +78,14 @@ class Paused:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """Where a run stands: its state, and what it waits for (none when it has ended)."""
+
+    values: dict[str, Any]
+    interrupts: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
 class RunResult:
     outcome: ResolveOutcome
     paused: Paused | None = None
@@ -337,11 +345,11 @@ class Orchestrator:
         ))
 
     async def outcome_of(self, caller: Caller, run_id: str) -> ResolveOutcome | None:
-        snapshot = await self.graph.aget_state({"configurable": {"thread_id": run_id}})
-        if not snapshot.values or snapshot.values["request"]["tenant"] != caller.tenant:
+        standing = await self._standing(run_id)
+        if not standing.values or standing.values["request"]["tenant"] != caller.tenant:
             return None
-        approval = await self._approval_for(caller.tenant, snapshot)
-        return build_outcome(snapshot.values, approval, paused=bool(snapshot.interrupts))
+        approval = await self._approval_for(caller.tenant, standing)
+        return build_outcome(standing.values, approval, paused=bool(standing.interrupts))
 
     async def _drive(
         self, graph_input: Any, run_id: str, caller: Caller, tools: SupportTools,
@@ -353,18 +361,28 @@ class Orchestrator:
         done = 0
         if progress is not None:
             progress = rate_limited(progress, self.progress_every)
+        # The state as each step leaves it comes with the steps, so where the run stands at
+        # the end is known without reading back the checkpoint just saved.
+        values: dict[str, Any] = {}
+        interrupts: tuple[Any, ...] = ()
         async with self._leased(run_id):
-            async for update in self.graph.astream(
-                graph_input, config, context=deps, stream_mode="updates",
+            async for mode, chunk in self.graph.astream(
+                graph_input, config, context=deps, stream_mode=["updates", "values"],
                 durability=self.durability,
             ):
-                for node, change in update.items():
-                    steps = (change or {}).get("decisions") if node != "__interrupt__" else None
+                if mode == "values":
+                    values = chunk
+                    continue
+                for node, change in chunk.items():
+                    if node == "__interrupt__":
+                        interrupts = tuple(change)
+                        continue
+                    steps = (change or {}).get("decisions")
                     if not steps or progress is None:
-                        continue  # routing hops and pauses are not progress
+                        continue  # routing hops are not progress
                     done += 1
                     await progress(min(done, STEPS), STEPS, f"{node}: {steps[-1]['summary']}")
-            return await self._settle(run_id, caller)
+            return await self._settle(run_id, caller, Standing(values, interrupts))
 
     @asynccontextmanager
     async def _leased(self, run_id: str) -> AsyncIterator[None]:
@@ -383,15 +401,21 @@ class Orchestrator:
             renewing.cancel()
             await asyncio.gather(renewing, return_exceptions=True)
 
-    async def _settle(self, run_id: str, caller: Caller) -> RunResult:
-        """Record where the run stands now: paused for a human, or finished."""
-        config = {"configurable": {"thread_id": run_id}}
-        snapshot = await self.graph.aget_state(config)
-        values = snapshot.values
+    async def _standing(self, run_id: str) -> Standing:
+        """Where the run stands, from its last checkpoint."""
+        snapshot = await self.graph.aget_state({"configurable": {"thread_id": run_id}})
+        return Standing(snapshot.values, tuple(snapshot.interrupts))
+
+    async def _settle(self, run_id: str, caller: Caller,
+                      standing: Standing | None = None) -> RunResult:
+        """Record where the run stands now (``standing``, else its last checkpoint): paused
+        for a human, or finished."""
+        standing = standing or await self._standing(run_id)
+        values = standing.values
         paused = None
-        if snapshot.interrupts:
-            paused = await self._record_pause(values, snapshot.interrupts[0], caller)
-        approval = await self._approval_for(caller.tenant, snapshot)
+        if standing.interrupts:
+            paused = await self._record_pause(values, standing.interrupts[0], caller)
+        approval = await self._approval_for(caller.tenant, standing)
         outcome = build_outcome(values, approval, paused=paused is not None)
         await self.records.save_run(
             {"run_id": run_id, "request_id": values["request"]["request_id"],
@@ -433,9 +457,9 @@ class Orchestrator:
             )
         return Paused(record["approval_id"], request["run_id"], interrupt.id, interrupt.value)
 
-    async def _approval_for(self, tenant: str, snapshot) -> dict | None:
-        values = snapshot.values
-        if snapshot.interrupts:
+    async def _approval_for(self, tenant: str, standing: Standing) -> dict | None:
+        values = standing.values
+        if standing.interrupts:
             pending = await self.records.pending_approvals_for_run(tenant, values["request"]["run_id"])
             return pending[0] if pending else None
         approval_id = (values.get("approval") or {}).get("approval_id")

@@ -149,3 +149,19 @@ async def test_the_modern_round_trip_carries_sealed_ids_and_rejects_tampering(re
     assert done.structured_content["status"] == "resolved"
     assert replay.is_error and "already decided" in replay.content[0].text
     assert len(rig.publisher.of_type("request.resolved")) == 1
+
+
+async def test_the_outcome_a_run_returns_is_the_one_its_checkpoint_holds(resolve_server):
+    """A run's outcome comes from the state its steps streamed, not from reading back the
+    checkpoint: the two agree for a run that finished and for one paused for a human."""
+    from core.calls import Caller
+    from tests.orchestrator.requests import PASSWORD
+
+    rig = resolve_server()
+    async with client_for(rig.server, MODERN, elicitation_handler=declining()) as client:
+        finished = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content
+        paused = (await client.call_tool("triage_and_resolve", REFUND)).structured_content
+        read_back = [await rig.orchestrator.outcome_of(Caller("demo", "local"), out["run_id"])
+                     for out in (finished, paused)]
+    assert finished["status"] == "resolved" and paused["status"] == "pending_approval"
+    assert [outcome.model_dump(mode="json") for outcome in read_back] == [finished, paused]
