@@ -95,13 +95,17 @@ class SupportTools:
         return result.structured_content or {}
 
     # knowledge base
-    async def search_kb(
-        self, query: str, *, category: str | None = None, prefer_category: str | None = None,
-        limit: int = 5,
-    ) -> list[KbPassage]:
-        result = await self._call("kb", "search", query=query[:2000], category=category,
-                                  prefer_category=prefer_category, limit=limit)
-        return cast(list[KbPassage], result["hits"])
+    async def search_kb_reading_first(
+        self, query: str, *, prefer_category: str | None = None, limit: int = 5,
+    ) -> tuple[list[KbPassage], dict[str, str]]:
+        """``search_kb``'s hits, and the first one's whole Markdown body by article id (in the
+        same call; empty when nothing matched)."""
+        result = await self._call("kb", "search", query=query[:2000],
+                                  prefer_category=prefer_category, limit=limit,
+                                  read_first=True)
+        first = result.get("first_article")
+        return (cast(list[KbPassage], result["hits"]),
+                {first["id"]: first["body"]} if first else {})
 
     async def article_body(self, article_id: str) -> str:
         """An article's whole Markdown body; empty when it is gone (deleted since the search)."""

@@ -64,12 +64,14 @@ def by_answer(
     return merged, passages
 
 
-async def read_further(tools: SupportTools, passages: list[KbPassage]) -> list[KbPassage]:
+async def read_further(tools: SupportTools, passages: list[KbPassage],
+                       known: dict[str, str]) -> list[KbPassage]:
     """Each passage that ends by announcing steps ("…try these fixes in order.") continued
     with the article text that follows it, where the steps are; and the whole text of each
     question's first article beside its matched passage: an agent reads the article through,
     and a step is often in a section beside the one search matched ("how long do we have?"
-    matches the introduction; the 30 days are further down). Each article is fetched once."""
+    matches the introduction; the 30 days are further down). ``known``: bodies the searches
+    brought (each one's first article); any other article is fetched, once."""
     firsts: dict[int, int] = {}  # each question's first passage (one question: part 0)
     for index, passage in enumerate(passages):
         firsts.setdefault(passage.get("part", 0), index)
@@ -77,8 +79,9 @@ async def read_further(tools: SupportTools, passages: list[KbPassage]) -> list[K
                  | {passages[i]["article_id"] for i in firsts.values()})
     if not ids:
         return passages
-    bodies = dict(zip(ids, await asyncio.gather(*(tools.article_body(a) for a in ids)),
-                      strict=True))
+    missing = [a for a in ids if a not in known]
+    bodies = {**known, **dict(zip(
+        missing, await asyncio.gather(*(tools.article_body(a) for a in missing)), strict=True))}
     read = [_continued(p, bodies[p["article_id"]]) if announces_more(p["text"]) else p
             for p in passages]
     for index in firsts.values():
@@ -99,18 +102,22 @@ async def research(state: SupportState, runtime: Runtime[Deps]) -> dict:
     questions = state["triage"].get("questions") or []
     answered: list[str] = []
     passages: list[KbPassage] = []
+    bodies: dict[str, str] = {}
     if len(questions) > 1:
         # Unfiltered on purpose: a wrong triage category must not hide the answering article.
-        hits = await asyncio.gather(
-            *(tools.search_kb(asked(q), limit=PASSAGES_PER_QUESTION) for q in questions)
-        )
-        answered, passages = by_answer(questions, hits)
+        found = await asyncio.gather(*(
+            tools.search_kb_reading_first(asked(q), limit=PASSAGES_PER_QUESTION)
+            for q in questions
+        ))
+        answered, passages = by_answer(questions, [hits for hits, _ in found])
+        for _, first in found:
+            bodies.update(first)
     if len(answered) < 2:  # one question after all: one search on the whole request
         answered = []
         # The triaged category ranks first; were it wrong, the overall best still comes back.
-        passages = await tools.search_kb(search_query(state), limit=PASSAGES,
-                                         prefer_category=likely_category(state["triage"]))
-    passages = await read_further(tools, passages)
+        passages, bodies = await tools.search_kb_reading_first(
+            search_query(state), limit=PASSAGES, prefer_category=likely_category(state["triage"]))
+    passages = await read_further(tools, passages, bodies)
     uris = list(dict.fromkeys(p["uri"] for p in passages))
     await emit(runtime, state, RequestResearched(
         hits=len(passages), citations=uris,

@@ -93,6 +93,11 @@ class SearchHit(BaseModel):
 class SearchResult(BaseModel):
     query: str = Field(description="The query as searched.")
     hits: list[SearchHit] = Field(description="Best passage per article, most relevant first.")
+    first_article: Article | None = Field(
+        default=None,
+        description="The first hit's whole article, when asked for with read_first (none "
+                    "when nothing matched).",
+    )
 
 
 class CategoryCount(BaseModel):

@@ -221,8 +221,10 @@ class KnowledgeBase:
         filters: SearchFilters | None = None,
         prefer_category: str | None = None,
         limit: int = 5,
+        read_first: bool = False,
     ) -> SearchResult:
-        """Hybrid search; the best passage of each of the top ``limit`` articles.
+        """Hybrid search; the best passage of each of the top ``limit`` articles, and with
+        ``read_first`` the first one's whole article (what a reader opens next).
 
         ``prefer_category`` ranks that category's articles higher without leaving the others
         out: the top ``limit`` articles of the whole help center are rank-fused with the top
@@ -230,7 +232,18 @@ class KnowledgeBase:
         when it is wrong the whole help center's first article still comes back (no article
         of a single ranking outscores it, and at most ``limit - 1`` are in both).
         """
-        filters = filters or SearchFilters()
+        result = await self._search(tenant, query, filters or SearchFilters(),
+                                    prefer_category, limit)
+        if not (read_first and result.hits):
+            return result
+        try:
+            first = await self.get(tenant, result.hits[0].article_id)
+        except ArticleNotFound:  # deleted since the search's index was read
+            return result
+        return result.model_copy(update={"first_article": first})
+
+    async def _search(self, tenant: str, query: str, filters: SearchFilters,
+                      prefer_category: str | None, limit: int) -> SearchResult:
         if filters.category:
             prefer_category = None  # only that category can come back anyway
         key = (tenant, query, filters, prefer_category, limit)

@@ -64,6 +64,10 @@ async def search(
                           "(for a category you have guessed)."),
     ] = None,
     limit: Annotated[int, Field(ge=1, le=50, description="Most articles to return.")] = 5,
+    read_first: Annotated[
+        bool, Field(description="Also return the first hit's whole article (first_article), "
+                                "to read it through without a get_article call.")
+    ] = False,
     kb: KnowledgeBase = KB,
     tenant: str = CURRENT_TENANT,
 ) -> SearchResult:
@@ -74,7 +78,7 @@ async def search(
     """
     filters = SearchFilters(category=category, product=product, tags=tuple(tags or ()))
     return await kb.search(tenant, query, filters=filters, prefer_category=prefer_category,
-                           limit=limit)
+                           limit=limit, read_first=read_first)
 
 
 @tool(annotations=READ_ONLY, tags={KB_READ})

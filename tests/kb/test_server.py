@@ -68,6 +68,23 @@ async def test_a_search_hit_can_be_read_as_article_and_resource(kb_server, era):
     assert contents[0].text.startswith(f"# {article.structured_content['title']}")
 
 
+async def test_search_can_bring_the_first_hits_whole_article(kb_server, era):
+    query = {"query": "reset password", "limit": 3}
+    async with client_for(kb_server, era) as client:
+        plain = (await client.call_tool("search", query)).structured_content
+        reading = (await client.call_tool("search", {**query, "read_first": True})
+                   ).structured_content
+        article = (await client.call_tool(
+            "get_article", {"article_id": plain["hits"][0]["article_id"]})).structured_content
+        nothing = (await client.call_tool(
+            "search", {"query": "reset password", "category": "no-such-category",
+                       "read_first": True})).structured_content
+    assert plain["first_article"] is None
+    assert reading["hits"] == plain["hits"]
+    assert reading["first_article"] == article
+    assert nothing["hits"] == [] and nothing["first_article"] is None
+
+
 @pytest.mark.parametrize(
     ("tool", "arguments", "field"),
     [

@@ -76,6 +76,8 @@ class Rig:
     crm: object
     """The CRM server instance the orchestrator writes to, for reading tickets back."""
     orchestrator: object
+    kb: object = None
+    """The knowledge-base server instance the orchestrator searches."""
 
 
 @pytest.fixture
@@ -89,8 +91,9 @@ def resolve_server(data_dir):
     def build(engine=None) -> Rig:
         publisher = MemoryPublisher()
         core = CoreSettings(data_dir=data_dir, default_tenant="demo")
-        crm = BUILDERS["crm"](core, publisher)
-        built = build_orchestrator(core, publisher, co_located={"crm": crm}, engine=engine)
-        return Rig(built.server, publisher, crm.server, built.service)
+        crm, kb = BUILDERS["crm"](core, publisher), BUILDERS["kb"](core, publisher)
+        built = build_orchestrator(core, publisher, co_located={"crm": crm, "kb": kb},
+                                   engine=engine)
+        return Rig(built.server, publisher, crm.server, built.service, kb.server)
 
     return build

@@ -135,3 +135,16 @@ async def test_a_new_customer_asking_for_money_back_waits_for_a_human_like_anyon
     assert pending["status"] == "pending_approval" and pending["new_customer"] is True
     assert done["status"] == "resolved" and done["customer_id"] == pending["customer_id"]
     assert done["new_customer"] is True  # the run's record of how it began
+
+
+async def test_research_reads_the_first_article_in_its_search(resolve_server):
+    """The search that finds a request's answer brings the first article's whole text with
+    it: no get_article call follows for it."""
+    rig = resolve_server()
+    async with client_for(rig.server, "modern") as client:
+        out = (await client.call_tool("triage_and_resolve", {
+            **EXPORT, "customer": "li.wei@example.net"})).structured_content
+        await drain_tool_events(rig.kb)
+    kb_calls = [e.payload["tool"] for e in rig.publisher.of_type("tool.called")
+                if e.payload["server"] == "kb"]
+    assert out["citations"] and kb_calls == ["search"]
