@@ -98,8 +98,9 @@ class SupportTools:
     async def search_kb_reading_first(
         self, query: str, *, prefer_category: str | None = None, limit: int = 5,
     ) -> tuple[list[KbPassage], dict[str, str]]:
-        """``search_kb``'s hits, and the first one's whole Markdown body by article id (in the
-        same call; empty when nothing matched)."""
+        """The knowledge base's hits for ``query`` (its best passage of each article), and
+        the first hit's whole Markdown body by article id, brought by the same call (empty
+        when nothing matched)."""
         result = await self._call("kb", "search", query=query[:2000],
                                   prefer_category=prefer_category, limit=limit,
                                   read_first=True)
