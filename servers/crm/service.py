@@ -320,10 +320,11 @@ class CrmService:
 
 async def _profile(conn, tenant: str, number: int, customer: Customer) -> CustomerProfile:
     """``customer`` with their subscriptions and tickets, read in ``conn``."""
-    recent = await tickets.recent_of_customer(conn, tenant, number, RECENT_TICKETS)
+    recent, open_tickets = await tickets.recent_of_customer(conn, tenant, number,
+                                                            RECENT_TICKETS)
     return CustomerProfile(
         customer=customer,
         subscriptions=await customers.subscriptions_of(conn, tenant, number),
-        open_tickets=await tickets.count_open(conn, tenant, number),
+        open_tickets=open_tickets,
         recent_tickets=[tickets.to_summary(ticket) for ticket in recent],
     )

@@ -159,3 +159,9 @@ async def test_a_profile_has_subscriptions_open_count_and_recent_tickets(
     assert profile.open_tickets == 25
     assert [t.id for t in profile.recent_tickets] == [t.id for t in reversed(tickets)][:10]
     assert profile.customer.created_at > datetime.now(UTC) - timedelta(days=3650)
+    # The count is of all their tickets still open, not of the recent ones listed.
+    oldest, newest = tickets[0], tickets[-1]
+    for ticket in (oldest, newest):
+        await crm.update_ticket(tenant, "agent", ticket.id, ticket.version,
+                                TicketChanges(status="resolved"))
+    assert (await crm.get_customer(tenant, customer.id)).open_tickets == 23

@@ -72,17 +72,18 @@ _TOUCH = update(tickets).where(*_BY_KEY).returning(*tickets.c)
 _TOUCH_FIRST_RESPONSE = _TOUCH.values(
     first_response_at=func.coalesce(tickets.c.first_response_at, bindparam("replied_at")))
 _NEWEST_FIRST = (tickets.c.created_at.desc(), tickets.c.id.desc())
-_RECENT_OF_CUSTOMER = (
-    select(*_SUMMARY_COLUMNS)
-    .where(tickets.c.tenant == bindparam("tenant"),
-           tickets.c.customer_id == bindparam("customer_number"))
-    .order_by(*_NEWEST_FIRST)
-    .limit(bindparam("limit"))
-)
 _COUNT_OPEN = select(func.count()).where(
     tickets.c.tenant == bindparam("tenant"),
     tickets.c.customer_id == bindparam("customer_number"),
     tickets.c.status.in_(OPEN_STATUSES),
+)
+# Each row carries the customer's open count: a profile's tickets and count in one statement.
+_RECENT_OF_CUSTOMER = (
+    select(*_SUMMARY_COLUMNS, _COUNT_OPEN.scalar_subquery().label("open_of_customer"))
+    .where(tickets.c.tenant == bindparam("tenant"),
+           tickets.c.customer_id == bindparam("customer_number"))
+    .order_by(*_NEWEST_FIRST)
+    .limit(bindparam("limit"))
 )
 
 
@@ -152,12 +153,9 @@ async def page(
 
 
 async def recent_of_customer(conn: AsyncConnection, tenant: str, customer_number: int,
-                             limit: int) -> list[Row]:
-    """The customer's newest ``limit`` tickets: ``page`` unfiltered, as every profile reads."""
+                             limit: int) -> tuple[list[Row], int]:
+    """The customer's newest ``limit`` tickets (``page`` unfiltered, as every profile reads),
+    and how many of all their tickets are open: none when they have no ticket."""
     values = {"tenant": tenant, "customer_number": customer_number, "limit": limit}
-    return list((await conn.execute(_RECENT_OF_CUSTOMER, values)).all())
-
-
-async def count_open(conn: AsyncConnection, tenant: str, customer_number: int) -> int:
-    counted = await conn.execute(_COUNT_OPEN, {"tenant": tenant, "customer_number": customer_number})
-    return int(counted.scalar_one())
+    rows = list((await conn.execute(_RECENT_OF_CUSTOMER, values)).all())
+    return rows, int(rows[0].open_of_customer) if rows else 0
