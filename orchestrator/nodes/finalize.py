@@ -138,17 +138,21 @@ async def _update_memory(tools, state: SupportState, customer_id: str, status: s
                          reply: str | None) -> list[str]:
     request, triage = state["request"], state["triage"]
     answered = ", ".join(c["article_id"] for c in state["draft"]["citations"])
-    await tools.remember_resolution(
-        customer_id,
-        f"{request['subject']}: {status} ({triage['category']})"
-        + (f"; answered with {answered}" if status == "resolved" and answered else ""),
-        source=f"request:{request['request_id']}",
-    )
-    await tools.record_turns(
-        customer_id,
-        request["request_id"],
-        [("customer", triage["redacted_message"])] + ([("agent", reply)] if reply else []),
-        idempotency_key=request["run_id"],
+    # The long-term memory and the conversation's turns are stores apart, each write keyed:
+    # side by side, and a repeated step redoes neither.
+    await asyncio.gather(
+        tools.remember_resolution(
+            customer_id,
+            f"{request['subject']}: {status} ({triage['category']})"
+            + (f"; answered with {answered}" if status == "resolved" and answered else ""),
+            source=f"request:{request['request_id']}",
+        ),
+        tools.record_turns(
+            customer_id,
+            request["request_id"],
+            [("customer", triage["redacted_message"])] + ([("agent", reply)] if reply else []),
+            idempotency_key=request["run_id"],
+        ),
     )
     return ["resolution remembered", "conversation turns recorded"]
 
