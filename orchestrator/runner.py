@@ -84,6 +84,11 @@ class Standing:
     values: dict[str, Any]
     interrupts: tuple[Any, ...] = ()
 
+    @classmethod
+    def of(cls, snapshot: Any) -> Standing:
+        """From a checkpoint's ``StateSnapshot``."""
+        return cls(snapshot.values, tuple(snapshot.interrupts))
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -326,7 +331,7 @@ class Orchestrator:
             if approval is not None and approval["status"] == "decided":
                 await self._continue_decided(approval, caller)
             else:  # it was waiting for a human: record the wait (once) and keep waiting
-                await self._settle(run["run_id"], caller)
+                await self._settle(run["run_id"], caller, Standing.of(snapshot))
             return
         # The step that was cut off runs again: its effects are keyed, nothing doubles.
         tools = self.tools.acting_for(caller, correlation=run["run_id"])
@@ -403,14 +408,10 @@ class Orchestrator:
 
     async def _standing(self, run_id: str) -> Standing:
         """Where the run stands, from its last checkpoint."""
-        snapshot = await self.graph.aget_state({"configurable": {"thread_id": run_id}})
-        return Standing(snapshot.values, tuple(snapshot.interrupts))
+        return Standing.of(await self.graph.aget_state({"configurable": {"thread_id": run_id}}))
 
-    async def _settle(self, run_id: str, caller: Caller,
-                      standing: Standing | None = None) -> RunResult:
-        """Record where the run stands now (``standing``, else its last checkpoint): paused
-        for a human, or finished."""
-        standing = standing or await self._standing(run_id)
+    async def _settle(self, run_id: str, caller: Caller, standing: Standing) -> RunResult:
+        """Record where the run stands now: paused for a human, or finished."""
         values = standing.values
         paused = None
         if standing.interrupts:

@@ -76,7 +76,7 @@ class Rig:
     crm: object
     """The CRM server instance the orchestrator writes to, for reading tickets back."""
     orchestrator: object
-    kb: object = None
+    kb: object
     """The knowledge-base server instance the orchestrator searches."""
 
 

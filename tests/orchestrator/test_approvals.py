@@ -4,7 +4,8 @@ and pending approvals decided later with resolve_approval — single use, exactl
 import pytest
 from fastmcp.exceptions import ToolError
 
-from tests.orchestrator.requests import REFUND
+from core.calls import Caller
+from tests.orchestrator.requests import PASSWORD, REFUND
 from tests.orchestrator.test_resolve_routes import read_ticket
 from tests.support.eras import MODERN, client_for
 
@@ -154,9 +155,6 @@ async def test_the_modern_round_trip_carries_sealed_ids_and_rejects_tampering(re
 async def test_the_outcome_a_run_returns_is_the_one_its_checkpoint_holds(resolve_server):
     """A run's outcome comes from the state its steps streamed, not from reading back the
     checkpoint: the two agree for a run that finished and for one paused for a human."""
-    from core.calls import Caller
-    from tests.orchestrator.requests import PASSWORD
-
     rig = resolve_server()
     async with client_for(rig.server, MODERN, elicitation_handler=declining()) as client:
         finished = (await client.call_tool("triage_and_resolve", PASSWORD)).structured_content

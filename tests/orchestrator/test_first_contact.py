@@ -7,7 +7,7 @@ from fastmcp import Client
 
 from servers.tool_events import drain_tool_events
 from tests.orchestrator.requests import REFUND
-from tests.support.eras import client_for
+from tests.support.eras import MODERN, client_for
 
 EXPORT = {
     "subject": "Exporting my projects",
@@ -141,7 +141,7 @@ async def test_research_reads_the_first_article_in_its_search(resolve_server):
     """The search that finds a request's answer brings the first article's whole text with
     it: no get_article call follows for it."""
     rig = resolve_server()
-    async with client_for(rig.server, "modern") as client:
+    async with client_for(rig.server, MODERN) as client:
         out = (await client.call_tool("triage_and_resolve", {
             **EXPORT, "customer": "li.wei@example.net"})).structured_content
         await drain_tool_events(rig.kb)
